@@ -1,0 +1,15 @@
+package app.threefold.format;
+
+/**
+ * A stored object does not follow the repository format or fails its checksum: it was damaged
+ * on disk or in transit, or written by something else. The message names the object.
+ */
+public final class FormatException extends RuntimeException {
+    public FormatException(String message) {
+        super(message);
+    }
+
+    public FormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

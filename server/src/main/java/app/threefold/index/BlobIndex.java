@@ -1,0 +1,30 @@
+package app.threefold.index;
+
+import app.threefold.format.BlobType;
+import app.threefold.format.Id;
+import app.threefold.pack.PackEntry;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which pack holds which blob. The appliance keeps it in the catalog (PostgreSQL); commands run
+ * against a bare copy build one in memory from the index files.
+ */
+public interface BlobIndex {
+
+    Optional<BlobLocation> find(BlobType type, Id blob);
+
+    /** Of {@code blobs}, the ones the index holds; one round trip for the whole batch. */
+    java.util.Set<Id> known(BlobType type, Collection<Id> blobs);
+
+    /** Records a pack's blobs. Adding a pack twice is harmless. */
+    void addPack(Id pack, long packSize, List<PackEntry> entries);
+
+    /** Every pack with its entries, for writing index files or checking. Streams; never all in memory. */
+    void forEachPack(java.util.function.BiConsumer<Id, List<PackEntry>> each);
+
+    /** Number of blobs indexed, per type. */
+    Map<BlobType, Long> counts();
+}

@@ -1,0 +1,69 @@
+package app.threefold.index;
+
+import app.threefold.format.BlobType;
+import app.threefold.format.Id;
+import app.threefold.pack.PackEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * An index held in the heap, built from a repository's index files. Used where no catalog
+ * exists: the command-line restore, check and snapshots on a bare copy. Thread-safe.
+ */
+public final class MemoryIndex implements BlobIndex {
+    private final Map<Key, BlobLocation> blobs = new ConcurrentHashMap<>();
+    private final Map<Id, List<PackEntry>> packs = new LinkedHashMap<>();
+
+    private record Key(BlobType type, Id id) {
+    }
+
+    @Override
+    public Optional<BlobLocation> find(BlobType type, Id blob) {
+        return Optional.ofNullable(blobs.get(new Key(type, blob)));
+    }
+
+    @Override
+    public Set<Id> known(BlobType type, Collection<Id> ids) {
+        Set<Id> out = new HashSet<>();
+        for (Id id : ids) {
+            if (blobs.containsKey(new Key(type, id))) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void addPack(Id pack, long packSize, List<PackEntry> entries) {
+        if (packs.putIfAbsent(pack, List.copyOf(entries)) != null) {
+            return;
+        }
+        for (PackEntry e : entries) {
+            blobs.putIfAbsent(new Key(e.type(), e.id()),
+                    new BlobLocation(pack, e.type(), e.offset(), e.length(), e.uncompressedLength()));
+        }
+    }
+
+    @Override
+    public synchronized void forEachPack(BiConsumer<Id, List<PackEntry>> each) {
+        new ArrayList<>(packs.entrySet()).forEach(e -> each.accept(e.getKey(), e.getValue()));
+    }
+
+    @Override
+    public Map<BlobType, Long> counts() {
+        Map<BlobType, Long> counts = new EnumMap<>(BlobType.class);
+        for (Key k : blobs.keySet()) {
+            counts.merge(k.type(), 1L, Long::sum);
+        }
+        return counts;
+    }
+}

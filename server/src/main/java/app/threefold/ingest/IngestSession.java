@@ -1,0 +1,268 @@
+package app.threefold.ingest;
+
+import app.threefold.chunker.ChunkReader;
+import app.threefold.chunker.Chunker;
+import app.threefold.format.BlobType;
+import app.threefold.format.Id;
+import app.threefold.repository.BlobSaver;
+import app.threefold.repository.Repository;
+import app.threefold.snapshot.Snapshot;
+import app.threefold.snapshot.Snapshots;
+import app.threefold.tree.Node;
+import app.threefold.tree.TreeCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a depth-first stream of folders, files and links into a snapshot. Every source uses
+ * it: a folder on the NAS, an SFTP session's overlay. Not thread-safe: one thread feeds it,
+ * while hashing, compression, encryption and uploads run on the worker pool.
+ *
+ * <p>Entries arrive depth-first: {@link #enterDirectory}, its entries, {@link #leaveDirectory}.
+ * A file whose size and mtime equal those of the same path in the parent snapshot keeps its
+ * content without being read. Memory stays bounded: at most {@value #MAX_IN_FLIGHT_MIB} MiB of
+ * chunks wait for the workers, and only the folders on the current path are held open.
+ */
+public final class IngestSession implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestSession.class);
+    static final int MAX_IN_FLIGHT_MIB = 96;
+    private static final int BATCH_BYTES = 8 << 20;
+    private static final int BATCH_CHUNKS = 64;
+
+    private final Repository repository;
+    private final BlobSaver saver;
+    private final Chunker chunker;
+    private final ContentDigests digests;
+    private final ExecutorService workers;
+    private final Clock clock;
+    private final Snapshot parent;
+    /** In KiB, so that the permits fit an int. */
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_MIB * 1024);
+    private final Deque<Frame> path = new ArrayDeque<>();
+    private final Instant started;
+    private final AtomicLong bytesRead = new AtomicLong();
+    private long filesNew;
+    private long filesChanged;
+    private long filesUnchanged;
+    private long filesFailed;
+    private long dirs;
+    private long bytesTotal;
+    private final List<String> problems = new ArrayList<>();
+
+    /** One folder on the current path: its entries so far and its counterpart in the parent snapshot. */
+    private static final class Frame {
+        final String name;
+        final Attributes attributes;
+        final Map<String, Node> previous;
+        final List<CompletableFuture<Node>> children = new ArrayList<>();
+
+        Frame(String name, Attributes attributes, Map<String, Node> previous) {
+            this.name = name;
+            this.attributes = attributes;
+            this.previous = previous;
+        }
+    }
+
+    public IngestSession(Repository repository, BlobSaver saver, Chunker chunker, ContentDigests digests,
+                         ExecutorService workers, Clock clock, Snapshot parent) throws IOException {
+        this.repository = repository;
+        this.saver = saver;
+        this.chunker = chunker;
+        this.digests = digests;
+        this.workers = workers;
+        this.clock = clock;
+        this.parent = parent;
+        this.started = clock.instant();
+        path.push(new Frame("", null, parent == null ? Map.of() : loadTree(parent.tree())));
+    }
+
+    /** The snapshot this one builds on, or null for a device's first backup. */
+    public Snapshot parent() {
+        return parent;
+    }
+
+    public void enterDirectory(String name, Attributes attributes) throws IOException {
+        Node before = path.peek().previous.get(name);
+        Map<String, Node> previous = before != null && before.isDir() && before.subtree() != null
+                ? loadTree(before.subtree()) : Map.of();
+        path.push(new Frame(name, attributes, previous));
+    }
+
+    public void leaveDirectory() {
+        if (path.size() <= 1) {
+            throw new IllegalStateException("leaveDirectory without a matching enterDirectory");
+        }
+        Frame dir = path.pop();
+        dirs++;
+        CompletableFuture<Node> node = allOf(dir.children).thenApplyAsync(children -> {
+            Id subtree = saver.saveTree(TreeCodec.encode(children));
+            Attributes a = dir.attributes;
+            return withOwner(Node.dir(dir.name, a.permissions(), a.mtime(), subtree), a);
+        }, workers);
+        path.peek().children.add(node);
+    }
+
+    public void symlink(String name, Attributes attributes, String target) {
+        path.peek().children.add(CompletableFuture.completedFuture(
+                withOwner(Node.symlink(name, attributes.mtime(), target), attributes)));
+    }
+
+    /** How ingest treated one file. */
+    public enum Outcome { NEW, CHANGED, UNCHANGED, FAILED }
+
+    /**
+     * Adds a file. It is read only if the parent snapshot lacks it or its size or mtime
+     * changed. A file that cannot be read is left out and reported, not fatal.
+     */
+    public Outcome file(String name, Attributes attributes, ContentOpener opener) {
+        Frame dir = path.peek();
+        Node before = dir.previous.get(name);
+        bytesTotal += attributes.size();
+        if (before != null && before.isFile() && before.size() == attributes.size()
+                && before.mtime() != null && before.mtime().equals(attributes.mtime()) && before.content() != null) {
+            filesUnchanged++;
+            dir.children.add(CompletableFuture.completedFuture(fileNode(name, attributes, attributes.size(), before.content())));
+            return Outcome.UNCHANGED;
+        }
+        try (InputStream raw = opener.open()) {
+            readFile(dir, name, attributes, raw);
+        } catch (IOException | UncheckedIOException e) {
+            filesFailed++;
+            String problem = name + ": " + e.getMessage();
+            problems.add(problem);
+            log.warn("left out of the snapshot: {}", problem);
+            return Outcome.FAILED;
+        }
+        if (before == null) {
+            filesNew++;
+            return Outcome.NEW;
+        }
+        filesChanged++;
+        return Outcome.CHANGED;
+    }
+
+    private void readFile(Frame dir, String name, Attributes attributes, InputStream raw) throws IOException {
+        MessageDigest sha = Id.sha256();
+        List<CompletableFuture<List<Id>>> batches = new ArrayList<>();
+        long size = 0;
+        try (ChunkReader reader = chunker.reader(new DigestInputStream(raw, sha))) {
+            List<byte[]> batch = new ArrayList<>();
+            int batchBytes = 0;
+            byte[] chunk;
+            while ((chunk = reader.next()) != null) {
+                inFlight.acquireUninterruptibly(kib(chunk.length));
+                batch.add(chunk);
+                batchBytes += chunk.length;
+                size += chunk.length;
+                if (batchBytes >= BATCH_BYTES || batch.size() >= BATCH_CHUNKS) {
+                    batches.add(submit(batch, batchBytes));
+                    batch = new ArrayList<>();
+                    batchBytes = 0;
+                }
+            }
+            if (!batch.isEmpty()) {
+                batches.add(submit(batch, batchBytes));
+            }
+        }
+        bytesRead.addAndGet(size);
+        byte[] digest = sha.digest();
+        long fileSize = size;
+        CompletableFuture<Node> node = allOf(batches).thenApply(lists -> {
+            List<Id> content = new ArrayList<>();
+            lists.forEach(content::addAll);
+            digests.record(Node.contentKey(content), fileSize, digest);
+            return fileNode(name, attributes, fileSize, content);
+        });
+        dir.children.add(node);
+    }
+
+    private CompletableFuture<List<Id>> submit(List<byte[]> batch, int batchBytes) {
+        int permits = 0;
+        for (byte[] c : batch) {
+            permits += kib(c.length);
+        }
+        int release = permits;
+        return saver.saveData(batch).whenComplete((ids, error) -> inFlight.release(release));
+    }
+
+    private static int kib(int bytes) {
+        return (bytes + 1023) >>> 10;
+    }
+
+    private static Node fileNode(String name, Attributes a, long size, List<Id> content) {
+        return withOwner(Node.file(name, a.permissions(), a.mtime(), size, content), a);
+    }
+
+    private static Node withOwner(Node n, Attributes a) {
+        if (a.uid() == 0 && a.gid() == 0 && a.user() == null && a.group() == null && a.inode() == 0) {
+            return n;
+        }
+        return new Node(n.name(), n.type(), n.mode(), n.mtime(), n.atime(), n.ctime(), a.uid(), a.gid(), a.user(), a.group(),
+                a.inode(), n.deviceId(), n.size(), n.links(), n.linkTarget(), n.content(), n.subtree());
+    }
+
+    private static <T> CompletableFuture<List<T>> allOf(List<CompletableFuture<T>> futures) {
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    private Map<String, Node> loadTree(Id tree) throws IOException {
+        Map<String, Node> byName = new HashMap<>();
+        for (Node n : TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree))) {
+            byName.put(n.name(), n);
+        }
+        return byName;
+    }
+
+    /**
+     * Waits for every file, writes the trees, packs and index files, then the snapshot file,
+     * in that order, so the snapshot never names data that is not stored.
+     */
+    public Result commit(String hostname, String username, List<String> paths, List<String> tags) throws IOException {
+        if (path.size() != 1) {
+            throw new IllegalStateException(path.size() - 1 + " folders were entered but not left");
+        }
+        Frame root = path.peek();
+        List<Node> top;
+        try {
+            top = allOf(root.children).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IOException("saving the backup's data failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        Id tree = saver.saveTree(TreeCodec.encode(top));
+        saver.flush();
+        digests.flush();
+        Snapshot snapshot = new Snapshots(repository).save(new Snapshot(null, clock.instant(),
+                parent == null ? null : parent.id(), tree, paths, hostname, username, tags));
+        IngestStats stats = new IngestStats(filesNew, filesChanged, filesUnchanged, filesFailed, dirs,
+                bytesRead.get(), bytesTotal, saver.bytesAdded(), Duration.between(started, clock.instant()));
+        return new Result(snapshot, stats, List.copyOf(problems));
+    }
+
+    /** The snapshot written, what it took, and the files left out with why. */
+    public record Result(Snapshot snapshot, IngestStats stats, List<String> problems) {
+    }
+
+    @Override
+    public void close() {
+        saver.close();
+    }
+}

@@ -1,0 +1,267 @@
+package app.threefold.repository;
+
+import app.threefold.backend.Backend;
+import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
+import app.threefold.crypto.AuthenticationFailedException;
+import app.threefold.crypto.Crypto;
+import app.threefold.crypto.KeyFile;
+import app.threefold.crypto.MasterKey;
+import app.threefold.crypto.WrongPasswordException;
+import app.threefold.format.BlobType;
+import app.threefold.format.Compression;
+import app.threefold.format.FormatException;
+import app.threefold.format.Id;
+import app.threefold.index.BlobIndex;
+import app.threefold.index.BlobLocation;
+import app.threefold.index.IndexFile;
+import app.threefold.pack.PackEntry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * An open repository in restic's format version 2: the backend it lives on, its master key,
+ * its config and a blob index. Loads and stores the encrypted objects; knows nothing of trees,
+ * snapshots or ingest. Thread-safe.
+ */
+public final class Repository {
+    /** An irreducible polynomial restic accepts. Threefold's chunker does not use it (see docs/repository.md). */
+    static final String CHUNKER_POLYNOMIAL = "3da3358b4dc173";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Backend backend;
+    private final MasterKey key;
+    private final Crypto crypto;
+    private final Compression compression;
+    private final Id id;
+    private final int version;
+    private final BlobIndex index;
+
+    private Repository(Backend backend, MasterKey key, Id id, int version, BlobIndex index, SecureRandom random) {
+        this.backend = backend;
+        this.key = key;
+        this.crypto = new Crypto(key, random);
+        this.compression = new Compression(3);
+        this.id = id;
+        this.version = version;
+        this.index = index;
+    }
+
+    /**
+     * Writes a new repository's config and first key into an empty backend.
+     * Fails if the backend already holds a config.
+     */
+    public static Repository create(Backend backend, char[] password, KeyFile.Params params, BlobIndex index,
+                                    SecureRandom random, Clock clock) throws IOException {
+        if (backend.exists(Handle.CONFIG)) {
+            throw new RepositoryException("a repository already exists at " + backend.location()
+                    + "; open it instead of creating one");
+        }
+        MasterKey key = MasterKey.random(random);
+        byte[] idBytes = new byte[Id.LENGTH];
+        random.nextBytes(idBytes);
+        Id id = Id.of(idBytes);
+        Repository repo = new Repository(backend, key, id, 2, index, random);
+        repo.addKey(password, params, clock);
+        ObjectNode config = JSON.createObjectNode();
+        config.put("version", 2);
+        config.put("id", id.hex());
+        config.put("chunker_polynomial", CHUNKER_POLYNOMIAL);
+        // The config stays uncompressed: a reader must parse it before it knows the format version.
+        backend.save(Handle.CONFIG, repo.crypto.seal(JSON.writeValueAsBytes(config)));
+        return repo;
+    }
+
+    /** Opens a repository with any of its keys' passwords. */
+    public static Repository open(Backend backend, char[] password, BlobIndex index, SecureRandom random) throws IOException {
+        if (!backend.exists(Handle.CONFIG)) {
+            throw new RepositoryException("there is no repository at " + backend.location()
+                    + " (no config file); check the location");
+        }
+        List<Handle> keys = new ArrayList<>();
+        backend.list(FileType.KEY, info -> keys.add(info.handle()));
+        if (keys.isEmpty()) {
+            throw new RepositoryException("the repository at " + backend.location() + " has no key files; it cannot be opened");
+        }
+        for (Handle h : keys) {
+            MasterKey key;
+            try {
+                key = KeyFile.open(backend.readAll(h), password);
+            } catch (WrongPasswordException e) {
+                continue;
+            }
+            byte[] configBytes;
+            try {
+                configBytes = new Crypto(key, random).open(backend.readAll(Handle.CONFIG));
+            } catch (AuthenticationFailedException e) {
+                throw new FormatException("the config file of " + backend.location() + " is damaged (MAC mismatch)", e);
+            }
+            JsonNode config = JSON.readTree(configBytes);
+            int version = config.path("version").asInt(0);
+            if (version != 1 && version != 2) {
+                throw new RepositoryException("the repository at " + backend.location() + " has format version "
+                        + version + "; Threefold reads versions 1 and 2");
+            }
+            return new Repository(backend, key, Id.parse(config.path("id").asText()), version, index, random);
+        }
+        throw new WrongPasswordException("the password does not open any key of the repository at "
+                + backend.location() + "; check the password file");
+    }
+
+    /** Adds a key file so that {@code password} opens this repository too. Returns its id. */
+    public Id addKey(char[] password, KeyFile.Params params, Clock clock) throws IOException {
+        byte[] file = KeyFile.create(key, password, "threefold", hostname(), clock.instant(), params, new SecureRandom());
+        Id keyId = Id.hash(file);
+        backend.save(new Handle(FileType.KEY, keyId.hex()), file);
+        return keyId;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Crypto crypto() {
+        return crypto;
+    }
+
+    public Compression compression() {
+        return compression;
+    }
+
+    public BlobIndex index() {
+        return index;
+    }
+
+    /** The repository id from its config. */
+    public Id id() {
+        return id;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    /**
+     * A secret derived from the master key to key the content-defined chunker, so that chunk
+     * boundaries (and so blob sizes) do not reveal which known files a repository holds.
+     */
+    public byte[] chunkerKey() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.encryption(), "HmacSHA256"));
+            return mac.doFinal("threefold chunker gear table v1".getBytes(StandardCharsets.US_ASCII));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
+        }
+    }
+
+    /** Reads, verifies (storage id = SHA-256 of the file) and decrypts an index, snapshot or lock file. */
+    public byte[] loadUnpacked(FileType type, Id fileId) throws IOException {
+        byte[] raw = backend.readAll(new Handle(type, fileId.hex()));
+        if (!Id.hash(raw).equals(fileId)) {
+            throw new FormatException(type.folder() + "/" + fileId.shortHex() + " does not match its name: the file is damaged");
+        }
+        try {
+            return Compression.decodeUnpacked(crypto.open(raw));
+        } catch (AuthenticationFailedException e) {
+            throw new FormatException(type.folder() + "/" + fileId.shortHex() + " is damaged (MAC mismatch)", e);
+        }
+    }
+
+    /** Encrypts and stores an index, snapshot or lock file, compressed when the format allows. */
+    public Id saveUnpacked(FileType type, byte[] json) throws IOException {
+        byte[] plain = version >= 2 ? compression.encodeUnpacked(json) : json;
+        byte[] sealed = crypto.seal(plain);
+        Id fileId = Id.hash(sealed);
+        Handle h = new Handle(type, fileId.hex());
+        if (!backend.exists(h)) {
+            backend.save(h, sealed);
+        }
+        return fileId;
+    }
+
+    /** Every stored object of a type. */
+    public List<Id> list(FileType type) throws IOException {
+        List<Id> ids = new ArrayList<>();
+        backend.list(type, info -> ids.add(Id.parse(info.handle().name())));
+        return ids;
+    }
+
+    /** Loads a blob's plaintext and checks it against its id. */
+    public byte[] loadBlob(BlobType type, Id blob) throws IOException {
+        BlobLocation at = index.find(type, blob).orElseThrow(() -> new FormatException(
+                type.json() + " blob " + blob.shortHex() + " is not in the index; the repository may be damaged: run `threefold check`"));
+        return loadBlob(blob, at);
+    }
+
+    public Optional<BlobLocation> locate(BlobType type, Id blob) {
+        return index.find(type, blob);
+    }
+
+    /** Loads a blob from a known location and checks MAC and SHA-256. */
+    public byte[] loadBlob(Id blob, BlobLocation at) throws IOException {
+        byte[] sealed;
+        try (InputStream in = backend.open(new Handle(FileType.PACK, at.pack().hex()), at.offset(), at.length())) {
+            sealed = in.readNBytes(at.length());
+        }
+        return decodeBlob(blob, at.pack(), sealed, 0, sealed.length, at.uncompressedLength());
+    }
+
+    /** Decrypts, decompresses and verifies one blob's bytes, e.g. from a pack read whole. */
+    public byte[] decodeBlob(Id blob, Id pack, byte[] buf, int off, int len, int uncompressedLength) {
+        byte[] plain;
+        try {
+            plain = crypto.open(buf, off, len);
+        } catch (AuthenticationFailedException e) {
+            throw new FormatException("blob " + blob.shortHex() + " in pack " + pack.shortHex() + " is damaged (MAC mismatch)", e);
+        }
+        if (uncompressedLength != 0) {
+            plain = Compression.decompress(plain, uncompressedLength);
+        }
+        if (!Id.hash(plain).equals(blob)) {
+            throw new FormatException("blob " + blob.shortHex() + " in pack " + pack.shortHex() + " does not match its id (SHA-256)");
+        }
+        return plain;
+    }
+
+    /** Reads every index file into the blob index, in parallel-safe order. Returns the number of packs. */
+    public int loadIndexFiles() throws IOException {
+        int packs = 0;
+        for (Id file : list(FileType.INDEX)) {
+            for (IndexFile.PackRecord p : IndexFile.decode(loadUnpacked(FileType.INDEX, file))) {
+                long size = 0;
+                for (PackEntry e : p.blobs()) {
+                    size = Math.max(size, (long) e.offset() + e.length());
+                }
+                index.addPack(p.pack(), size, p.blobs());
+                packs++;
+            }
+        }
+        return packs;
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "threefold";
+        }
+    }
+
+    /** Wraps the backend's checked failures for callers that stream. */
+    public static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

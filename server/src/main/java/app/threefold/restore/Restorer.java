@@ -1,0 +1,223 @@
+package app.threefold.restore;
+
+import app.threefold.format.BlobType;
+import app.threefold.format.Id;
+import app.threefold.index.BlobLocation;
+import app.threefold.repository.Repository;
+import app.threefold.repository.RepositoryException;
+import app.threefold.tree.Node;
+import app.threefold.tree.TreeCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Restores a snapshot's tree, or a part of it, into a folder: contents, modes, mtimes and
+ * symbolic links. Files are written by the worker pool; a large file is cut into segments that
+ * are written in parallel at their offsets. Every blob is checked (MAC and SHA-256) as it is read.
+ */
+public final class Restorer {
+    /** Blobs per task: large files are restored by several workers at once. */
+    private static final int SEGMENT_BLOBS = 16;
+
+    private final Repository repository;
+    private final ExecutorService workers;
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+
+    public Restorer(Repository repository, ExecutorService workers) {
+        this.repository = repository;
+        this.workers = workers;
+    }
+
+    /** Totals of one restore. */
+    public record Summary(long files, long bytes) {
+    }
+
+    /**
+     * Restores the tree {@code root} into {@code target}, which must be empty or missing.
+     * {@code subpath} ("" for all) selects a folder or file inside the tree.
+     */
+    public Summary restore(Id root, String subpath, Path target) throws IOException {
+        Files.createDirectories(target);
+        try (var entries = Files.list(target)) {
+            if (entries.findAny().isPresent()) {
+                throw new RepositoryException("the restore target " + target + " is not empty; choose an empty or new folder");
+            }
+        }
+        Node selected = null;
+        Id tree = root;
+        if (!subpath.isEmpty() && !subpath.equals("/")) {
+            selected = resolve(root, subpath);
+            tree = selected.isDir() ? selected.subtree() : null;
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        List<Runnable> dirTimes = new ArrayList<>();
+        if (tree == null) {
+            restoreNode(selected, target, pending, dirTimes);
+        } else {
+            restoreTree(tree, target, pending, dirTimes);
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        }
+        // Folder times last, as writing into a folder changes its mtime; the list is in
+        // post-order, so a folder is sealed (mode, time) only after everything inside it.
+        dirTimes.forEach(Runnable::run);
+        return new Summary(files.get(), bytes.get());
+    }
+
+    /** Finds the node at a '/'-separated path below a tree. */
+    public Node resolve(Id root, String subpath) throws IOException {
+        Id tree = root;
+        Node found = null;
+        for (String part : subpath.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (tree == null) {
+                throw new RepositoryException(subpath + " is not in the snapshot");
+            }
+            found = null;
+            for (Node n : TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree))) {
+                if (n.name().equals(part)) {
+                    found = n;
+                    break;
+                }
+            }
+            if (found == null) {
+                throw new RepositoryException(subpath + " is not in the snapshot");
+            }
+            tree = found.isDir() ? found.subtree() : null;
+        }
+        return found;
+    }
+
+    private void restoreTree(Id tree, Path dir, List<CompletableFuture<Void>> pending, List<Runnable> dirTimes) throws IOException {
+        for (Node n : TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree))) {
+            restoreNode(n, dir.resolve(n.name()), pending, dirTimes);
+        }
+    }
+
+    private void restoreNode(Node n, Path at, List<CompletableFuture<Void>> pending, List<Runnable> dirTimes) throws IOException {
+        checkInside(at);
+        if (n.isDir()) {
+            Files.createDirectories(at);
+            if (n.subtree() != null) {
+                restoreTree(n.subtree(), at, pending, dirTimes);
+            }
+            dirTimes.add(() -> setMetadata(at, n));
+        } else if (n.isSymlink()) {
+            Files.createSymbolicLink(at, Path.of(n.linkTarget() == null ? "" : n.linkTarget()));
+            Files.getFileAttributeView(at, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(FileTime.from(n.mtime()), null, null);
+        } else if (n.isFile()) {
+            pending.add(restoreFile(n, at));
+        }
+    }
+
+    private static void checkInside(Path at) {
+        String name = at.getFileName().toString();
+        if (name.equals("..") || name.equals(".") || name.contains("/")) {
+            throw new RepositoryException("refusing to restore an entry named \"" + name + "\" outside the target");
+        }
+    }
+
+    private CompletableFuture<Void> restoreFile(Node n, Path at) throws IOException {
+        List<Id> content = n.content();
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(at, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw new RepositoryException(at + " exists already; restore into an empty folder", e);
+        }
+        List<CompletableFuture<Void>> segments = new ArrayList<>();
+        long offset = 0;
+        for (int i = 0; i < content.size(); i += SEGMENT_BLOBS) {
+            List<Id> part = content.subList(i, Math.min(content.size(), i + SEGMENT_BLOBS));
+            List<BlobLocation> where = new ArrayList<>(part.size());
+            long length = 0;
+            for (Id id : part) {
+                BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(
+                        "data blob " + id.shortHex() + " of " + n.name() + " is not in the index; the repository is damaged: run `threefold check`"));
+                where.add(loc);
+                length += loc.uncompressedLength() != 0 ? loc.uncompressedLength() : loc.length() - 32;
+            }
+            long at0 = offset;
+            segments.add(CompletableFuture.runAsync(() -> writeSegment(ch, at0, part, where), workers));
+            offset += length;
+        }
+        long size = offset;
+        return CompletableFuture.allOf(segments.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            try {
+                ch.close();
+            } catch (IOException closeFailure) {
+                throw new UncheckedIOException(closeFailure);
+            }
+        }).thenRun(() -> {
+            setMetadata(at, n);
+            files.incrementAndGet();
+            bytes.addAndGet(size);
+        });
+    }
+
+    private void writeSegment(FileChannel ch, long offset, List<Id> ids, List<BlobLocation> where) {
+        try {
+            long pos = offset;
+            for (int i = 0; i < ids.size(); i++) {
+                byte[] plain = repository.loadBlob(ids.get(i), where.get(i));
+                ByteBuffer buf = ByteBuffer.wrap(plain);
+                while (buf.hasRemaining()) {
+                    pos += ch.write(buf, pos);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void setMetadata(Path at, Node n) {
+        try {
+            Files.setPosixFilePermissions(at, permissions(n.permissions()));
+            if (n.mtime() != null) {
+                Files.setLastModifiedTime(at, FileTime.from(n.mtime()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("setting the mode or time of " + at + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
+                set.add(p);
+            }
+        }
+        return set;
+    }
+}

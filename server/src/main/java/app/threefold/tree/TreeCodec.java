@@ -1,0 +1,199 @@
+package app.threefold.tree;
+
+import app.threefold.format.FormatException;
+import app.threefold.format.Id;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Tree blobs as restic writes them: {@code {"nodes":[…]}\n}, nodes sorted by name, fields in
+ * restic's order and with its omissions, so a tree Threefold writes reads like one restic wrote.
+ */
+public final class TreeCodec {
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Go's RFC 3339 with nanoseconds; trailing zero digits are dropped as Go does. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    /** Nodes sort by the bytes of their UTF-8 names, like Go strings compare. */
+    public static final Comparator<Node> ORDER = (a, b) -> compareNames(a.name(), b.name());
+
+    private TreeCodec() {
+    }
+
+    public static int compareNames(String a, String b) {
+        return java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Encodes nodes (sorted here) into a tree blob's plaintext. */
+    public static byte[] encode(List<Node> nodes) {
+        List<Node> sorted = new ArrayList<>(nodes);
+        sorted.sort(ORDER);
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
+                throw new IllegalArgumentException("a tree cannot hold two entries named \"" + sorted.get(i).name() + "\"");
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + nodes.size() * 320);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("nodes");
+            for (Node n : sorted) {
+                writeNode(g, n);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private static void writeNode(JsonGenerator g, Node n) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", n.name());
+        g.writeStringField("type", n.type());
+        if (n.mode() != 0) {
+            g.writeNumberField("mode", n.mode());
+        }
+        g.writeStringField("mtime", time(n.mtime()));
+        g.writeStringField("atime", time(n.atime()));
+        g.writeStringField("ctime", time(n.ctime()));
+        g.writeNumberField("uid", n.uid());
+        g.writeNumberField("gid", n.gid());
+        if (n.user() != null && !n.user().isEmpty()) {
+            g.writeStringField("user", n.user());
+        }
+        if (n.group() != null && !n.group().isEmpty()) {
+            g.writeStringField("group", n.group());
+        }
+        if (n.inode() != 0) {
+            g.writeNumberField("inode", n.inode());
+        }
+        if (n.deviceId() != 0) {
+            g.writeNumberField("device_id", n.deviceId());
+        }
+        if (n.size() != 0) {
+            g.writeNumberField("size", n.size());
+        }
+        if (n.links() != 0) {
+            g.writeNumberField("links", n.links());
+        }
+        if (n.linkTarget() != null && !n.linkTarget().isEmpty()) {
+            g.writeStringField("linktarget", n.linkTarget());
+        }
+        g.writeFieldName("content");
+        if (n.content() == null) {
+            g.writeNull();
+        } else {
+            g.writeStartArray();
+            for (Id id : n.content()) {
+                g.writeString(id.hex());
+            }
+            g.writeEndArray();
+        }
+        if (n.subtree() != null) {
+            g.writeStringField("subtree", n.subtree().hex());
+        }
+        g.writeEndObject();
+    }
+
+    private static String time(Instant t) {
+        return TIME.format(OffsetDateTime.ofInstant(t == null ? Instant.EPOCH : t, ZoneOffset.UTC));
+    }
+
+    /** Decodes a tree blob written by Threefold or restic. */
+    public static List<Node> decode(byte[] json) {
+        List<Node> nodes = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (field.equals("nodes") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        nodes.add(readNode(p));
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException | IllegalArgumentException | java.time.DateTimeException e) {
+            throw new FormatException("a tree blob is malformed: " + e.getMessage(), e);
+        }
+        return nodes;
+    }
+
+    private static Node readNode(JsonParser p) throws IOException {
+        String name = null;
+        String type = null;
+        String user = null;
+        String group = null;
+        String linkTarget = null;
+        long mode = 0, uid = 0, gid = 0, inode = 0, deviceId = 0, size = 0, links = 0;
+        Instant mtime = null, atime = null, ctime = null;
+        List<Id> content = null;
+        Id subtree = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.VALUE_NULL) {
+                continue;
+            }
+            switch (field) {
+                case "name" -> name = p.getText();
+                case "type" -> type = p.getText();
+                case "mode" -> mode = p.getLongValue();
+                case "mtime" -> mtime = parseTime(p.getText());
+                case "atime" -> atime = parseTime(p.getText());
+                case "ctime" -> ctime = parseTime(p.getText());
+                case "uid" -> uid = p.getLongValue();
+                case "gid" -> gid = p.getLongValue();
+                case "user" -> user = p.getText();
+                case "group" -> group = p.getText();
+                case "inode" -> inode = p.getLongValue();
+                case "device_id" -> deviceId = p.getLongValue();
+                case "size" -> size = p.getLongValue();
+                case "links" -> links = p.getLongValue();
+                case "linktarget" -> linkTarget = p.getText();
+                case "content" -> {
+                    content = new ArrayList<>();
+                    while (p.nextToken() == JsonToken.VALUE_STRING) {
+                        content.add(Id.parse(p.getText()));
+                    }
+                }
+                case "subtree" -> subtree = Id.parse(p.getText());
+                default -> p.skipChildren();
+            }
+        }
+        if (name == null || type == null) {
+            throw new FormatException("a tree node lacks a name or type");
+        }
+        if (type.equals(Node.FILE) && content == null) {
+            content = List.of();
+        }
+        return new Node(name, type, mode, mtime, atime, ctime, uid, gid, user, group, inode, deviceId, size, links, linkTarget, content, subtree);
+    }
+
+    private static Instant parseTime(String s) {
+        return OffsetDateTime.parse(s, TIME).toInstant();
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) {
+        if (actual != expected) {
+            throw new FormatException("a tree blob is malformed: expected " + expected + ", found " + actual);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package app.threefold.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.threefold.backend.LocalBackend;
+import app.threefold.check.Checker;
+import app.threefold.chunker.ChunkerParams;
+import app.threefold.crypto.KeyFile;
+import app.threefold.crypto.WrongPasswordException;
+import app.threefold.index.MemoryIndex;
+import app.threefold.repository.Repository;
+import app.threefold.repository.ResticCli;
+import app.threefold.repository.TestTrees;
+import app.threefold.restore.Restorer;
+import app.threefold.snapshot.Snapshot;
+import app.threefold.snapshot.Snapshots;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** restic 0.14 judges what Threefold writes, and Threefold reads what restic writes. */
+class ResticCompatibilityTest {
+    static final String PASSWORD = "correct horse battery staple";
+    static final KeyFile.Params FAST_KDF = new KeyFile.Params(1024, 8, 1);
+
+    @TempDir
+    Path tmp;
+    final ExecutorService workers = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        workers.shutdownNow();
+    }
+
+    private Repository create(Path dir) throws IOException {
+        return Repository.create(LocalBackend.create(dir), PASSWORD.toCharArray(), FAST_KDF, new MemoryIndex(), new SecureRandom(), Clock.systemUTC());
+    }
+
+    private Repository open(Path dir, String password) throws IOException {
+        Repository repo = Repository.open(LocalBackend.open(dir), password.toCharArray(), new MemoryIndex(), new SecureRandom());
+        repo.loadIndexFiles();
+        return repo;
+    }
+
+    private Backups backups(Repository repo) {
+        return new Backups(repo, workers, ContentDigests.NONE, Clock.systemUTC(), ChunkerParams.DEFAULT);
+    }
+
+    @Test
+    void aTreeBackedUpByThreefoldPassesResticCheckAndRestoresByteIdentical() throws Exception {
+        Path source = TestTrees.awkward(tmp.resolve("source"), 1);
+        Path repoDir = tmp.resolve("repo");
+        IngestSession.Result result = backups(create(repoDir)).backupFolder("laptop", source);
+
+        assertThat(result.stats().filesNew()).isEqualTo(8);
+        assertThat(result.problems()).isEmpty();
+        ResticCli restic = new ResticCli(repoDir, PASSWORD);
+        assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
+        assertThat(restic.ok("snapshots")).contains("laptop").contains(result.snapshot().id().shortHex());
+
+        Path restored = tmp.resolve("restored");
+        restic.ok("restore", "latest", "--target", restored.toString());
+        TestTrees.assertSameTree(source, restored);
+    }
+
+    @Test
+    void aRepositoryWrittenByResticIsListedAndRestoredByThreefold() throws Exception {
+        Path source = TestTrees.awkward(tmp.resolve("source"), 2);
+        Path repoDir = tmp.resolve("repo");
+        ResticCli restic = new ResticCli(repoDir, PASSWORD);
+        restic.ok("init", "--repository-version", "2");
+        restic.ok("backup", "--host", "desktop", source.toString());
+
+        Repository repo = open(repoDir, PASSWORD);
+        List<Snapshot> snapshots = new Snapshots(repo).list(null);
+        assertThat(snapshots).singleElement().satisfies(s -> assertThat(s.hostname()).isEqualTo("desktop"));
+
+        Path restored = tmp.resolve("restored");
+        new Restorer(repo, workers).restore(snapshots.get(0).tree(), source.toString(), restored);
+        TestTrees.assertSameTree(source, restored);
+    }
+
+    @Test
+    void aSecondBackupReadsOnlyChangedFilesAndStoresOnlyNewData() throws Exception {
+        Path source = TestTrees.awkward(tmp.resolve("source"), 3);
+        Path repoDir = tmp.resolve("repo");
+        Repository repo = create(repoDir);
+        IngestSession.Result first = backups(repo).backupFolder("laptop", source);
+        TestTrees.write(source.resolve("docs/new.txt"), "new file\n".getBytes());
+        Files.delete(source.resolve("empty"));
+
+        IngestSession.Result second = backups(repo).backupFolder("laptop", source);
+
+        assertThat(second.snapshot().parent()).isEqualTo(first.snapshot().id());
+        assertThat(second.stats().filesNew()).isEqualTo(1);
+        assertThat(second.stats().filesUnchanged()).isEqualTo(7);
+        assertThat(second.stats().bytesRead()).isEqualTo(9);
+        assertThat(second.stats().bytesAdded()).isLessThan(4096);
+        Path restored = tmp.resolve("restored");
+        new ResticCli(repoDir, PASSWORD).ok("restore", second.snapshot().id().hex(), "--target", restored.toString());
+        TestTrees.assertSameTree(source, restored);
+    }
+
+    @Test
+    void aFlippedByteInAPackFailsReadDataCheckAndNamesTheDamagedFile() throws Exception {
+        Path source = tmp.resolve("source");
+        TestTrees.write(source.resolve("photos/cat.jpg"), TestTrees.bytes(new java.util.Random(4), 3 << 20));
+        TestTrees.write(source.resolve("notes.txt"), "keep me".getBytes());
+        Path repoDir = tmp.resolve("repo");
+        backups(create(repoDir)).backupFolder("laptop", source);
+
+        Path largestPack;
+        try (Stream<Path> packs = Files.walk(repoDir.resolve("data"))) {
+            largestPack = packs.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+        }
+        largestPack.toFile().setWritable(true);
+        try (RandomAccessFile f = new RandomAccessFile(largestPack.toFile(), "rw")) {
+            f.seek(1000);
+            int b = f.read();
+            f.seek(1000);
+            f.write(b ^ 0x01);
+        }
+
+        Repository repo = open(repoDir, PASSWORD);
+        assertThat(new Checker(repo, workers).check(false).healthy()).isTrue();
+        Checker.Report report = new Checker(repo, workers).check(true);
+        assertThat(report.healthy()).isFalse();
+        assertThat(report.affected()).extracting(Checker.Affected::path).containsExactly("/photos/cat.jpg");
+        assertThat(new ResticCli(repoDir, PASSWORD).run("check", "--read-data").exitCode()).isNotZero();
+    }
+
+    @Test
+    void aWrongPasswordIsOneClearErrorAndWritesNothing() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        create(repoDir);
+        long before = countFiles(repoDir);
+        assertThatThrownBy(() -> open(repoDir, "wrong"))
+                .isInstanceOf(WrongPasswordException.class)
+                .hasMessageContaining("password");
+        assertThat(countFiles(repoDir)).isEqualTo(before);
+    }
+
+    private static long countFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+}
