@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -228,8 +229,12 @@ class LocalBackendTest extends BackendContractTest {
 
     @Test
     void a_repository_restic_made_survives_a_copy_through_local_backends() throws Exception {
-        Path restic = Path.of("/usr/bin/restic");
-        assumeTrue(Files.isExecutable(restic), "restic is not installed");
+        Path restic = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, "restic"))
+                .filter(Files::isExecutable)
+                .findFirst().orElse(null);
+        assumeTrue(restic != null, "restic is not on the PATH");
         Path original = folder.resolve("original");
         Files.createDirectories(original);
         Path password = folder.resolve("password");
