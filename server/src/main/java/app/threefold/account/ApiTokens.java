@@ -1,0 +1,75 @@
+package app.threefold.account;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Bearer tokens for the JSON API, each belonging to an administrator. Only a SHA-256 of a token is
+ * stored: tokens are 256 random bits, so a fast hash is enough (no password-style stretching).
+ */
+public final class ApiTokens {
+
+    private static final String PREFIX = "tf_";
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public ApiTokens(Jdbi jdbi, Clock clock, SecureRandom random) {
+        this.jdbi = Objects.requireNonNull(jdbi);
+        this.clock = Objects.requireNonNull(clock);
+        this.random = Objects.requireNonNull(random);
+    }
+
+    /**
+     * Creates a token for the administrator {@code userName}; its secret is returned only here.
+     *
+     * @throws AccountException if there is no such administrator
+     */
+    public IssuedToken create(String userName, String label) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String safeLabel = label == null ? "" : label;
+        Optional<Long> id = jdbi.withHandle(h -> h.createQuery("""
+                        INSERT INTO api_tokens (token_hash, user_id, label, created)
+                        SELECT :hash, id, :label, :created FROM admin_users WHERE name = :user
+                        RETURNING id""")
+                .bind("hash", sha256(secret)).bind("label", safeLabel).bind("created", clock.instant())
+                .bind("user", userName)
+                .mapTo(Long.class).findOne());
+        return new IssuedToken(id.orElseThrow(() -> new AccountException(
+                "There is no admin named '" + userName + "'; create the admin first.")), userName, safeLabel, secret);
+    }
+
+    /** The administrator owning {@code secret}, recording the use; empty for an unknown token. */
+    public Optional<AdminUser> verify(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        // Lookup by hash: equality on a hash of the secret leaks nothing useful through timing.
+        return jdbi.withHandle(h -> h.createQuery("""
+                        UPDATE api_tokens t SET last_used = :now FROM admin_users u
+                        WHERE t.token_hash = :hash AND u.id = t.user_id
+                        RETURNING u.id, u.name, u.created""")
+                .bind("now", clock.instant()).bind("hash", sha256(secret))
+                .map((rs, ctx) -> new AdminUser(rs.getLong("id"), rs.getString("name"),
+                        rs.getTimestamp("created").toInstant()))
+                .findOne());
+    }
+
+    private static byte[] sha256(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+}

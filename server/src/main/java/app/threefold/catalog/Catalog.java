@@ -1,0 +1,130 @@
+package app.threefold.catalog;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance's catalog in PostgreSQL: what the UI and the engine need fast (accounts, devices,
+ * the blob index, history). Opening it brings the schema up to date with the Flyway migrations in
+ * {@code db/migration} ({@code V1__foundation.sql}, {@code V2__engine.sql}, …). Everything about the
+ * backed-up data itself can be rebuilt from the repository; the catalog is never the only copy.
+ */
+public final class Catalog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final Jdbi jdbi;
+
+    private Catalog(DataSource dataSource, HikariDataSource ownedPool) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    }
+
+    /**
+     * Connects to PostgreSQL through a connection pool this catalog owns (and closes), then migrates.
+     *
+     * @throws CatalogUnavailableException if the server cannot be reached or the migration fails
+     */
+    public static Catalog open(String jdbcUrl, String user, String password) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("catalog");
+        config.setMaximumPoolSize(10);
+        config.setMinimumIdle(1);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new CatalogUnavailableException("Cannot connect to the catalog database at "
+                    + withoutParameters(jdbcUrl) + " (" + rootMessage(e) + "). Check that PostgreSQL is"
+                    + " running there and that the URL, user and password are right.", e);
+        }
+        try {
+            return migrated(new Catalog(pool, pool), withoutParameters(jdbcUrl));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Uses a data source owned by the caller (it is not closed by {@link #close()}), then migrates.
+     *
+     * @throws CatalogUnavailableException if the migration fails
+     */
+    public static Catalog open(DataSource dataSource) {
+        return migrated(new Catalog(Objects.requireNonNull(dataSource, "dataSource"), null), "the given data source");
+    }
+
+    private static Catalog migrated(Catalog catalog, String where) {
+        try {
+            var result = Flyway.configure()
+                    .dataSource(catalog.dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                log.info("Catalog schema migrated to version {} ({} migrations)", result.targetSchemaVersion,
+                        result.migrationsExecuted);
+            }
+            return catalog;
+        } catch (FlywayException e) {
+            throw new CatalogUnavailableException("Cannot bring the catalog schema at " + where
+                    + " up to date (" + rootMessage(e) + "). If this database belongs to a newer Threefold,"
+                    + " run that version; otherwise restore the catalog or rebuild it from the repository.", e);
+        }
+    }
+
+    /** Jdbi over the catalog, with PostgreSQL types (jsonb, arrays, UUIDs) installed. */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** Whether the database answers right now; for health checks, never throws. */
+    public boolean isReachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Catalog is not reachable", e);
+            return false;
+        }
+    }
+
+    /** Closes the connection pool if this catalog created it. */
+    @Override
+    public void close() {
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    // JDBC URLs may carry a password as a parameter; keep it out of messages and logs.
+    private static String withoutParameters(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

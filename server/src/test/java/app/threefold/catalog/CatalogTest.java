@@ -1,0 +1,66 @@
+package app.threefold.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(TestDatabase.class)
+class CatalogTest {
+
+    @Test
+    void openingAnEmptyDatabaseCreatesTheFoundationTables(Catalog catalog) {
+        var tables = catalog.jdbi().withHandle(h -> h.createQuery(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+                .mapTo(String.class).list());
+        assertThat(tables).contains("admin_users", "api_tokens", "settings", "audit_log");
+        assertThat(catalog.isReachable()).isTrue();
+    }
+
+    @Test
+    void reopeningAMigratedDatabaseKeepsItsRows(TestDatabase.Database database) {
+        try (Catalog first = database.openCatalog()) {
+            first.jdbi().useHandle(h -> h.execute("INSERT INTO settings (key, value) VALUES ('k', 'v')"));
+        }
+        try (Catalog second = database.openCatalog()) {
+            String value = second.jdbi().withHandle(h -> h.createQuery("SELECT value FROM settings WHERE key = 'k'")
+                    .mapTo(String.class).one());
+            assertThat(value).isEqualTo("v");
+        }
+    }
+
+    @Test
+    void eachTestGetsItsOwnEmptyDatabase(Catalog catalog) {
+        int rows = catalog.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM settings")
+                .mapTo(Integer.class).one());
+        assertThat(rows).isZero();
+    }
+
+    @Test
+    void anUnreachableServerIsReportedWithWhatToCheckAndWithoutTheUrlParameters() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/nothing?password=secret&connectTimeout=2";
+        assertThatThrownBy(() -> Catalog.open(url, "postgres", ""))
+                .isInstanceOf(CatalogUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:" + closedPort + "/nothing")
+                .hasMessageContaining("Check that PostgreSQL is running")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void closingACatalogOverACallersDataSourceLeavesTheDataSourceUsable(TestDatabase.Database database)
+            throws Exception {
+        var dataSource = TestDatabase.server().getDatabase("postgres", database.name());
+        try (Catalog catalog = Catalog.open(dataSource)) {
+            assertThat(catalog.isReachable()).isTrue();
+        }
+        try (var connection = dataSource.getConnection()) {
+            assertThat(connection.isValid(1)).isTrue();
+        }
+    }
+}
