@@ -4,7 +4,7 @@ package app.threefold.format;
  * A stored object does not follow the repository format or fails its checksum: it was damaged
  * on disk or in transit, or written by something else. The message names the object.
  */
-public final class FormatException extends RuntimeException {
+public final class FormatException extends app.threefold.ThreefoldException {
     public FormatException(String message) {
         super(message);
     }

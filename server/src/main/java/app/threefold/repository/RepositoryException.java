@@ -1,7 +1,7 @@
 package app.threefold.repository;
 
 /** Root of the failures of a repository that a person can act on; the message says how. */
-public class RepositoryException extends RuntimeException {
+public class RepositoryException extends app.threefold.ThreefoldException {
     public RepositoryException(String message) {
         super(message);
     }

@@ -1,0 +1,188 @@
+package app.threefold.engine;
+
+import app.threefold.backend.LocalBackend;
+import app.threefold.catalog.Catalog;
+import app.threefold.chunker.ChunkerParams;
+import app.threefold.crypto.KeyFile;
+import app.threefold.index.CatalogIndex;
+import app.threefold.ingest.Backups;
+import app.threefold.ingest.CatalogContentDigests;
+import app.threefold.ingest.IngestSession;
+import app.threefold.repository.Repository;
+import app.threefold.repository.RepositoryException;
+import app.threefold.snapshot.Snapshot;
+import app.threefold.snapshot.Snapshots;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance's repository with its catalog: the repository in {@code DIR/repository}, opened
+ * with the appliance's own key (its password in {@code DIR/appliance.key}, owner-only), the blob
+ * index and file digests in PostgreSQL, and one worker pool sized to the cores.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    static final String REPOSITORY = "repository";
+    static final String APPLIANCE_KEY = "appliance.key";
+
+    private final Repository repository;
+    private final Catalog catalog;
+    private final ExecutorService workers;
+    private final CatalogContentDigests digests;
+    private final Clock clock;
+
+    private Engine(Repository repository, Catalog catalog, ExecutorService workers, Clock clock) {
+        this.repository = repository;
+        this.catalog = catalog;
+        this.workers = workers;
+        this.digests = new CatalogContentDigests(catalog.jdbi());
+        this.clock = clock;
+    }
+
+    /** Where an appliance keeps its repository. */
+    public static Path repositoryDir(Path dataDir) {
+        return dataDir.resolve(REPOSITORY);
+    }
+
+    /** Whether {@code dataDir} holds an initialised repository. */
+    public static boolean initialised(Path dataDir) {
+        return Files.exists(repositoryDir(dataDir).resolve("config")) && Files.exists(dataDir.resolve(APPLIANCE_KEY));
+    }
+
+    /**
+     * Creates the repository: a random appliance key kept in the data dir, and a recovery key
+     * opened by {@code recoveryPassword} (the one on the recovery kit, which also opens it with
+     * plain restic).
+     */
+    public static Engine create(Path dataDir, char[] recoveryPassword, Catalog catalog, Clock clock) throws IOException {
+        if (recoveryPassword.length < 8) {
+            throw new RepositoryException("the repository password must have at least 8 characters");
+        }
+        Path keyFile = dataDir.resolve(APPLIANCE_KEY);
+        if (Files.exists(keyFile)) {
+            throw new RepositoryException(keyFile + " exists: this data dir already has a repository");
+        }
+        SecureRandom random = new SecureRandom();
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        char[] appliancePassword = Base64.getEncoder().withoutPadding().encodeToString(secret).toCharArray();
+        ExecutorService workers = newWorkers();
+        try {
+            Repository repo = Repository.create(LocalBackend.create(repositoryDir(dataDir)), appliancePassword,
+                    KeyFile.Params.DEFAULT, new CatalogIndex(catalog.jdbi()), random, clock);
+            repo.addKey(recoveryPassword, KeyFile.Params.DEFAULT, clock);
+            Files.createDirectories(dataDir);
+            Files.writeString(keyFile, new String(appliancePassword), StandardCharsets.US_ASCII,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            return new Engine(repo, catalog, workers, clock);
+        } catch (IOException | RuntimeException e) {
+            workers.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** Opens the appliance's repository; a catalog that has no index yet is filled from the index files. */
+    public static Engine open(Path dataDir, Catalog catalog, Clock clock) throws IOException {
+        Path keyFile = dataDir.resolve(APPLIANCE_KEY);
+        if (!initialised(dataDir)) {
+            throw new RepositoryException("there is no repository in " + dataDir + "; run `threefold init` or the setup wizard first");
+        }
+        char[] password = Files.readString(keyFile, StandardCharsets.US_ASCII).trim().toCharArray();
+        CatalogIndex index = new CatalogIndex(catalog.jdbi());
+        ExecutorService workers = newWorkers();
+        try {
+            Repository repo = Repository.open(LocalBackend.open(repositoryDir(dataDir)), password, index, new SecureRandom());
+            if (index.isEmpty()) {
+                int packs = repo.loadIndexFiles();
+                log.info("indexed {} packs of {} into the catalog", packs, repo.backend().location());
+            }
+            return new Engine(repo, catalog, workers, clock);
+        } catch (IOException | RuntimeException e) {
+            workers.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static ExecutorService newWorkers() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "engine-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        return Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), factory);
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    public ExecutorService workers() {
+        return workers;
+    }
+
+    public CatalogContentDigests digests() {
+        return digests;
+    }
+
+    public Backups backups() {
+        return new Backups(repository, workers, digests, clock, ChunkerParams.DEFAULT);
+    }
+
+    /** Snapshots a folder for a device and records the snapshot's summary in the catalog. */
+    public IngestSession.Result backupFolder(String device, Path folder) throws IOException {
+        IngestSession.Result result = backups().backupFolder(device, folder);
+        recordSnapshot(result.snapshot(), result);
+        return result;
+    }
+
+    /** Adds a snapshot's summary row to the catalog (the snapshot file stays the truth). */
+    public void recordSnapshot(Snapshot s, IngestSession.Result result) {
+        var st = result.stats();
+        catalog.jdbi().useHandle(h -> {
+            var insert = h.createUpdate("""
+                        INSERT INTO snapshots (id, device, time, parent, tree, files, bytes, bytes_added, files_new, files_changed, files_unchanged)
+                        VALUES (:id, :device, :time, :parent, :tree, :files, :bytes, :added, :new, :changed, :unchanged)
+                        ON CONFLICT (id) DO NOTHING""")
+                .bind("id", s.id().bytes())
+                .bind("device", s.hostname())
+                .bind("time", java.time.OffsetDateTime.ofInstant(s.time(), java.time.ZoneOffset.UTC))
+                .bind("tree", s.tree().bytes())
+                .bind("files", st.files())
+                .bind("bytes", st.bytesTotal())
+                .bind("added", st.bytesAdded())
+                .bind("new", st.filesNew())
+                .bind("changed", st.filesChanged())
+                .bind("unchanged", st.filesUnchanged());
+            if (s.parent() == null) {
+                insert.bindNull("parent", java.sql.Types.BINARY);
+            } else {
+                insert.bind("parent", s.parent().bytes());
+            }
+            insert.execute();
+        });
+    }
+
+    public Snapshots snapshots() {
+        return new Snapshots(repository);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+    }
+}
