@@ -1,10 +1,14 @@
 package app.threefold.crypto;
 
 /** A key file did not open with the given password. */
-public final class WrongPasswordException extends RuntimeException {
+public final class WrongPasswordException extends app.threefold.ThreefoldException {
 
     public WrongPasswordException() {
         super("the password is wrong for this repository key; check the repository password"
                 + " (and the password file, if one is used) and try again");
+    }
+
+    public WrongPasswordException(String message) {
+        super(message);
     }
 }
