@@ -4,6 +4,7 @@ import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
 import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
+import app.threefold.engine.Engine;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.ComponentHealth.State;
 import app.threefold.health.HealthProbe;
@@ -62,6 +63,10 @@ public final class Appliance implements AutoCloseable {
             HealthProbe health = () -> List.of(
                     new ComponentHealth("database", catalog.isReachable() ? State.UP : State.DOWN),
                     new ComponentHealth("repository", repositoryState(config.dataDir())));
+            Engine engine = openEngine(config, catalog, clock);
+            if (engine != null) {
+                started.push(new Step("engine", engine));
+            }
             startSftp(config);
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir()));
@@ -70,6 +75,19 @@ public final class Appliance implements AutoCloseable {
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
+        }
+    }
+
+    /** The repository engine, or null while the appliance is not set up yet. */
+    private static Engine openEngine(Config config, Catalog catalog, Clock clock) {
+        if (!Engine.initialised(config.dataDir())) {
+            log.info("No repository in {} yet; set the appliance up with `threefold init` or the web wizard", config.dataDir());
+            return null;
+        }
+        try {
+            return Engine.open(config.dataDir(), catalog, clock);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("opening the repository in " + config.dataDir() + " failed", e);
         }
     }
 

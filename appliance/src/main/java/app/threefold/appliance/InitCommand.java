@@ -3,9 +3,8 @@ package app.threefold.appliance;
 import app.threefold.account.AccountException;
 import app.threefold.account.Accounts;
 import app.threefold.account.PasswordHasher;
+import app.threefold.engine.Engine;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -43,10 +42,14 @@ final class InitCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         Config config = ConfigLoader.load(new ConfigLoader.Flags(dataDir, null, null, null), terminal.env());
-        char[] repositoryPassword = readSecret(passwordFile, "--password-file");
-        char[] adminPassword = readSecret(adminPasswordFile, "--admin-password-file");
+        char[] repositoryPassword = Secrets.read(passwordFile, "--password-file");
+        char[] adminPassword = Secrets.read(adminPasswordFile, "--admin-password-file");
+        if (repositoryPassword.length < 8) {
+            throw new CommandRefusedException("--password-file " + passwordFile + ": the repository password needs at least"
+                    + " 8 characters; it is the one that restores everything, so make it long.");
+        }
         try {
             Accounts.checkNewAdmin(adminUser, adminPassword);
         } catch (AccountException e) {
@@ -61,7 +64,7 @@ final class InitCommand implements Callable<Integer> {
                 throw new CommandRefusedException(config.dataDir() + " is already set up (it has an admin);"
                         + " nothing was changed. Use another --data-dir to start afresh.");
             }
-            createRepository(config.dataDir().resolve("repository"), repositoryPassword);
+            Engine.create(config.dataDir(), repositoryPassword, database.catalog(), Clock.systemUTC()).close();
             accounts.createAdmin(adminUser, adminPassword);
             log.info("Initialised {} with admin '{}'", config.dataDir(), adminUser);
         }
@@ -70,28 +73,4 @@ final class InitCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Creates the restic-format repository in {@code repositoryDir}, encrypted with {@code password}.
-     * The engine fills this in (repository format issue); until then no repository is written and
-     * {@code /healthz} reports the repository as {@code missing}.
-     */
-    void createRepository(Path repositoryDir, char[] password) {
-        LoggerFactory.getLogger(InitCommand.class).warn(
-                "This build has no repository engine yet; {} was not created", repositoryDir);
-    }
-
-    private static char[] readSecret(Path file, String option) {
-        String content;
-        try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CommandRefusedException("Cannot read " + option + " " + file + " (" + e + ");"
-                    + " create it with the password on its first line.", e);
-        }
-        String firstLine = content.lines().findFirst().orElse("");
-        if (firstLine.isEmpty()) {
-            throw new CommandRefusedException(option + " " + file + " is empty; put the password on its first line.");
-        }
-        return firstLine.toCharArray();
-    }
 }

@@ -29,7 +29,11 @@ public final class Main implements Callable<Integer> {
     private static List<Object> commands(Terminal terminal) {
         return List.of(
                 new ServeCommand(terminal),
-                new InitCommand(terminal));
+                new InitCommand(terminal),
+                new BackupCommand(terminal),
+                new SnapshotsCommand(terminal),
+                new RestoreCommand(terminal),
+                new CheckCommand(terminal));
     }
 
     public static void main(String[] args) {
