@@ -1,5 +1,6 @@
 package app.threefold.appliance;
 
+import app.threefold.access.People;
 import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
 import app.threefold.account.PasswordHasher;
@@ -8,6 +9,11 @@ import app.threefold.engine.Engine;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.ComponentHealth.State;
 import app.threefold.health.HealthProbe;
+import app.threefold.audit.AuditLog;
+import app.threefold.jobs.Jobs;
+import app.threefold.jobs.RestoreTests;
+import app.threefold.web.LiveEngine;
+import app.threefold.web.PanelServices;
 import app.threefold.web.WebServer;
 import app.threefold.web.WebServices;
 import java.nio.file.Files;
@@ -32,15 +38,17 @@ public final class Appliance implements AutoCloseable {
     private final Config config;
     private final Catalog catalog;
     private final WebServer web;
+    private final LiveEngine engine;
     private final Deque<Step> stopSteps;
 
     private record Step(String name, AutoCloseable resource) {
     }
 
-    private Appliance(Config config, Catalog catalog, WebServer web, Deque<Step> stopSteps) {
+    private Appliance(Config config, Catalog catalog, WebServer web, LiveEngine engine, Deque<Step> stopSteps) {
         this.config = config;
         this.catalog = catalog;
         this.web = web;
+        this.engine = engine;
         this.stopSteps = stopSteps;
     }
 
@@ -63,15 +71,19 @@ public final class Appliance implements AutoCloseable {
             HealthProbe health = () -> List.of(
                     new ComponentHealth("database", catalog.isReachable() ? State.UP : State.DOWN),
                     new ComponentHealth("repository", repositoryState(config.dataDir())));
-            Engine engine = openEngine(config, catalog, clock);
-            if (engine != null) {
-                started.push(new Step("engine", engine));
-            }
+            // The setup wizard may create the engine later, so everything asks the LiveEngine.
+            LiveEngine engine = new LiveEngine(openEngine(config, catalog, clock));
+            started.push(new Step("engine", engine));
+            AuditLog audit = new AuditLog(catalog.jdbi(), clock);
+            Jobs jobs = new Jobs(catalog.jdbi(), clock);
+            started.push(new Step("jobs", jobs));
+            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
+                    audit, new People(catalog.jdbi(), accounts));
             startSftp(config);
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
-                    new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir()));
+                    new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), panel));
             started.push(new Step("web server", web));
-            return new Appliance(config, catalog, web, started);
+            return new Appliance(config, catalog, web, engine, started);
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -116,6 +128,11 @@ public final class Appliance implements AutoCloseable {
 
     Catalog catalog() {
         return catalog;
+    }
+
+    /** The engine, once the repository exists (from {@code init} or the setup wizard). */
+    java.util.Optional<Engine> engine() {
+        return engine.get();
     }
 
     /** Stops accepting requests, lets requests in flight finish, stops PostgreSQL, releases the lock. */

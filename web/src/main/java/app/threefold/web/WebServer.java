@@ -1,17 +1,36 @@
 package app.threefold.web;
 
+import app.threefold.web.activity.ActivityRoutes;
 import app.threefold.web.api.ApiAuthentication;
 import app.threefold.web.api.ApiErrors;
+import app.threefold.web.api.JobRoutes;
 import app.threefold.web.api.StatusRoutes;
+import app.threefold.web.dashboard.DashboardRoutes;
 import app.threefold.web.health.HealthRoutes;
+import app.threefold.web.page.Pages;
+import app.threefold.web.people.PeopleRoutes;
+import app.threefold.web.restoretests.RestoreTestRoutes;
+import app.threefold.web.session.Guard;
+import app.threefold.web.session.LoginRoutes;
+import app.threefold.web.session.LoginThrottle;
+import app.threefold.web.session.Sessions;
+import app.threefold.web.setup.SetupRoutes;
+import app.threefold.web.setup.SetupState;
+import app.threefold.web.snapshots.BrowseRoutes;
+import app.threefold.web.snapshots.DeviceRoutes;
+import app.threefold.web.snapshots.SnapshotCatalog;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import java.security.SecureRandom;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The appliance's HTTP server: {@code GET /healthz} without authentication, the JSON API under
- * {@code /api/v1} for administrators (HTTP Basic) and API tokens (Bearer).
+ * {@code /api/v1} for administrators (HTTP Basic) and API tokens (Bearer), and the admin panel
+ * (server-rendered pages with HTMX, behind a login; see {@link Guard}).
  */
 public final class WebServer implements AutoCloseable {
 
@@ -31,15 +50,43 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(String bindAddress, int port, WebServices services) {
         Objects.requireNonNull(bindAddress);
         Objects.requireNonNull(services);
+        PanelServices panel = services.panel();
+        Pages pages = new Pages();
+        SecureRandom random = new SecureRandom();
+        Sessions sessions = new Sessions(services.clock(), random);
+        SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
+        SnapshotCatalog snapshots = new SnapshotCatalog(panel.catalog().jdbi());
+        DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), services.dataDir(), services.clock(),
+                pages);
+        RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), pages);
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             // Let in-flight requests finish on stop instead of cutting them off.
             cfg.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            cfg.staticFiles.enableWebjars();
+            cfg.staticFiles.add(files -> {
+                files.hostedPath = "/static";
+                files.directory = "/app/threefold/web/static";
+                files.location = Location.CLASSPATH;
+            });
+            cfg.events.serverStopping(restoreTests::close);
             new HealthRoutes(services).addTo(cfg.routes);
-            new ApiAuthentication(services.accounts(), services.apiTokens()).addTo(cfg.routes);
+            new ApiAuthentication(services.accounts(), services.apiTokens(), panel.people()).addTo(cfg.routes);
             new StatusRoutes(services).addTo(cfg.routes);
-            ApiErrors.addTo(cfg.routes);
+            new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
+            new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
+            new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), services.dataDir(),
+                    panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
+            new LoginRoutes(services.accounts(), sessions, new LoginThrottle(services.clock()), panel.audit(), pages)
+                    .addTo(cfg.routes);
+            dashboard.addTo(cfg.routes);
+            new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
+            new BrowseRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
+            restoreTests.addTo(cfg.routes);
+            new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
+            new PeopleRoutes(panel.people(), snapshots, panel.audit(), pages).addTo(cfg.routes);
+            ApiErrors.addTo(cfg.routes, pages);
         });
         try {
             javalin.start(bindAddress, port);
@@ -50,6 +97,12 @@ public final class WebServer implements AutoCloseable {
         }
         log.info("HTTP server listening on {}:{}", bindAddress, javalin.port());
         return new WebServer(javalin);
+    }
+
+    /** Every HTTP route as "METHOD path", for the test that proves each one is protected. */
+    List<String> routes() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 
     /** The port actually bound. */

@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param accounts  administrators, for HTTP Basic
  * @param apiTokens bearer tokens
  * @param dataDir   the data directory, whose free space the status API reports
+ * @param panel     the admin panel's services
  */
 public record WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
-                          ApiTokens apiTokens, Path dataDir) {
+                          ApiTokens apiTokens, Path dataDir, PanelServices panel) {
 
     public WebServices {
         Objects.requireNonNull(version);
@@ -31,5 +32,6 @@ public record WebServices(String version, Clock clock, Instant startedAt, Health
         Objects.requireNonNull(accounts);
         Objects.requireNonNull(apiTokens);
         Objects.requireNonNull(dataDir);
+        Objects.requireNonNull(panel);
     }
 }
