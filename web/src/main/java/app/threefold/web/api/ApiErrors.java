@@ -36,6 +36,10 @@ public final class ApiErrors {
     public static void addTo(RoutesConfig routes, Pages pages) {
         ApiErrors errors = new ApiErrors(pages);
         routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e instanceof io.javalin.http.RedirectResponse) {
+                ctx.status(e.getStatus()).result("");
+                return;
+            }
             if (e.getStatus() == HttpStatus.UNAUTHORIZED.getCode()) {
                 ctx.header("WWW-Authenticate", ApiAuthentication.CHALLENGE);
             }

@@ -94,7 +94,7 @@ public final class Guard {
             deny(ctx, "/setup/recovery-kit", "Confirm that you saved the recovery kit first.");
         }
         if (path.equals("/setup")) {
-            throw new RedirectResponse(io.javalin.http.HttpStatus.SEE_OTHER, "/");
+            redirect(ctx, io.javalin.http.HttpStatus.SEE_OTHER, "/");
         }
     }
 
@@ -110,10 +110,16 @@ public final class Guard {
     /** Sends people to {@code target}: a redirect for page loads, 401 with HX-Redirect for HTMX and other calls. */
     private static void deny(Context ctx, String target, String message) {
         if (ctx.method() == HandlerType.GET && !htmx(ctx) && !"text/event-stream".equals(ctx.header("Accept"))) {
-            throw new RedirectResponse(io.javalin.http.HttpStatus.FOUND, target);
+            redirect(ctx, io.javalin.http.HttpStatus.FOUND, target);
         }
         ctx.header("HX-Redirect", target);
         throw new UnauthorizedResponse(message);
+    }
+
+    /** Ends the request with a redirect; {@code ApiErrors} keeps the Location header of a RedirectResponse. */
+    private static void redirect(Context ctx, io.javalin.http.HttpStatus status, String target) {
+        ctx.header("Location", target);
+        throw new RedirectResponse(status, "Redirecting to " + target);
     }
 
     private static void requireCsrf(Context ctx, Sessions.Session s) {
