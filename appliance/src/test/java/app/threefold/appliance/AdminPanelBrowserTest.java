@@ -1,0 +1,281 @@
+package app.threefold.appliance;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.threefold.engine.Engine;
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.LoadState;
+import com.microsoft.playwright.options.RequestOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Chromium drives the real appliance (in this JVM, embedded PostgreSQL, ephemeral port) through
+ * the admin panel: setup wizard, recovery kit, a device's snapshot, browsing and downloading,
+ * restore tests green and then red after a pack is damaged on disk, members, logging out.
+ * Saves screenshots of the main pages to docs/screenshots/.
+ */
+class AdminPanelBrowserTest {
+
+    private static final String XSS_NAME = "<img src=x onerror=alert(1)>.txt";
+    private static final Path SCREENSHOTS = repositoryRoot().resolve("docs").resolve("screenshots");
+
+    @TempDir
+    Path dataDir;
+    @TempDir
+    Path work;
+
+    private Appliance appliance;
+    private Playwright playwright;
+    private Browser browser;
+    private String base;
+    private final List<String> dialogs = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        appliance = Appliance.start(ConfigLoader.load(new ConfigLoader.Flags(dataDir, "127.0.0.1", 0, 0), Map.of()), "test");
+        base = "http://127.0.0.1:" + appliance.httpPort();
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        BrowserType.LaunchOptions launch = new BrowserType.LaunchOptions().setHeadless(true).setArgs(List.of(
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"));
+        if (Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+            launch.setExecutablePath(Path.of("/usr/bin/chromium"));
+        }
+        browser = playwright.chromium().launch(launch);
+    }
+
+    @AfterEach
+    void stop() {
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (appliance != null) {
+            appliance.stop();
+        }
+    }
+
+    @Test
+    void fromTheWizardToARedRestoreTestNamingTheDamagedFile() throws Exception {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)
+                .setAcceptDownloads(true));
+        Page page = context.newPage();
+        page.onDialog(d -> {
+            dialogs.add(d.message());
+            d.dismiss();
+        });
+
+        // Every page leads to the wizard until an admin exists.
+        page.navigate(base + "/devices");
+        assertThat(page).hasURL(base + "/setup");
+        page.getByLabel("Name").fill("admin");
+        page.getByLabel("Password (at least 8 characters)").fill("correct horse battery");
+        page.getByLabel("Password again").fill("correct horse battery");
+        shoot(page, "setup");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Set up Threefold")).click();
+
+        // The recovery kit shows the generated password once and must be confirmed.
+        assertThat(page).hasURL(base + "/setup/recovery-kit");
+        String recoveryPassword = page.getByTestId("recovery-password").textContent().trim();
+        assertThat(recoveryPassword).matches("[a-z2-9]{5}(-[a-z2-9]{5}){5}");
+        assertThat(page.locator("body")).containsText(appliance.engine().orElseThrow().repository().id().hex());
+        shoot(page, "recovery-kit");
+        page.navigate(base + "/");
+        assertThat(page).hasURL(base + "/setup/recovery-kit");
+        page.getByLabel("I have printed or written down").check();
+        page.getByText("Continue to the dashboard").click();
+        assertThat(page).hasURL(base + "/");
+
+        // Stand-in for an SFTP upload (the SFTP server is not on this branch yet): the engine
+        // snapshots a folder for the device, as an upload session would.
+        Path tree = sampleTree();
+        Engine engine = appliance.engine().orElseThrow();
+        engine.backupFolder("laptop", tree);
+        engine.backupFolder("phone", sampleTreeOfPhone());
+
+        page.reload();
+        assertThat(page.locator("[data-device=laptop]")).containsText("Last backup just now");
+        assertThat(page.locator("[data-device=laptop]")).containsText("2 of 3 copies");
+        assertThat(page.locator("[data-device=laptop]")).containsText("off-site: no");
+        page.waitForFunction("() => !!Chart.getChart(document.getElementById('growth'))");
+        shoot(page, "dashboard");
+
+        // Browse: breadcrumbs, the odd name shown as text, nothing executed.
+        page.locator("[data-device=laptop]").getByText("Browse").click();
+        assertThat(page.locator("table.listing")).containsText(XSS_NAME);
+        page.getByText("photos/").click();
+        assertThat(page.locator("nav.crumbs").last()).containsText("photos");
+        assertThat(page.locator("table.listing")).containsText("big.bin");
+        shoot(page, "browse");
+
+        // Download a file and compare its bytes; then a range of it, as a video player asks.
+        Download file = page.waitForDownload(() -> page.getByText("big.bin").click());
+        byte[] original = Files.readAllBytes(tree.resolve("photos/big.bin"));
+        assertThat(Files.readAllBytes(file.path())).isEqualTo(original);
+        String fileUrl = page.getByText("big.bin").getAttribute("href");
+        APIResponse range = context.request().get(base + fileUrl,
+                RequestOptions.create().setHeader("Range", "bytes=1000000-1000099"));
+        assertThat(range.status()).isEqualTo(206);
+        assertThat(range.headers().get("content-range")).isEqualTo("bytes 1000000-1000099/" + original.length);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(original, 1_000_000, 1_000_100));
+
+        // Download the whole snapshot as a zip and compare every file.
+        page.locator("nav.crumbs").last().getByText("laptop").click();
+        Download zip = page.waitForDownload(() -> page.getByText("Download this folder as zip").click());
+        Map<String, byte[]> zipped = unzip(zip.path());
+        Map<String, byte[]> expected = files(tree);
+        assertThat(zipped.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((name, bytes) -> assertThat(zipped.get(name)).as(name).isEqualTo(bytes));
+
+        // Restore test: green.
+        page.navigate(base + "/devices/laptop");
+        page.locator("[data-device=laptop]").getByText("Test restore").click();
+        assertThat(page.locator("[data-verdict]")).hasAttribute("data-verdict", "passed",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
+        assertThat(page.locator("[data-verdict]")).containsText("6 files");
+        page.reload();
+        shoot(page, "device");
+
+        // Damage one byte in the middle of the largest pack, then test again: red, naming the file.
+        corruptLargestPack();
+        page.locator("[data-device=laptop]").getByText("Test restore").click();
+        assertThat(page.locator("[data-verdict]")).hasAttribute("data-verdict", "failed",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
+        assertThat(page.locator("[data-verdict] .failures")).containsText("/photos/big.bin");
+        shoot(page, "restore-test-failed");
+        page.reload();
+        assertThat(page.locator("table").last()).containsText("failed");
+
+        page.navigate(base + "/activity");
+        assertThat(page.locator("#activity-rows")).containsText("restore-test.failed");
+        shoot(page, "activity");
+
+        // A member who owns only the phone.
+        page.navigate(base + "/people");
+        page.getByLabel("Name").fill("kid");
+        page.getByLabel("Password (at least 8 characters)").fill("kids password");
+        page.getByLabel("phone").check();
+        page.getByText("Add member").click();
+        assertThat(page.locator("table")).containsText("kid");
+        page.getByText("Log out admin").click();
+        assertThat(page).hasURL(base + "/login");
+        page.getByLabel("Name").fill("kid");
+        page.getByLabel("Password").fill("kids password");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page.locator(".cards")).containsText("phone");
+        assertThat(page.locator(".cards")).not().containsText("laptop");
+        com.microsoft.playwright.Response forbidden = page.navigate(base + "/devices/laptop");
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertThat(context.request().get(base + fileUrl).status()).isEqualTo(403);
+
+        // Logged out, nothing but the login page.
+        BrowserContext stranger = browser.newContext();
+        Page strangerPage = stranger.newPage();
+        for (String path : List.of("/", "/devices/laptop", fileUrl, "/activity")) {
+            strangerPage.navigate(base + path);
+            assertThat(strangerPage.url()).as(path).startsWith(base + "/login");
+            assertThat(strangerPage.locator("h1")).hasText("Log in");
+        }
+        shoot(strangerPage, "login");
+        assertThat(dialogs).isEmpty();
+    }
+
+    private Path sampleTree() throws IOException {
+        Path root = work.resolve("laptop");
+        Files.createDirectories(root.resolve("photos"));
+        Files.createDirectories(root.resolve("documents/taxes"));
+        Files.writeString(root.resolve("documents/letter.txt"), "Dear friend,\nthe backup works.\n");
+        Files.writeString(root.resolve("documents/taxes/2026.csv"), "year,amount\n2026,42\n");
+        Files.writeString(root.resolve(XSS_NAME), "an odd name, shown as text");
+        Files.write(root.resolve("empty.txt"), new byte[0]);
+        byte[] big = new byte[4_000_000];
+        new Random(7).nextBytes(big);
+        Files.write(root.resolve("photos/big.bin"), big);
+        Files.writeString(root.resolve("photos/notes.md"), "# holiday\n");
+        return root;
+    }
+
+    private Path sampleTreeOfPhone() throws IOException {
+        Path root = work.resolve("phone");
+        Files.createDirectories(root);
+        Files.writeString(root.resolve("contacts.vcf"), "BEGIN:VCARD\nEND:VCARD\n");
+        return root;
+    }
+
+    private void corruptLargestPack() throws IOException {
+        Path packs = Engine.repositoryDir(dataDir).resolve("data");
+        Path largest;
+        try (Stream<Path> s = Files.walk(packs)) {
+            largest = s.filter(Files::isRegularFile).max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(largest.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0xff);
+        }
+    }
+
+    private static Map<String, byte[]> files(Path root) throws IOException {
+        Map<String, byte[]> out = new HashMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
+    /** The zip's files, with the top folder (the zip's own name) stripped. */
+    private static Map<String, byte[]> unzip(Path zip) throws IOException {
+        Map<String, byte[]> out = new HashMap<>();
+        try (InputStream in = Files.newInputStream(zip); ZipInputStream z = new ZipInputStream(in, StandardCharsets.UTF_8)) {
+            for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                if (!e.isDirectory()) {
+                    out.put(e.getName().substring(e.getName().indexOf('/') + 1), z.readAllBytes());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void shoot(Page page, String name) throws IOException {
+        page.waitForLoadState(LoadState.NETWORKIDLE);
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        return Files.exists(dir.resolve("appliance")) ? dir : dir.getParent();
+    }
+}
