@@ -15,7 +15,10 @@ final class TestPanel {
     }
 
     static PanelServices create(Catalog catalog, Accounts accounts, Clock clock) {
-        LiveEngine engine = new LiveEngine(null);
+        return create(catalog, accounts, clock, new LiveEngine(null));
+    }
+
+    static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, LiveEngine engine) {
         AuditLog audit = new AuditLog(catalog.jdbi(), clock);
         Jobs jobs = new Jobs(catalog.jdbi(), clock);
         return new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock), audit,

@@ -139,21 +139,25 @@ public final class BrowseRoutes {
             throw new BadRequestResponse(join(parts) + " is a file, not a folder.");
         }
         Id tree = folder == null ? Id.parse(snapshot.tree()) : folder.subtree();
-        List<Node> nodes = tree == null ? List.of() : trees.load(repo, tree);
-        int pageCount = Math.max(1, (nodes.size() + PAGE_SIZE - 1) / PAGE_SIZE);
-        int current = Math.max(1, Math.min(page, pageCount));
-        List<Entry> entries = new ArrayList<>(PAGE_SIZE);
         String prefix = join(parts).equals("/") ? "/" : join(parts) + "/";
-        for (Node n : nodes.subList((current - 1) * PAGE_SIZE, Math.min(nodes.size(), current * PAGE_SIZE))) {
-            entries.add(new Entry(n.name(), n.type(), n.size(), n.mtime(), prefix + n.name()));
+        int from = (Math.max(1, page) - 1) * PAGE_SIZE;
+        TreePage.Result listing = tree == null ? new TreePage.Result(List.of(), 0)
+                : TreePage.read(repo.loadBlob(app.threefold.format.BlobType.TREE, tree), from, PAGE_SIZE, prefix);
+        int pageCount = Math.max(1, (listing.total() + PAGE_SIZE - 1) / PAGE_SIZE);
+        int current = Math.max(1, Math.min(page, pageCount));
+        if (current != Math.max(1, page)) {
+            // Asked past the end: show the last page instead.
+            listing = TreePage.read(repo.loadBlob(app.threefold.format.BlobType.TREE, tree), (current - 1) * PAGE_SIZE,
+                    PAGE_SIZE, prefix);
         }
+        List<Entry> entries = listing.entries();
         List<Crumb> crumbs = new ArrayList<>();
-        crumbs.add(new Crumb(snapshot.device(), "/"));
+        crumbs.add(new Crumb("snapshot " + snapshot.shortId() + " of " + app.threefold.web.page.Format.time(snapshot.time()), "/"));
         for (int i = 0; i < parts.size(); i++) {
             crumbs.add(new Crumb(parts.get(i), join(parts.subList(0, i + 1))));
         }
         return new BrowsePage(layout, snapshot.device(), snapshot, join(parts), crumbs, entries, current, pageCount,
-                nodes.size());
+                listing.total());
     }
 
     private void browse(Context ctx) throws IOException {
