@@ -37,6 +37,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     static final String REPOSITORY = "repository";
     static final String APPLIANCE_KEY = "appliance.key";
+    /** The appliance key's password is 256 random bits; stretching it buys nothing but start-up time. */
+    static final KeyFile.Params APPLIANCE_KDF = new KeyFile.Params(1024, 8, 1);
 
     private final Repository repository;
     private final Catalog catalog;
@@ -82,7 +84,7 @@ public final class Engine implements AutoCloseable {
         ExecutorService workers = newWorkers();
         try {
             Repository repo = Repository.create(LocalBackend.create(repositoryDir(dataDir)), appliancePassword,
-                    KeyFile.Params.DEFAULT, new CatalogIndex(catalog.jdbi()), random, clock);
+                    APPLIANCE_KDF, new CatalogIndex(catalog.jdbi()), random, clock);
             repo.addKey(recoveryPassword, KeyFile.Params.DEFAULT, clock);
             Files.createDirectories(dataDir);
             Files.writeString(keyFile, new String(appliancePassword), StandardCharsets.US_ASCII,

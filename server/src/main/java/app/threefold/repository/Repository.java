@@ -53,7 +53,7 @@ public final class Repository {
         this.backend = backend;
         this.key = key;
         this.crypto = new Crypto(key, random);
-        this.compression = new Compression(3);
+        this.compression = new Compression(Compression.DEFAULT_LEVEL);
         this.id = id;
         this.version = version;
         this.index = index;
@@ -95,10 +95,17 @@ public final class Repository {
         if (keys.isEmpty()) {
             throw new RepositoryException("the repository at " + backend.location() + " has no key files; it cannot be opened");
         }
+        // Cheap key files first: the appliance's own key uses light scrypt parameters (its password
+        // is 256 random bits), so the appliance does not pay for the recovery key's KDF at every start.
+        List<byte[]> files = new ArrayList<>();
         for (Handle h : keys) {
+            files.add(backend.readAll(h));
+        }
+        files.sort(java.util.Comparator.comparingLong(Repository::kdfCost));
+        for (byte[] file : files) {
             MasterKey key;
             try {
-                key = KeyFile.open(backend.readAll(h), password);
+                key = KeyFile.open(file, password);
             } catch (WrongPasswordException e) {
                 continue;
             }
@@ -118,6 +125,15 @@ public final class Repository {
         }
         throw new WrongPasswordException("the password does not open any key of the repository at "
                 + backend.location() + "; check the password file");
+    }
+
+    private static long kdfCost(byte[] keyFile) {
+        try {
+            JsonNode k = JSON.readTree(keyFile);
+            return k.path("N").asLong(Long.MAX_VALUE / 64) * Math.max(1, k.path("r").asLong(1));
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Adds a key file so that {@code password} opens this repository too. Returns its id. */
