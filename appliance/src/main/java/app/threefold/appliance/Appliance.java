@@ -12,6 +12,7 @@ import app.threefold.health.HealthProbe;
 import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.Restores;
 import app.threefold.web.LiveEngine;
 import app.threefold.web.PanelServices;
 import app.threefold.web.WebServer;
@@ -78,7 +79,7 @@ public final class Appliance implements AutoCloseable {
             Jobs jobs = new Jobs(catalog.jdbi(), clock);
             started.push(new Step("jobs", jobs));
             PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
-                    audit, new People(catalog.jdbi(), accounts));
+                    new Restores(jobs, engine, audit, config.dataDir()), audit, new People(catalog.jdbi(), accounts));
             startSftp(config);
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), panel));

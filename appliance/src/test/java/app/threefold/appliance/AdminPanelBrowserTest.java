@@ -154,6 +154,21 @@ class AdminPanelBrowserTest {
         assertThat(zipped.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         expected.forEach((name, bytes) -> assertThat(zipped.get(name)).as(name).isEqualTo(bytes));
 
+        // Restore the whole snapshot into a NAS folder, with a progress bar, and compare.
+        Path restored = work.resolve("restored");
+        page.getByText("Restore this snapshot to a folder on the NAS").click();
+        page.getByLabel("Target folder on the NAS").fill(restored.toString());
+        page.locator(".restore-box").getByText("Restore", new com.microsoft.playwright.Locator.GetByTextOptions()
+                .setExact(true)).click();
+        assertThat(page.locator("#restore-slot [data-verdict]")).hasAttribute("data-verdict", "restored",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
+        Map<String, byte[]> restoredFiles = files(restored);
+        assertThat(restoredFiles.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((name, bytes) -> assertThat(restoredFiles.get(name)).as(name).isEqualTo(bytes));
+        page.locator(".restore-box").getByText("Restore", new com.microsoft.playwright.Locator.GetByTextOptions()
+                .setExact(true)).click();
+        assertThat(page.locator("#restore-slot")).containsText("is not empty");
+
         // Restore test: green.
         page.navigate(base + "/devices/laptop");
         page.locator("[data-device=laptop]").getByText("Test restore").click();

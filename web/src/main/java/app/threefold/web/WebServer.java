@@ -82,7 +82,7 @@ public final class WebServer implements AutoCloseable {
                     .addTo(cfg.routes);
             dashboard.addTo(cfg.routes);
             new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
-            new BrowseRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
+            new BrowseRoutes(snapshots, panel.engine(), panel.restores(), pages).addTo(cfg.routes);
             restoreTests.addTo(cfg.routes);
             new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
             new PeopleRoutes(panel.people(), snapshots, panel.audit(), pages).addTo(cfg.routes);

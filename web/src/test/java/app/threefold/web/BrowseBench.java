@@ -60,7 +60,7 @@ public final class BrowseBench {
             List<Double> warm = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 LiveEngine live = new LiveEngine(engine);
-                PanelServices panel = TestPanel.create(catalog, accounts, clock, live);
+                PanelServices panel = TestPanel.create(catalog, accounts, clock, dir, live);
                 WebServices services = new WebServices("bench", clock, clock.instant(),
                         () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
                         new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dir, panel);

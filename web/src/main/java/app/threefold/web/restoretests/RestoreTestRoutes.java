@@ -45,7 +45,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
         String device = ctx.pathParam("device");
         Access.requireDevice(ctx, device);
         Job job = restoreTests.start(device, RestoreTests.LOCAL, Access.viewer(ctx).name());
-        pages.render(ctx, "restore-test-live.jte", new RestoreTestView(job));
+        pages.render(ctx, "job-live.jte", new JobView(job));
     }
 
     private Job job(Context ctx) {
@@ -61,7 +61,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
     }
 
     private void show(Context ctx) {
-        pages.render(ctx, "restore-test-status.jte", new RestoreTestView(job(ctx)));
+        pages.render(ctx, "job-status.jte", new JobView(job(ctx)));
     }
 
     private void events(SseClient client) {
@@ -103,7 +103,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
             }
             last[0] = now;
             // SSE data lines must not contain newlines; HTML does not need them.
-            String html = pages.fragment("restore-test-status.jte", new RestoreTestView(update)).replace('\n', ' ');
+            String html = pages.fragment("job-status.jte", new JobView(update)).replace('\n', ' ');
             client.sendEvent(update.done() ? "done" : "progress", html);
             if (update.done()) {
                 client.close();

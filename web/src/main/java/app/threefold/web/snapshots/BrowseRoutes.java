@@ -2,6 +2,10 @@ package app.threefold.web.snapshots;
 
 import app.threefold.engine.Engine;
 import app.threefold.format.Id;
+import app.threefold.jobs.Job;
+import app.threefold.jobs.Restores;
+import app.threefold.repository.RepositoryException;
+import app.threefold.web.restoretests.JobView;
 import app.threefold.repository.Repository;
 import app.threefold.restore.ContentReader;
 import app.threefold.tree.Node;
@@ -61,12 +65,14 @@ public final class BrowseRoutes {
 
     private final SnapshotCatalog catalog;
     private final LiveEngine engine;
+    private final Restores restores;
     private final Pages pages;
     private final TreeCache trees = new TreeCache(400_000);
 
-    public BrowseRoutes(SnapshotCatalog catalog, LiveEngine engine, Pages pages) {
+    public BrowseRoutes(SnapshotCatalog catalog, LiveEngine engine, Restores restores, Pages pages) {
         this.catalog = catalog;
         this.engine = engine;
+        this.restores = restores;
         this.pages = pages;
     }
 
@@ -74,6 +80,23 @@ public final class BrowseRoutes {
         routes.get("/devices/{device}/snapshots/{snapshot}", this::browse);
         routes.get("/devices/{device}/snapshots/{snapshot}/file", this::download);
         routes.get("/devices/{device}/snapshots/{snapshot}/zip", this::zip);
+        routes.post("/devices/{device}/snapshots/{snapshot}/restore", this::restore);
+    }
+
+    /** Restores the folder or file at {@code path} into {@code target} on the NAS (admins only: it writes to the NAS). */
+    private void restore(Context ctx) throws IOException {
+        Summary snapshot = snapshot(ctx);
+        Access.requireAdmin(ctx);
+        String path = join(parts(ctx.formParam("path")));
+        try {
+            Job job = restores.start(snapshot.device(), Id.parse(snapshot.tree()), path, ctx.formParam("target"),
+                    Access.viewer(ctx).name());
+            pages.render(ctx, "job-live.jte", new JobView(job));
+        } catch (RepositoryException e) {
+            // Shown where the progress bar would be: HTMX swaps only successful answers.
+            ctx.contentType("text/html; charset=utf-8");
+            pages.render(ctx, "notice.jte", e.getMessage());
+        }
     }
 
     private Summary snapshot(Context ctx) {

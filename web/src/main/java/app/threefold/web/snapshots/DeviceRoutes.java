@@ -6,7 +6,7 @@ import app.threefold.web.dashboard.DashboardRoutes;
 import app.threefold.web.dashboard.DashboardRoutes.DeviceCard;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
-import app.threefold.web.restoretests.RestoreTestView;
+import app.threefold.web.restoretests.JobView;
 import app.threefold.web.session.Access;
 import app.threefold.web.snapshots.SnapshotCatalog.Summary;
 import io.javalin.config.RoutesConfig;
@@ -22,7 +22,7 @@ public final class DeviceRoutes {
     }
 
     /** One device: its card, snapshots newest first, and restore tests newest first. */
-    public record DevicePage(Layout layout, DeviceCard card, List<Summary> snapshots, List<RestoreTestView> tests) {
+    public record DevicePage(Layout layout, DeviceCard card, List<Summary> snapshots, List<JobView> tests) {
     }
 
     private final DashboardRoutes dashboard;
@@ -50,6 +50,6 @@ public final class DeviceRoutes {
                 .orElseThrow(() -> new NotFoundResponse("There is no device " + device + "."));
         pages.render(ctx, "device.jte", new DevicePage(Access.layout(ctx, device, "devices"), card,
                 catalog.list(device, 200),
-                jobs.history(RestoreTests.KIND, device, 20).stream().map(RestoreTestView::new).toList()));
+                jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList()));
     }
 }

@@ -4,11 +4,21 @@ import app.threefold.jobs.Job;
 import java.util.List;
 import java.util.Map;
 
-/** A restore-test job as the panel shows it: running with progress, or its verdict. */
-public record RestoreTestView(Job job) {
+/** A job as the panel shows it: running with progress, a restore test's verdict, or a restore's outcome. */
+public record JobView(Job job) {
 
     /** A file that failed the test. */
     public record Failure(String path, String reason) {
+    }
+
+    /** A restore into a NAS folder (not a restore test). */
+    public boolean restore() {
+        return "restore".equals(job.kind());
+    }
+
+    public String target() {
+        Object v = job.result() == null ? null : job.result().get("target");
+        return v == null ? "" : v.toString();
     }
 
     public boolean running() {
