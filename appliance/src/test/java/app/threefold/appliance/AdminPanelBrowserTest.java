@@ -130,10 +130,10 @@ class AdminPanelBrowserTest {
         // Browse: breadcrumbs, the odd name shown as text, nothing executed.
         page.locator("[data-device=laptop]").getByText("Browse").click();
         assertThat(page.locator("table.listing")).containsText(XSS_NAME);
+        shoot(page, "browse");
         page.getByText("photos/").click();
         assertThat(page.locator("nav.crumbs")).containsText("photos");
         assertThat(page.locator("table.listing")).containsText("big.bin");
-        shoot(page, "browse");
 
         // Download a file and compare its bytes; then a range of it, as a video player asks.
         Download file = page.waitForDownload(() -> page.getByText("big.bin").click());
@@ -169,12 +169,32 @@ class AdminPanelBrowserTest {
                 .setExact(true)).click();
         assertThat(page.locator("#restore-slot")).containsText("is not empty");
 
+        // A second backup with one file changed: search across snapshots and the file's versions.
+        Files.writeString(tree.resolve("photos/notes.md"), "# holiday\nthe second version\n");
+        engine.backupFolder("laptop", tree);
+        page.navigate(base + "/devices/laptop");
+        page.getByLabel("File name").fill("notes");
+        page.getByLabel("File name").press("Enter");
+        assertThat(page.locator("table.listing tbody tr")).hasCount(2);
+        page.getByLabel("File name").fill("onerror");
+        page.getByLabel("File name").press("Enter");
+        assertThat(page.locator("table.listing")).containsText("/" + XSS_NAME);
+        page.getByLabel("File name").fill("notes");
+        page.getByLabel("File name").press("Enter");
+        shoot(page, "search");
+        page.getByText("History").first().click();
+        assertThat(page.locator("table tbody tr")).hasCount(2);
+        Download older = page.waitForDownload(() -> page.getByText("Download").last().click());
+        assertThat(Files.readString(older.path())).isEqualTo("# holiday\n");
+        shoot(page, "history");
+
         // Restore test: green.
         page.navigate(base + "/devices/laptop");
         page.locator("[data-device=laptop]").getByText("Test restore").click();
         assertThat(page.locator("[data-verdict]")).hasAttribute("data-verdict", "passed",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
         assertThat(page.locator("[data-verdict]")).containsText("6 files");
+        assertThat(page.locator("body")).not().containsText("the restore test failed to run");
         page.reload();
         shoot(page, "device");
 
