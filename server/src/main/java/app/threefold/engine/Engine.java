@@ -112,6 +112,10 @@ public final class Engine implements AutoCloseable {
                 int packs = repo.loadIndexFiles();
                 log.info("indexed {} packs of {} into the catalog", packs, repo.backend().location());
             }
+            int orphans = repo.indexUnindexedPacks(true);
+            if (orphans > 0) {
+                log.warn("{} packs were named by no index file (an interrupted backup?); indexed them from their headers", orphans);
+            }
             return new Engine(repo, catalog, workers, clock);
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();

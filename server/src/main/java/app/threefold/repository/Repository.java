@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,6 +39,7 @@ public final class Repository {
     /** An irreducible polynomial restic accepts. Threefold's chunker does not use it (see docs/repository.md). */
     static final String CHUNKER_POLYNOMIAL = "3da3358b4dc173";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Repository.class);
 
     private final Backend backend;
     private final MasterKey key;
@@ -268,6 +268,54 @@ public final class Repository {
         return packs;
     }
 
+    /**
+     * Finds packs that no index file names (a crash between a pack and its index file, or lost
+     * index files), reads their headers, adds them to the blob index and, if {@code writeIndexFile},
+     * writes an index file for them. Returns the number of packs found. Damaged headers are skipped
+     * and reported in the log; `check --read-data` names what they affect.
+     */
+    public int indexUnindexedPacks(boolean writeIndexFile) throws IOException {
+        java.util.Set<Id> indexed = new java.util.HashSet<>();
+        index.forEachPack((pack, entries) -> indexed.add(pack));
+        List<IndexFile.PackRecord> found = new ArrayList<>();
+        List<Backend.ObjectInfo> packs = new ArrayList<>();
+        backend.list(FileType.PACK, packs::add);
+        for (Backend.ObjectInfo info : packs) {
+            Id pack = Id.parse(info.handle().name());
+            if (indexed.contains(pack)) {
+                continue;
+            }
+            try {
+                List<PackEntry> entries = readPackHeader(pack, info.size());
+                index.addPack(pack, info.size(), entries);
+                found.add(new IndexFile.PackRecord(pack, entries));
+            } catch (FormatException e) {
+                LOG.warn("pack {} is not indexed and its header cannot be read: {}", pack.shortHex(), e.getMessage());
+            }
+        }
+        if (writeIndexFile && !found.isEmpty()) {
+            saveUnpacked(FileType.INDEX, IndexFile.encode(found, List.of()));
+        }
+        return found.size();
+    }
+
+    /** Reads a pack's header: its list of blobs, as the pack itself records it. */
+    public List<PackEntry> readPackHeader(Id pack, long size) throws IOException {
+        Handle h = new Handle(FileType.PACK, pack.hex());
+        int guess = app.threefold.pack.PackHeader.tailGuess(size);
+        byte[] tail;
+        try (InputStream in = backend.open(h, size - guess, guess)) {
+            tail = in.readNBytes(guess);
+        }
+        int needed = app.threefold.pack.PackHeader.sealedHeaderLength(tail, pack) + 4;
+        if (needed > tail.length) {
+            try (InputStream in = backend.open(h, size - needed, needed)) {
+                tail = in.readNBytes(needed);
+            }
+        }
+        return app.threefold.pack.PackHeader.parse(tail, size, crypto, pack);
+    }
+
     private static String hostname() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
@@ -276,8 +324,4 @@ public final class Repository {
         }
     }
 
-    /** Wraps the backend's checked failures for callers that stream. */
-    public static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
-    }
 }

@@ -141,6 +141,28 @@ class ResticCompatibilityTest {
     }
 
     @Test
+    void lostIndexFilesAreRebuiltFromPackHeaders() throws Exception {
+        Path source = TestTrees.awkward(tmp.resolve("source"), 8);
+        Path repoDir = tmp.resolve("repo");
+        backups(create(repoDir)).backupFolder("laptop", source);
+        try (Stream<Path> index = Files.list(repoDir.resolve("index"))) {
+            for (Path p : index.toList()) {
+                Files.delete(p);
+            }
+        }
+        assertThat(new ResticCli(repoDir, PASSWORD).run("check").exitCode()).isNotZero();
+
+        Repository repo = open(repoDir, PASSWORD);
+        assertThat(repo.indexUnindexedPacks(true)).isGreaterThanOrEqualTo(2);
+
+        ResticCli restic = new ResticCli(repoDir, PASSWORD);
+        assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
+        Path restored = tmp.resolve("restored");
+        restic.ok("restore", "latest", "--target", restored.toString());
+        TestTrees.assertSameTree(source, restored);
+    }
+
+    @Test
     void aWrongPasswordIsOneClearErrorAndWritesNothing() throws Exception {
         Path repoDir = tmp.resolve("repo");
         create(repoDir);
