@@ -62,7 +62,7 @@ class BrowseRoutesTest {
                 TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
         server = WebServer.start("127.0.0.1", 0, services);
         browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-        String form = get("/login", null).body();
+        String form = new String(get("/login", null).body(), StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
         assertThat(m.find()).isTrue();
         HttpResponse<byte[]> login = browser.send(HttpRequest.newBuilder(uri("/login"))
