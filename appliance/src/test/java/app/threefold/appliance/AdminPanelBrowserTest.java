@@ -126,6 +126,11 @@ class AdminPanelBrowserTest {
         assertThat(page.locator("[data-device=laptop]")).containsText("off-site: no");
         page.waitForFunction("() => !!Chart.getChart(document.getElementById('growth'))");
         shoot(page, "dashboard");
+        page.setViewportSize(390, 844);
+        // Chart.js follows the new width on its next resize observation.
+        page.waitForFunction("() => document.getElementById('growth').getBoundingClientRect().width < 400");
+        shoot(page, "dashboard-phone");
+        page.setViewportSize(1280, 900);
 
         // Browse: breadcrumbs, the odd name shown as text, nothing executed.
         page.locator("[data-device=laptop]").getByText("Browse").click();
