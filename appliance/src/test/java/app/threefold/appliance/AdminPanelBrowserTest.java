@@ -178,6 +178,12 @@ class AdminPanelBrowserTest {
         Files.writeString(tree.resolve("photos/notes.md"), "# holiday\nthe second version\n");
         engine.backupFolder("laptop", tree);
         page.navigate(base + "/devices/laptop");
+        page.getByText("Compare with previous").click();
+        assertThat(page.locator("table.listing tbody tr")).hasCount(1);
+        assertThat(page.locator("table.listing")).containsText("/photos/notes.md");
+        assertThat(page.locator("main")).containsText("0 added, 1 changed, 0 removed");
+        shoot(page, "compare");
+        page.goBack();
         page.getByLabel("File name").fill("notes");
         page.getByLabel("File name").press("Enter");
         assertThat(page.locator("table.listing tbody tr")).hasCount(2);

@@ -17,6 +17,7 @@ import app.threefold.web.session.Sessions;
 import app.threefold.web.setup.SetupRoutes;
 import app.threefold.web.setup.SetupState;
 import app.threefold.web.snapshots.BrowseRoutes;
+import app.threefold.web.snapshots.CompareRoutes;
 import app.threefold.web.snapshots.DeviceRoutes;
 import app.threefold.web.snapshots.SearchRoutes;
 import app.threefold.web.snapshots.SnapshotCatalog;
@@ -85,6 +86,7 @@ public final class WebServer implements AutoCloseable {
             new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
             new BrowseRoutes(snapshots, panel.engine(), panel.restores(), pages).addTo(cfg.routes);
             new SearchRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
+            new CompareRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
             restoreTests.addTo(cfg.routes);
             new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
             new PeopleRoutes(panel.people(), snapshots, panel.audit(), pages).addTo(cfg.routes);
