@@ -130,7 +130,8 @@ public final class Engine implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-        return Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), factory);
+        // One more than the cores: a worker waiting for the catalog's dedup answer must not leave a core idle.
+        return Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors() + 1, factory);
     }
 
     public Repository repository() {
