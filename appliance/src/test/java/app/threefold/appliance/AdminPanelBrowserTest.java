@@ -209,6 +209,22 @@ class AdminPanelBrowserTest {
         page.reload();
         shoot(page, "device");
 
+        // The same through the JSON API, as a script would.
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "admin:correct horse battery".getBytes(StandardCharsets.UTF_8));
+        APIResponse started = playwright.request().newContext().post(base + "/api/v1/restore-tests",
+                RequestOptions.create().setHeader("Authorization", basic).setHeader("Content-Type", "application/json")
+                        .setData("{\"device\": \"laptop\", \"copy\": \"local\"}"));
+        assertThat(started.status()).isEqualTo(202);
+        String job = started.text().replaceAll("\\D+", "");
+        String state = "";
+        for (int i = 0; i < 600 && !state.contains("\"state\":\"succeeded\""); i++) {
+            state = playwright.request().newContext().get(base + "/api/v1/jobs/" + job,
+                    RequestOptions.create().setHeader("Authorization", basic)).text();
+            page.waitForTimeout(100);
+        }
+        assertThat(state).contains("\"state\":\"succeeded\"", "\"verdict\":\"passed\"", "\"failures\":[]");
+
         // Damage one byte in the middle of the largest pack, then test again: red, naming the file.
         corruptLargestPack();
         page.locator("[data-device=laptop]").getByText("Test restore").click();
