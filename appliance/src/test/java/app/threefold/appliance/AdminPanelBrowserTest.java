@@ -86,6 +86,12 @@ class AdminPanelBrowserTest {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)
                 .setAcceptDownloads(true));
         Page page = context.newPage();
+        List<String> consoleErrors = new ArrayList<>();
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) {
+                consoleErrors.add(m.text());
+            }
+        });
         page.onDialog(d -> {
             dialogs.add(d.message());
             d.dismiss();
@@ -268,6 +274,8 @@ class AdminPanelBrowserTest {
         }
         shoot(strangerPage, "login");
         assertThat(dialogs).isEmpty();
+        // Includes Content-Security-Policy violations, which Chromium reports as console errors.
+        assertThat(consoleErrors).filteredOn(m -> !m.contains("403")).isEmpty();
     }
 
     private Path sampleTree() throws IOException {

@@ -66,7 +66,11 @@ class PanelSecurityTest {
             assertThat(r.statusCode()).as(path).isEqualTo(302);
             assertThat(r.headers().firstValue("Location")).as(path).hasValue("/setup");
         }
-        assertThat(send(anonymous, "GET", "/setup", null, Map.of()).body()).contains("Welcome to Threefold");
+        HttpResponse<String> setup = send(anonymous, "GET", "/setup", null, Map.of());
+        assertThat(setup.body()).contains("Welcome to Threefold");
+        assertThat(setup.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("default-src 'self'", "frame-ancestors 'none'");
+        assertThat(setup.headers().firstValue("Set-Cookie").orElseThrow()).contains("HttpOnly", "SameSite=Strict");
     }
 
     @Test

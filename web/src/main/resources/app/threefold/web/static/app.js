@@ -4,6 +4,11 @@ document.addEventListener('htmx:configRequest', function (e) {
   if (meta) { e.detail.headers['X-CSRF-Token'] = meta.content; }
 });
 
+// Print buttons (the recovery kit): no inline handlers, so the CSP can forbid inline script.
+document.addEventListener('click', function (e) {
+  if (e.target.closest('[data-print]')) { window.print(); }
+});
+
 // The dashboard's growth chart: points come from the page, the drawing from Chart.js.
 document.addEventListener('DOMContentLoaded', function () {
   var canvas = document.getElementById('growth');
