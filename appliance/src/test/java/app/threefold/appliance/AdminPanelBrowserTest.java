@@ -243,6 +243,10 @@ class AdminPanelBrowserTest {
 
         page.navigate(base + "/activity");
         assertThat(page.locator("#activity-rows")).containsText("restore-test.failed");
+        assertThat(page.locator("#activity-rows")).containsText("download.zip");
+        page.getByLabel("Kind of event").selectOption("download.");
+        assertThat(page.locator("#activity-rows")).not().containsText("restore-test");
+        page.getByLabel("Kind of event").selectOption("");
         shoot(page, "activity");
 
         // A member who owns only the phone.

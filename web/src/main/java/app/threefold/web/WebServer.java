@@ -91,7 +91,7 @@ public final class WebServer implements AutoCloseable {
                     .addTo(cfg.routes);
             dashboard.addTo(cfg.routes);
             new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
-            new BrowseRoutes(snapshots, panel.engine(), panel.restores(), pages).addTo(cfg.routes);
+            new BrowseRoutes(snapshots, panel.engine(), panel.restores(), panel.audit(), pages).addTo(cfg.routes);
             new SearchRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
             new CompareRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
             restoreTests.addTo(cfg.routes);

@@ -1,5 +1,6 @@
 package app.threefold.web.snapshots;
 
+import app.threefold.audit.AuditLog;
 import app.threefold.engine.Engine;
 import app.threefold.format.Id;
 import app.threefold.jobs.Job;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -66,13 +68,15 @@ public final class BrowseRoutes {
     private final SnapshotCatalog catalog;
     private final LiveEngine engine;
     private final Restores restores;
+    private final AuditLog audit;
     private final Pages pages;
     private final TreeCache trees = new TreeCache(400_000);
 
-    public BrowseRoutes(SnapshotCatalog catalog, LiveEngine engine, Restores restores, Pages pages) {
+    public BrowseRoutes(SnapshotCatalog catalog, LiveEngine engine, Restores restores, AuditLog audit, Pages pages) {
         this.catalog = catalog;
         this.engine = engine;
         this.restores = restores;
+        this.audit = audit;
         this.pages = pages;
     }
 
@@ -230,6 +234,11 @@ public final class BrowseRoutes {
             }
             // Several ranges or units other than bytes: the whole file, as RFC 9110 allows.
         }
+        if (start == 0) {
+            // Once per download, not per range request of a player scrubbing through a video.
+            audit.record(Access.viewer(ctx).name(), "download.file", Map.of("device", snapshot.device(),
+                    "snapshot", snapshot.shortId(), "path", join(parts)));
+        }
         String type = URLConnection.guessContentTypeFromName(node.name());
         ctx.status(status);
         ctx.header("Accept-Ranges", "bytes");
@@ -251,6 +260,8 @@ public final class BrowseRoutes {
             throw new BadRequestResponse(join(parts) + " is a file; download it directly.");
         }
         String name = folder == null ? snapshot.device() + "-" + snapshot.shortId() : folder.name();
+        audit.record(Access.viewer(ctx).name(), "download.zip", Map.of("device", snapshot.device(),
+                "snapshot", snapshot.shortId(), "path", join(parts)));
         ctx.status(200);
         ctx.header("Content-Type", "application/zip");
         ctx.header("Content-Disposition", disposition(name + ".zip"));
