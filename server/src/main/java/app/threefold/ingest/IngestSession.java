@@ -6,6 +6,7 @@ import app.threefold.format.BlobType;
 import app.threefold.format.Id;
 import app.threefold.repository.BlobSaver;
 import app.threefold.repository.Repository;
+import app.threefold.repository.RepositoryLock;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
 import app.threefold.tree.Node;
@@ -54,6 +55,7 @@ public final class IngestSession implements AutoCloseable {
     private final ExecutorService workers;
     private final Clock clock;
     private final Snapshot parent;
+    private final RepositoryLock lock;
     /** In KiB, so that the permits fit an int. */
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_MIB * 1024);
     private final Deque<Frame> path = new ArrayDeque<>();
@@ -92,6 +94,8 @@ public final class IngestSession implements AutoCloseable {
         this.parent = parent;
         this.started = clock.instant();
         path.push(new Frame("", null, parent == null ? Map.of() : loadTree(parent.tree())));
+        // Last: if taking the lock fails, nothing is left to release.
+        this.lock = RepositoryLock.acquire(repository, false, clock);
     }
 
     /** The snapshot this one builds on, or null for a device's first backup. */
@@ -262,7 +266,8 @@ public final class IngestSession implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         saver.close();
+        lock.close();
     }
 }

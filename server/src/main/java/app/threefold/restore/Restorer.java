@@ -1,5 +1,7 @@
 package app.threefold.restore;
 
+import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
 import app.threefold.index.BlobLocation;
@@ -185,15 +187,37 @@ public final class Restorer {
         });
     }
 
+    /**
+     * Writes a run of blobs at {@code offset}. Blobs that lie back to back in one pack (as a
+     * fresh backup stores a file) are fetched with one read instead of one each.
+     */
     private void writeSegment(FileChannel ch, long offset, List<Id> ids, List<BlobLocation> where) {
         try {
             long pos = offset;
-            for (int i = 0; i < ids.size(); i++) {
-                byte[] plain = repository.loadBlob(ids.get(i), where.get(i));
-                ByteBuffer buf = ByteBuffer.wrap(plain);
-                while (buf.hasRemaining()) {
-                    pos += ch.write(buf, pos);
+            int i = 0;
+            while (i < ids.size()) {
+                BlobLocation first = where.get(i);
+                int j = i + 1;
+                long end = (long) first.offset() + first.length();
+                while (j < ids.size() && where.get(j).pack().equals(first.pack()) && where.get(j).offset() == end) {
+                    end += where.get(j).length();
+                    j++;
                 }
+                byte[] run;
+                try (var in = repository.backend().open(
+                        new Handle(FileType.PACK, first.pack().hex()), first.offset(), end - first.offset())) {
+                    run = in.readNBytes((int) (end - first.offset()));
+                }
+                for (int k = i; k < j; k++) {
+                    BlobLocation at = where.get(k);
+                    byte[] plain = repository.decodeBlob(ids.get(k), at.pack(), run, at.offset() - first.offset(), at.length(),
+                            at.uncompressedLength());
+                    ByteBuffer buf = ByteBuffer.wrap(plain);
+                    while (buf.hasRemaining()) {
+                        pos += ch.write(buf, pos);
+                    }
+                }
+                i = j;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

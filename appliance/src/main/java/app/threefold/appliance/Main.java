@@ -1,0 +1,94 @@
+package app.threefold.appliance;
+
+import app.threefold.ThreefoldException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code threefold} command line. Exit status: 0 success, 1 a failure the message explains,
+ * 2 a refused command (bad flag or value, data directory in use, already set up).
+ */
+@Command(name = "threefold", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A backup appliance for a home NAS: SFTP in, restic-format snapshots, mirrors out.")
+public final class Main implements Callable<Integer> {
+
+    private final Terminal terminal;
+
+    private Main(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    /** Every subcommand, in help order; adding a command is one line here. */
+    private static List<Object> commands(Terminal terminal) {
+        return List.of(
+                new ServeCommand(terminal),
+                new InitCommand(terminal),
+                new BackupCommand(terminal),
+                new SnapshotsCommand(terminal),
+                new RestoreCommand(terminal),
+                new CheckCommand(terminal));
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /** Runs one command in this process and returns its exit status; {@code serve} returns only after shutdown. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Terminal terminal = new Terminal(Map.copyOf(env), out, err);
+        CommandLine cli = new CommandLine(new Main(terminal));
+        commands(terminal).forEach(cli::addSubcommand);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println(messageOf(e));
+            if (!(e instanceof ThreefoldException) && !(e instanceof UncheckedIOException)) {
+                LoggerFactory.getLogger(Main.class).error("Unexpected failure", e);
+            }
+            return e instanceof CommandRefusedException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String messageOf(Exception e) {
+        if (e instanceof ThreefoldException) {
+            return e.getMessage();
+        }
+        if (e instanceof UncheckedIOException io) {
+            return io.getMessage() + " (" + io.getCause().getMessage() + ")";
+        }
+        return "Unexpected error: " + e + "; the log under the data directory has the details.";
+    }
+
+    /** Without a subcommand: show what there is, as a usage error. */
+    @Override
+    public Integer call() {
+        terminal.err().println("threefold: missing command (see 'threefold --help')");
+        return 2;
+    }
+
+    /** The version from the jar manifest, or {@code dev} when run from classes. */
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Threefold " + version()};
+        }
+    }
+}

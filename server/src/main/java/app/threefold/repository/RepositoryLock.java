@@ -1,0 +1,120 @@
+package app.threefold.repository;
+
+import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
+import app.threefold.format.Id;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lock file in {@code locks/}, as restic writes and honours them: a backup holds a
+ * non-exclusive lock so that {@code restic prune} waits; maintenance takes an exclusive one.
+ * The file is rewritten every five minutes (restic treats locks older than 30 minutes as stale)
+ * and removed on {@link #close}.
+ */
+public final class RepositoryLock implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RepositoryLock.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration STALE = Duration.ofMinutes(30);
+    private static final Duration REFRESH = Duration.ofMinutes(5);
+
+    private final Repository repository;
+    private final boolean exclusive;
+    private final Clock clock;
+    private final ScheduledExecutorService refresher;
+    private volatile Id current;
+
+    private RepositoryLock(Repository repository, boolean exclusive, Clock clock) {
+        this.repository = repository;
+        this.exclusive = exclusive;
+        this.clock = clock;
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lock-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Takes a lock, refusing if a live lock conflicts with it. */
+    public static RepositoryLock acquire(Repository repository, boolean exclusive, Clock clock) throws IOException {
+        checkConflicts(repository, exclusive, clock, null);
+        RepositoryLock lock = new RepositoryLock(repository, exclusive, clock);
+        lock.current = lock.write();
+        lock.refresher.scheduleAtFixedRate(lock::refresh, REFRESH.toSeconds(), REFRESH.toSeconds(), TimeUnit.SECONDS);
+        return lock;
+    }
+
+    private static void checkConflicts(Repository repository, boolean exclusive, Clock clock, Id own) throws IOException {
+        for (Id id : repository.list(FileType.LOCK)) {
+            if (id.equals(own)) {
+                continue;
+            }
+            JsonNode other;
+            try {
+                other = JSON.readTree(repository.loadUnpacked(FileType.LOCK, id));
+            } catch (IOException | RuntimeException e) {
+                log.warn("ignoring unreadable lock {}: {}", id.shortHex(), e.getMessage());
+                continue;
+            }
+            Instant time = OffsetDateTime.parse(other.path("time").asText()).toInstant();
+            if (time.isBefore(clock.instant().minus(STALE))) {
+                continue;
+            }
+            if (exclusive || other.path("exclusive").asBoolean()) {
+                throw new RepositoryException("the repository at " + repository.backend().location() + " is locked"
+                        + (other.path("exclusive").asBoolean() ? " exclusively" : "") + " by " + other.path("hostname").asText()
+                        + " (pid " + other.path("pid").asLong() + ") since " + time
+                        + "; wait for it to finish, or if it is gone, remove the lock with `restic unlock`");
+            }
+        }
+    }
+
+    private Id write() throws IOException {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
+        o.put("exclusive", exclusive);
+        o.put("hostname", hostname());
+        o.put("username", System.getProperty("user.name", "threefold"));
+        o.put("pid", ProcessHandle.current().pid());
+        o.put("uid", 0);
+        o.put("gid", 0);
+        return repository.saveUnpacked(FileType.LOCK, JSON.writeValueAsBytes(o));
+    }
+
+    private void refresh() {
+        try {
+            Id old = current;
+            current = write();
+            repository.backend().remove(new Handle(FileType.LOCK, old.hex()));
+        } catch (IOException | RuntimeException e) {
+            log.warn("refreshing the repository lock failed; it may look stale to restic after 30 minutes: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        refresher.shutdownNow();
+        repository.backend().remove(new Handle(FileType.LOCK, current.hex()));
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "threefold";
+        }
+    }
+}

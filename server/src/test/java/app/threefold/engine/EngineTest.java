@@ -1,0 +1,96 @@
+package app.threefold.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.threefold.catalog.Catalog;
+import app.threefold.catalog.TestDatabase;
+import app.threefold.ingest.IngestSession;
+import app.threefold.repository.RepositoryException;
+import app.threefold.repository.ResticCli;
+import app.threefold.repository.TestTrees;
+import app.threefold.verify.RestoreTest;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The appliance's engine on a real PostgreSQL catalog: backup, reopen, restore test. */
+@ExtendWith(TestDatabase.class)
+class EngineTest {
+    static final String RECOVERY = "recovery password 123";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRepositoryCreatedForTheApplianceOpensWithTheRecoveryPasswordInRestic(Catalog catalog) throws Exception {
+        Path data = tmp.resolve("data");
+        try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            engine.backupFolder("laptop", TestTrees.awkward(tmp.resolve("src"), 5));
+        }
+        assertThat(Files.getPosixFilePermissions(data.resolve("appliance.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(new ResticCli(Engine.repositoryDir(data), RECOVERY).ok("snapshots", "--host", "laptop")).contains("1 snapshots");
+        assertThatThrownBy(() -> Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC()))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("already");
+    }
+
+    @Test
+    void aSecondBackupAfterReopeningDedupsThroughTheCatalog(Catalog catalog) throws Exception {
+        Path data = tmp.resolve("data");
+        Path src = TestTrees.awkward(tmp.resolve("src"), 6);
+        try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            engine.backupFolder("laptop", src);
+        }
+        // Same content under another device: stored once, so almost nothing is added.
+        try (Engine engine = Engine.open(data, catalog, Clock.systemUTC())) {
+            IngestSession.Result second = engine.backupFolder("desktop", src);
+            assertThat(second.stats().filesNew()).isEqualTo(8);
+            assertThat(second.stats().bytesAdded()).isLessThan(8192);
+            Long rows = catalog.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM snapshots").mapTo(Long.class).one());
+            assertThat(rows).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theRestoreTestPassesOnAHealthyCopyAndNamesTheFileADamagedPackBreaks(Catalog catalog) throws Exception {
+        Path data = tmp.resolve("data");
+        Path src = tmp.resolve("src");
+        TestTrees.write(src.resolve("photos/cat.jpg"), TestTrees.bytes(new Random(7), 2 << 20));
+        TestTrees.write(src.resolve("notes.txt"), "keep me\n".getBytes());
+        try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            IngestSession.Result backup = engine.backupFolder("laptop", src);
+            RestoreTest test = new RestoreTest(engine.repository(), engine.digests()::sha256, engine.workers(), Clock.systemUTC());
+            List<RestoreTest.Progress> progress = new ArrayList<>();
+            RestoreTest.Result ok = test.run(backup.snapshot(), progress::add);
+            assertThat(ok.passed()).isTrue();
+            assertThat(ok.files()).isEqualTo(2);
+            assertThat(ok.bytes()).isEqualTo((2 << 20) + 8);
+            assertThat(ok.filesUnverified()).isZero();
+            assertThat(progress).hasSize(2);
+
+            Path pack;
+            try (Stream<Path> s = Files.walk(Engine.repositoryDir(data).resolve("data"))) {
+                pack = s.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+            }
+            pack.toFile().setWritable(true);
+            try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+                f.seek(500);
+                int b = f.read();
+                f.seek(500);
+                f.write(b ^ 0x80);
+            }
+            RestoreTest.Result broken = test.run(backup.snapshot(), p -> { });
+            assertThat(broken.passed()).isFalse();
+            assertThat(broken.failures()).extracting(RestoreTest.Failure::path).containsExactly("/photos/cat.jpg");
+            assertThat(broken.failures().get(0).reason()).contains("damaged");
+        }
+    }
+}

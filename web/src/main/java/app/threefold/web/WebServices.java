@@ -1,0 +1,35 @@
+package app.threefold.web;
+
+import app.threefold.account.Accounts;
+import app.threefold.account.ApiTokens;
+import app.threefold.health.HealthProbe;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What the web adapter needs from the rest of the appliance; the appliance builds one. Later
+ * feature slices (devices, snapshots, targets) add their services here.
+ *
+ * @param version   the appliance version reported by {@code /healthz} and the status API
+ * @param clock     the time source for uptime
+ * @param startedAt when the appliance started
+ * @param health    the state of the database, repository and other parts
+ * @param accounts  administrators, for HTTP Basic
+ * @param apiTokens bearer tokens
+ * @param dataDir   the data directory, whose free space the status API reports
+ */
+public record WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
+                          ApiTokens apiTokens, Path dataDir) {
+
+    public WebServices {
+        Objects.requireNonNull(version);
+        Objects.requireNonNull(clock);
+        Objects.requireNonNull(startedAt);
+        Objects.requireNonNull(health);
+        Objects.requireNonNull(accounts);
+        Objects.requireNonNull(apiTokens);
+        Objects.requireNonNull(dataDir);
+    }
+}
