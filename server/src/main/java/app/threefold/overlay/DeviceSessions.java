@@ -109,6 +109,13 @@ public final class DeviceSessions implements AutoCloseable {
         }
     }
 
+    /** How many devices have a session running (one per device, however many connections). */
+    public int liveDevices() {
+        synchronized (live) {
+            return live.size();
+        }
+    }
+
     /** Joins the device's live session, starting one on its latest snapshot if none runs. */
     public Lease open(String device) throws IOException {
         synchronized (live) {
