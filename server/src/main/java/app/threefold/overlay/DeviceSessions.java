@@ -57,6 +57,9 @@ public final class DeviceSessions implements AutoCloseable {
     private final Chunker chunker;
     private final Map<String, Live> live = new HashMap<>();
     private final ScheduledExecutorService ticker;
+    /** Commits run here, never on an SSH thread (MINA interrupts those when a channel closes). */
+    private final ExecutorService committer;
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> committing = new HashMap<>();
 
     private static final class Live {
         Overlay overlay;
@@ -75,6 +78,11 @@ public final class DeviceSessions implements AutoCloseable {
         this.chunker = new Chunker(ChunkerParams.DEFAULT, engine.repository().chunkerKey());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sftp-checkpoints");
+            t.setDaemon(true);
+            return t;
+        });
+        this.committer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sftp-commit");
             t.setDaemon(true);
             return t;
         });
@@ -112,12 +120,27 @@ public final class DeviceSessions implements AutoCloseable {
     /** How many devices have a session running (one per device, however many connections). */
     public int liveDevices() {
         synchronized (live) {
-            return live.size();
+            committing.values().removeIf(java.util.concurrent.CompletableFuture::isDone);
+            return live.size() + committing.size();
         }
     }
 
     /** Joins the device's live session, starting one on its latest snapshot if none runs. */
     public Lease open(String device) throws IOException {
+        while (true) {
+            java.util.concurrent.CompletableFuture<Void> pending;
+            synchronized (live) {
+                pending = live.containsKey(device) ? null : committing.get(device);
+                if (pending == null || pending.isDone()) {
+                    return join(device);
+                }
+            }
+            // The device's previous session is still being committed: start from its snapshot.
+            pending.join();
+        }
+    }
+
+    private Lease join(String device) throws IOException {
         synchronized (live) {
             Live l = live.get(device);
             if (l == null) {
@@ -167,8 +190,8 @@ public final class DeviceSessions implements AutoCloseable {
                 return;
             }
             live.remove(device);
-            // Under the lock, so that a new connection of the device starts from this snapshot.
-            finish(overlay, List.of());
+            // A new connection of the device waits for this, so it starts from the new snapshot.
+            committing.put(device, java.util.concurrent.CompletableFuture.runAsync(() -> finish(overlay, List.of()), committer));
         }
     }
 
@@ -311,6 +334,12 @@ public final class DeviceSessions implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        committer.shutdown();
+        try {
+            committer.awaitTermination(10, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<Overlay> open;
         synchronized (live) {
             open = live.values().stream().map(l -> l.overlay).toList();
