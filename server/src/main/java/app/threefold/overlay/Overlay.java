@@ -429,6 +429,8 @@ public final class Overlay {
         private final String display;
         private volatile boolean failed;
         private boolean closed;
+        /** The file's length, tracked here so that closing needs no I/O on an interrupted thread. */
+        private final AtomicLong length = new AtomicLong();
 
         private WriteHandle(OverlayNode node, FileChannel spool, String display) {
             this.node = node;
@@ -439,7 +441,7 @@ public final class Overlay {
         public int write(long position, ByteBuffer src) throws IOException {
             int n = src.remaining();
             long end = position + n;
-            long grow = Math.max(0, end - spool.size());
+            long grow = Math.max(0, end - length.get());
             if (grow > 0 && unstoredBytes.get() + grow > quota.left()) {
                 failed = true;
                 throw new QuotaExceededException(display, quota.total());
@@ -452,6 +454,7 @@ public final class Overlay {
                 unstoredBytes.addAndGet(grow);
                 spooled.addAndGet(grow);
             }
+            length.accumulateAndGet(end, Math::max);
             return written;
         }
 
@@ -459,12 +462,13 @@ public final class Overlay {
             return spool.read(dst, position);
         }
 
-        public long size() throws IOException {
-            return spool.size();
+        public long size() {
+            return length.get();
         }
 
         public void truncate(long size) throws IOException {
             spool.truncate(size);
+            length.set(Math.min(length.get(), size));
         }
 
         /**
@@ -478,8 +482,12 @@ public final class Overlay {
                     return;
                 }
                 closed = true;
-                long size = spool.size();
-                spool.close();
+                long size = length.get();
+                try {
+                    spool.close();
+                } catch (IOException e) {
+                    complete = false;
+                }
                 if (complete && !failed) {
                     finishWrite(node, size);
                 } else {
@@ -560,7 +568,9 @@ public final class Overlay {
         n.previous = old;
         n.base = old == null ? null : old.base;
         dir.children.put(name, n);
-        return new WriteHandle(n, ch, show(path));
+        WriteHandle w = new WriteHandle(n, ch, show(path));
+        w.length.set(ch.size());
+        return w;
     }
 
     private static void refuseReadOnlyNode(OverlayNode n, List<String> path) throws AccessDeniedException {
@@ -610,14 +620,14 @@ public final class Overlay {
             } catch (IOException e) {
                 throw new UncheckedIOException("storing " + spoolFile.getFileName() + " failed: " + e.getMessage(), e);
             }
-        }, storer);
-        n.storing = f;
-        f.whenComplete((content, error) -> {
+        }, storer).whenComplete((content, error) -> {
             unstoredBytes.addAndGet(-size);
             if (content != null && n.spool == spoolFile) {
                 n.content = content;
             }
         });
+        // The stage that sets the content is the one commits wait for.
+        n.storing = f;
         pending.add(f);
     }
 
@@ -852,10 +862,19 @@ public final class Overlay {
                     throw new NoSuchFileException(from.toString(), null, "its spool file is gone");
                 }
                 WriteHandle w = openWrite(op.path(), true, true, false, op.mode());
-                Files.copy(from, w.node.spool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ)) {
+                    ByteBuffer b = ByteBuffer.allocate(1 << 20);
+                    long pos = 0;
+                    while (in.read(b.clear(), pos) > 0) {
+                        b.flip();
+                        int n = b.remaining();
+                        w.write(pos, b);
+                        pos += n;
+                    }
+                }
                 w.node.mtime = op.mtime();
+                w.node.mtimeSet = true;
                 w.node.permissions = op.mode();
-                unstoredBytes.addAndGet(Files.size(w.node.spool));
                 w.close(true);
             }
             case "mkdir" -> {
