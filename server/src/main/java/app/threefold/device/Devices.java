@@ -166,6 +166,24 @@ public final class Devices {
         }
     }
 
+    /** The device's snapshots from the catalog, newest first. */
+    public List<SnapshotSummary> snapshots(String name) {
+        if (find(name).isEmpty()) {
+            throw new DeviceException("There is no device named '" + name + "'; list them with GET /api/v1/devices.");
+        }
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, time, files, bytes, bytes_added, parent, recovered FROM snapshots WHERE device = :n ORDER BY time DESC")
+                .bind("n", name)
+                .map((rs, ctx) -> new SnapshotSummary(hex(rs.getBytes("id")), rs.getTimestamp("time").toInstant(),
+                        rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"),
+                        rs.getBytes("parent") == null ? null : hex(rs.getBytes("parent")), rs.getBoolean("recovered")))
+                .list());
+    }
+
+    private static String hex(byte[] b) {
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
     /** Appends to the audit log: logins, refusals, snapshots. */
     public void audit(String actor, String action, Map<String, ?> detail) {
         jdbi.useHandle(h -> audit(h, actor, action, detail));
