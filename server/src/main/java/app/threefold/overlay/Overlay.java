@@ -614,13 +614,15 @@ public final class Overlay {
     /** Chunks a closed spool into the repository on the storer thread. */
     private void store(OverlayNode n, long size) {
         Path spoolFile = n.spool;
+        // The storer thread only reads and cuts; hashing, compression, encryption and packing run on
+        // the workers, so the next file's chunking overlaps with this one's saving.
         CompletableFuture<List<Id>> f = CompletableFuture.supplyAsync(() -> {
             try {
                 return chunk(spoolFile);
             } catch (IOException e) {
                 throw new UncheckedIOException("storing " + spoolFile.getFileName() + " failed: " + e.getMessage(), e);
             }
-        }, storer).whenComplete((content, error) -> {
+        }, storer).thenCompose(c -> c).whenComplete((content, error) -> {
             unstoredBytes.addAndGet(-size);
             if (content != null && n.spool == spoolFile) {
                 n.content = content;
@@ -631,7 +633,7 @@ public final class Overlay {
         pending.add(f);
     }
 
-    private List<Id> chunk(Path spoolFile) throws IOException {
+    private CompletableFuture<List<Id>> chunk(Path spoolFile) throws IOException {
         MessageDigest sha = Id.sha256();
         List<CompletableFuture<List<Id>>> batches = new ArrayList<>();
         long size = 0;
@@ -655,16 +657,14 @@ public final class Overlay {
                 batches.add(submit(batch));
             }
         }
-        List<Id> content = new ArrayList<>();
-        try {
-            for (CompletableFuture<List<Id>> b : batches) {
-                content.addAll(b.join());
-            }
-        } catch (CompletionException e) {
-            throw new IOException(e.getCause().getMessage(), e.getCause());
-        }
-        digests.record(Node.contentKey(content), size, sha.digest());
-        return content;
+        byte[] digest = sha.digest();
+        long fileSize = size;
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Id> content = new ArrayList<>();
+            batches.forEach(b -> content.addAll(b.join()));
+            digests.record(Node.contentKey(content), fileSize, digest);
+            return content;
+        });
     }
 
     private CompletableFuture<List<Id>> submit(List<byte[]> batch) {
