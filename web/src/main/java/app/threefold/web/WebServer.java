@@ -39,6 +39,7 @@ public final class WebServer implements AutoCloseable {
             new HealthRoutes(services).addTo(cfg.routes);
             new ApiAuthentication(services.accounts(), services.apiTokens()).addTo(cfg.routes);
             new StatusRoutes(services).addTo(cfg.routes);
+            new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes);
         });
         try {

@@ -2,11 +2,14 @@ package app.threefold.web;
 
 import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
+import app.threefold.device.Devices;
 import app.threefold.health.HealthProbe;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What the web adapter needs from the rest of the appliance; the appliance builds one. Later
@@ -19,9 +22,17 @@ import java.util.Objects;
  * @param accounts  administrators, for HTTP Basic
  * @param apiTokens bearer tokens
  * @param dataDir   the data directory, whose free space the status API reports
+ * @param devices   SFTP device accounts and their snapshots
+ * @param sshHostKeys the SFTP server's host key fingerprints (key type to {@code SHA256:…}); empty while it is off
  */
 public record WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
-                          ApiTokens apiTokens, Path dataDir) {
+                          ApiTokens apiTokens, Path dataDir, Devices devices, Supplier<Map<String, String>> sshHostKeys) {
+
+    /** Without devices: the device API answers 503. */
+    public WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
+                       ApiTokens apiTokens, Path dataDir) {
+        this(version, clock, startedAt, health, accounts, apiTokens, dataDir, null, Map::of);
+    }
 
     public WebServices {
         Objects.requireNonNull(version);
@@ -31,5 +42,6 @@ public record WebServices(String version, Clock clock, Instant startedAt, Health
         Objects.requireNonNull(accounts);
         Objects.requireNonNull(apiTokens);
         Objects.requireNonNull(dataDir);
+        Objects.requireNonNull(sshHostKeys);
     }
 }

@@ -45,7 +45,7 @@ public final class ApiErrors {
         if (e instanceof CatalogUnavailableException) {
             return HttpStatus.SERVICE_UNAVAILABLE.getCode();
         }
-        if (e instanceof AccountException) {
+        if (e instanceof AccountException || e instanceof app.threefold.device.DeviceException) {
             return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
         }
         return HttpStatus.BAD_REQUEST.getCode();
