@@ -5,6 +5,9 @@ import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
 import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
+import app.threefold.device.Devices;
+import app.threefold.overlay.DeviceSessions;
+import app.threefold.sshd.SftpServer;
 import app.threefold.engine.Engine;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.ComponentHealth.State;
@@ -24,6 +27,8 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,16 +45,19 @@ public final class Appliance implements AutoCloseable {
     private final Catalog catalog;
     private final WebServer web;
     private final LiveEngine engine;
+    private final AtomicReference<SftpServer> sftp;
     private final Deque<Step> stopSteps;
 
     private record Step(String name, AutoCloseable resource) {
     }
 
-    private Appliance(Config config, Catalog catalog, WebServer web, LiveEngine engine, Deque<Step> stopSteps) {
+    private Appliance(Config config, Catalog catalog, WebServer web, LiveEngine engine, AtomicReference<SftpServer> sftp,
+                      Deque<Step> stopSteps) {
         this.config = config;
         this.catalog = catalog;
         this.web = web;
         this.engine = engine;
+        this.sftp = sftp;
         this.stopSteps = stopSteps;
     }
 
@@ -80,11 +88,17 @@ public final class Appliance implements AutoCloseable {
             started.push(new Step("jobs", jobs));
             PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
                     new Restores(jobs, engine, audit, config.dataDir()), audit, new People(catalog.jdbi(), accounts));
-            startSftp(config);
+            Devices devices = new Devices(catalog.jdbi(), PasswordHasher.standard(), clock);
+            // SFTP needs the repository: at start when it exists, else as soon as the wizard creates it.
+            AtomicReference<SftpServer> sftp = new AtomicReference<>();
+            Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
+            started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
+            engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, clock, sftpSteps)));
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
-                    new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), panel));
+                    new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), devices,
+                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel));
             started.push(new Step("web server", web));
-            return new Appliance(config, catalog, web, engine, started);
+            return new Appliance(config, catalog, web, engine, sftp, started);
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -105,11 +119,33 @@ public final class Appliance implements AutoCloseable {
     }
 
     /**
-     * Wiring point for the SFTP server (device uploads), which arrives with its own issue; until
-     * then {@code --sftp-port} is parsed and kept in {@link Config#sftpPort()} but nothing listens.
+     * Replays the SFTP sessions a crash interrupted, then listens for devices. Stopping commits
+     * the sessions still open, after the server has stopped taking requests.
      */
-    private static void startSftp(Config config) {
-        log.debug("SFTP is not part of this build; port {} stays closed", config.sftpPort());
+    private static SftpServer startSftp(Config config, Engine engine, Catalog catalog, Devices devices, Clock clock,
+                                        Deque<Step> started) {
+        try {
+            DeviceSessions sessions = new DeviceSessions(engine, catalog, devices, config.dataDir().resolve("sftp-sessions"),
+                    clock, DeviceSessions.Checkpoints.DEFAULT);
+            started.push(new Step("SFTP sessions", sessions));
+            int recovered = sessions.recover().size();
+            if (recovered > 0) {
+                log.warn("Recovered {} SFTP session(s) interrupted by a crash into snapshots tagged 'recovered'", recovered);
+            }
+            SftpServer sftp = SftpServer.start(new SftpServer.Settings(config.bindAddress(), config.sftpPort(), config.dataDir()),
+                    devices, sessions, clock);
+            started.push(new Step("SFTP server", sftp));
+            return sftp;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("starting SFTP on port " + config.sftpPort() + " failed: " + e.getMessage()
+                    + "; choose another port with --sftp-port or stop what uses it", e);
+        }
+    }
+
+    /** The port SFTP listens on (the actual one when 0 was configured); -1 before the appliance is set up. */
+    public int sftpPort() {
+        SftpServer server = sftp.get();
+        return server == null ? -1 : server.port();
     }
 
     // Placeholder until the engine owns repository health: the repository exists once its config does.

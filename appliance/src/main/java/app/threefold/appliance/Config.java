@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param dataDir          everything the appliance keeps: repository, catalog database, logs, lock
  * @param bindAddress      address the HTTP and SFTP servers listen on
  * @param httpPort         HTTP port; 0 picks a free one
- * @param sftpPort         SFTP port; 0 picks a free one (the SFTP server arrives with its own issue)
+ * @param sftpPort         SFTP port; 0 picks a free one
  * @param externalDatabase an external PostgreSQL instead of the embedded one, if configured
  */
 public record Config(Path dataDir, String bindAddress, int httpPort, int sftpPort,

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code threefold serve}: runs the appliance until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Run the appliance: web UI and API, SFTP (later), embedded PostgreSQL unless"
+        description = "Run the appliance: web UI and API, SFTP for devices, embedded PostgreSQL unless"
                 + " THREEFOLD_DATABASE_URL is set.")
 final class ServeCommand implements Callable<Integer> {
 
@@ -21,7 +21,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (default 8080; 0 picks a free one).")
     Integer httpPort;
 
-    @Option(names = "--sftp-port", paramLabel = "N", description = "SFTP port (default 2222).")
+    @Option(names = "--sftp-port", paramLabel = "N", description = "SFTP port for devices (default 2222; 0 picks a free one).")
     Integer sftpPort;
 
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default 0.0.0.0, all).")

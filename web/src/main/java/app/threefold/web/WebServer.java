@@ -97,6 +97,7 @@ public final class WebServer implements AutoCloseable {
             restoreTests.addTo(cfg.routes);
             new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
             new PeopleRoutes(panel.people(), snapshots, panel.audit(), pages).addTo(cfg.routes);
+            new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes, pages);
         });
         try {

@@ -2,11 +2,14 @@ package app.threefold.web;
 
 import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
+import app.threefold.device.Devices;
 import app.threefold.health.HealthProbe;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What the web adapter needs from the rest of the appliance; the appliance builds one. Later
@@ -19,10 +22,13 @@ import java.util.Objects;
  * @param accounts  administrators, for HTTP Basic
  * @param apiTokens bearer tokens
  * @param dataDir   the data directory, whose free space the status API reports
+ * @param devices   SFTP device accounts and their snapshots
+ * @param sshHostKeys the SFTP server's host key fingerprints (key type to {@code SHA256:…}); empty while it is off
  * @param panel     the admin panel's services
  */
 public record WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
-                          ApiTokens apiTokens, Path dataDir, PanelServices panel) {
+                          ApiTokens apiTokens, Path dataDir, Devices devices, Supplier<Map<String, String>> sshHostKeys,
+                          PanelServices panel) {
 
     public WebServices {
         Objects.requireNonNull(version);
@@ -32,6 +38,7 @@ public record WebServices(String version, Clock clock, Instant startedAt, Health
         Objects.requireNonNull(accounts);
         Objects.requireNonNull(apiTokens);
         Objects.requireNonNull(dataDir);
+        Objects.requireNonNull(sshHostKeys);
         Objects.requireNonNull(panel);
     }
 }

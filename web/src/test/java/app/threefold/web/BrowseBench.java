@@ -63,7 +63,7 @@ public final class BrowseBench {
                 PanelServices panel = TestPanel.create(catalog, accounts, clock, dir, live);
                 WebServices services = new WebServices("bench", clock, clock.instant(),
                         () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
-                        new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dir, panel);
+                        new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dir, null, java.util.Map::of, panel);
                 try (WebServer server = WebServer.start("127.0.0.1", 0, services)) {
                     HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
                     String base = "http://127.0.0.1:" + server.port();

@@ -58,7 +58,7 @@ class BrowseRoutesTest {
         accounts.createAdmin("alice", "long enough".toCharArray());
         services = new WebServices("test", clock, clock.instant(),
                 () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
-                new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir,
+                new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, java.util.Map::of,
                 TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
         server = WebServer.start("127.0.0.1", 0, services);
         browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();

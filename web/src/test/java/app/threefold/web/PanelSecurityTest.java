@@ -48,7 +48,8 @@ class PanelSecurityTest {
         accounts = new Accounts(catalog.jdbi(), new PasswordHasher(1024, 1, 1, new SecureRandom()), clock);
         HealthProbe probe = () -> List.of(new ComponentHealth("database", State.UP));
         services = new WebServices("test", clock, clock.instant(), probe, accounts,
-                new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, TestPanel.create(catalog, accounts, clock, dataDir));
+                new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
+                TestPanel.create(catalog, accounts, clock, dataDir));
         server = WebServer.start("127.0.0.1", 0, services);
     }
 

@@ -66,7 +66,7 @@ public final class ApiErrors {
         if (e instanceof JobNotFoundException) {
             return HttpStatus.NOT_FOUND.getCode();
         }
-        if (e instanceof AccountException) {
+        if (e instanceof AccountException || e instanceof app.threefold.device.DeviceException) {
             return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
         }
         return HttpStatus.BAD_REQUEST.getCode();

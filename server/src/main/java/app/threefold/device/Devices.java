@@ -1,0 +1,202 @@
+package app.threefold.device;
+
+import app.threefold.account.PasswordHasher;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+
+/**
+ * The household machines that back up over SFTP: creating them, checking their logins, their
+ * quota, and the audit trail of what they did.
+ */
+public final class Devices {
+    /**
+     * Names become SSH user names and snapshot hostnames: letters, digits, '.', '_', '-', starting
+     * with a letter or digit, so nothing needs quoting anywhere.
+     */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    static final int MIN_PASSWORD_LENGTH = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jdbi jdbi;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    // Verifying an unknown device still costs one hash, so timing does not reveal which names exist.
+    private final String decoyHash;
+
+    public Devices(Jdbi jdbi, PasswordHasher hasher, Clock clock) {
+        this.jdbi = Objects.requireNonNull(jdbi);
+        this.hasher = Objects.requireNonNull(hasher);
+        this.clock = Objects.requireNonNull(clock);
+        this.decoyHash = hasher.hash("decoy password".toCharArray());
+    }
+
+    /** Whether {@code name} is usable as a device name. */
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
+     * Creates a device that logs in with a password, a public key (an OpenSSH key line) or both.
+     *
+     * @throws DeviceException for a bad or taken name, a short password, an unusable key, or neither
+     */
+    public Device create(String name, char[] password, String publicKey) {
+        if (!validName(name)) {
+            throw new DeviceException("Invalid device name '" + name + "': use 1 to 64 letters, digits, '.', '_' or '-',"
+                    + " starting with a letter or digit (e.g. anna-laptop).");
+        }
+        boolean hasPassword = password != null && password.length > 0;
+        boolean hasKey = publicKey != null && !publicKey.isBlank();
+        if (!hasPassword && !hasKey) {
+            throw new DeviceException("Give the device a password, a public key or both, or it cannot log in.");
+        }
+        if (hasPassword && password.length < MIN_PASSWORD_LENGTH) {
+            throw new DeviceException("The device password is too short: use at least " + MIN_PASSWORD_LENGTH + " characters.");
+        }
+        AuthorizedKey key = hasKey ? AuthorizedKey.parse(publicKey) : null;
+        String hash = hasPassword ? hasher.hash(password) : null;
+        Instant created = clock.instant();
+        try {
+            jdbi.useTransaction(h -> {
+                long id = h.createUpdate("INSERT INTO devices (name, password_hash, created) VALUES (:name, :hash, :created)")
+                        .bind("name", name).bind("hash", hash).bind("created", created)
+                        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+                if (key != null) {
+                    insertKey(h, id, key);
+                }
+                audit(h, "admin", "device.created", Map.of("device", name));
+            });
+        } catch (UnableToExecuteStatementException e) {
+            if (e.getCause() instanceof PSQLException p && PSQLState.UNIQUE_VIOLATION.getState().equals(p.getSQLState())) {
+                throw new DeviceException("A device named '" + name + "' already exists; choose another name.");
+            }
+            throw e;
+        }
+        return find(name).orElseThrow();
+    }
+
+    /** Authorizes one more public key for a device. */
+    public Device addKey(String name, String publicKey) {
+        AuthorizedKey key = AuthorizedKey.parse(publicKey);
+        jdbi.useTransaction(h -> insertKey(h, idOf(h, name), key));
+        return find(name).orElseThrow();
+    }
+
+    private static void insertKey(Handle h, long device, AuthorizedKey key) {
+        h.createUpdate("INSERT INTO device_keys (device, public_key, fingerprint) VALUES (:d, :k, :f) ON CONFLICT DO NOTHING")
+                .bind("d", device).bind("k", key.line()).bind("f", key.fingerprint()).execute();
+    }
+
+    private static long idOf(Handle h, String name) {
+        return h.createQuery("SELECT id FROM devices WHERE name = :n").bind("n", name).mapTo(Long.class).findOne()
+                .orElseThrow(() -> new DeviceException("There is no device named '" + name + "'; list them with GET /api/v1/devices."));
+    }
+
+    /** Every device, by name. */
+    public List<Device> list() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name FROM devices ORDER BY name").mapTo(String.class).list())
+                .stream().map(n -> find(n).orElseThrow()).toList();
+    }
+
+    public Optional<Device> find(String name) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, name, enabled, password_hash IS NOT NULL AS has_password, quota_bytes, bytes_added, created"
+                                + " FROM devices WHERE name = :n")
+                .bind("n", name)
+                .map((rs, ctx) -> {
+                    long id = rs.getLong("id");
+                    List<String> keys = new ArrayList<>(h.createQuery("SELECT fingerprint FROM device_keys WHERE device = :d ORDER BY id")
+                            .bind("d", id).mapTo(String.class).list());
+                    return new Device(rs.getString("name"), rs.getBoolean("enabled"), rs.getBoolean("has_password"), keys,
+                            rs.getLong("quota_bytes"), rs.getLong("bytes_added"), rs.getTimestamp("created").toInstant());
+                })
+                .findOne());
+    }
+
+    /** Whether {@code password} is the enabled device's; false for unknown or disabled devices. */
+    public boolean authenticateByPassword(String name, char[] password) {
+        Optional<String> stored = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT password_hash FROM devices WHERE name = :n AND enabled AND password_hash IS NOT NULL")
+                .bind("n", name).mapTo(String.class).findOne());
+        boolean matches = hasher.verify(password, stored.orElse(decoyHash));
+        return matches && stored.isPresent();
+    }
+
+    /** Whether a key with this OpenSSH SHA256 fingerprint is authorized for the enabled device. */
+    public boolean authenticateByKey(String name, String fingerprint) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM device_keys k JOIN devices d ON d.id = k.device
+                                       WHERE d.name = :n AND d.enabled AND k.fingerprint = :f)""")
+                .bind("n", name).bind("f", fingerprint).mapTo(Boolean.class).one());
+    }
+
+    public void setEnabled(String name, boolean enabled) {
+        update(name, "UPDATE devices SET enabled = :v WHERE name = :n", enabled);
+    }
+
+    /** Sets the quota on the bytes the device adds to the repository; 0 removes it. */
+    public void setQuota(String name, long quotaBytes) {
+        if (quotaBytes < 0) {
+            throw new DeviceException("A quota cannot be negative; use 0 for none.");
+        }
+        update(name, "UPDATE devices SET quota_bytes = :v WHERE name = :n", quotaBytes);
+    }
+
+    /** Counts bytes a session of the device added to the repository. */
+    public void addBytes(String name, long bytes) {
+        update(name, "UPDATE devices SET bytes_added = bytes_added + :v WHERE name = :n", bytes);
+    }
+
+    private void update(String name, String sql, Object value) {
+        int n = jdbi.withHandle(h -> h.createUpdate(sql).bind("v", value).bind("n", name).execute());
+        if (n == 0) {
+            throw new DeviceException("There is no device named '" + name + "'; list them with GET /api/v1/devices.");
+        }
+    }
+
+    /** The device's snapshots from the catalog, newest first. */
+    public List<SnapshotSummary> snapshots(String name) {
+        if (find(name).isEmpty()) {
+            throw new DeviceException("There is no device named '" + name + "'; list them with GET /api/v1/devices.");
+        }
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, time, files, bytes, bytes_added, parent, recovered FROM snapshots WHERE device = :n ORDER BY time DESC")
+                .bind("n", name)
+                .map((rs, ctx) -> new SnapshotSummary(hex(rs.getBytes("id")), rs.getTimestamp("time").toInstant(),
+                        rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"),
+                        rs.getBytes("parent") == null ? null : hex(rs.getBytes("parent")), rs.getBoolean("recovered")))
+                .list());
+    }
+
+    private static String hex(byte[] b) {
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    /** Appends to the audit log: logins, refusals, snapshots. */
+    public void audit(String actor, String action, Map<String, ?> detail) {
+        jdbi.useHandle(h -> audit(h, actor, action, detail));
+    }
+
+    private void audit(Handle h, String actor, String action, Map<String, ?> detail) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(detail);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("audit detail is not JSON-serialisable: " + detail, e);
+        }
+        h.createUpdate("INSERT INTO audit_log (time, actor, action, detail) VALUES (:t, :a, :x, CAST(:d AS jsonb))")
+                .bind("t", clock.instant()).bind("a", actor).bind("x", action).bind("d", json).execute();
+    }
+}

@@ -1,0 +1,352 @@
+package app.threefold.overlay;
+
+import app.threefold.catalog.Catalog;
+import app.threefold.chunker.Chunker;
+import app.threefold.chunker.ChunkerParams;
+import app.threefold.device.Device;
+import app.threefold.device.Devices;
+import app.threefold.engine.Engine;
+import app.threefold.ingest.IngestSession;
+import app.threefold.repository.BlobSaver;
+import app.threefold.repository.Repository;
+import app.threefold.snapshot.Snapshot;
+import app.threefold.snapshot.Snapshots;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live overlays of devices. All connections of one device share one overlay (rclone opens
+ * several), so what one connection uploads the others see; when the last one closes, the overlay
+ * becomes a snapshot. Long sessions are checkpointed; leftovers of a crash are replayed by
+ * {@link #recover()} into snapshots tagged {@code recovered}.
+ */
+public final class DeviceSessions implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeviceSessions.class);
+    public static final String RECOVERED = "recovered";
+    public static final String CHECKPOINT = "checkpoint";
+
+    /** When a live session is written as a snapshot before it ends. */
+    public record Checkpoints(Duration every, long bytes, Duration tick) {
+        public static final Checkpoints DEFAULT = new Checkpoints(Duration.ofMinutes(15), 4L << 30, Duration.ofSeconds(30));
+    }
+
+    private final Engine engine;
+    private final Catalog catalog;
+    private final Devices devices;
+    private final Path sessionsDir;
+    private final Clock clock;
+    private final Checkpoints checkpoints;
+    private final Chunker chunker;
+    private final Map<String, Live> live = new HashMap<>();
+    private final ScheduledExecutorService ticker;
+    /** Commits run here, never on an SSH thread (MINA interrupts those when a channel closes). */
+    private final ExecutorService committer;
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> committing = new HashMap<>();
+
+    private static final class Live {
+        Overlay overlay;
+        int connections;
+        Instant lastCheckpoint;
+    }
+
+    public DeviceSessions(Engine engine, Catalog catalog, Devices devices, Path sessionsDir, Clock clock, Checkpoints checkpoints)
+            throws IOException {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.devices = devices;
+        this.sessionsDir = Files.createDirectories(sessionsDir);
+        this.clock = clock;
+        this.checkpoints = checkpoints;
+        this.chunker = new Chunker(ChunkerParams.DEFAULT, engine.repository().chunkerKey());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sftp-checkpoints");
+            t.setDaemon(true);
+            return t;
+        });
+        this.committer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sftp-commit");
+            t.setDaemon(true);
+            return t;
+        });
+        long tick = checkpoints.tick().toMillis();
+        ticker.scheduleWithFixedDelay(this::checkpointDue, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** One connection's hold on its device's overlay; closing the last one commits it. */
+    public final class Lease implements AutoCloseable {
+        private final String device;
+        private final Overlay overlay;
+        private boolean closed;
+
+        private Lease(String device, Overlay overlay) {
+            this.device = device;
+            this.overlay = overlay;
+        }
+
+        public Overlay overlay() {
+            return overlay;
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            release(device, overlay);
+        }
+    }
+
+    /** How many devices have a session running (one per device, however many connections). */
+    public int liveDevices() {
+        synchronized (live) {
+            committing.values().removeIf(java.util.concurrent.CompletableFuture::isDone);
+            return live.size() + committing.size();
+        }
+    }
+
+    /** Joins the device's live session, starting one on its latest snapshot if none runs. */
+    public Lease open(String device) throws IOException {
+        while (true) {
+            java.util.concurrent.CompletableFuture<Void> pending;
+            synchronized (live) {
+                pending = live.containsKey(device) ? null : committing.get(device);
+                if (pending == null || pending.isDone()) {
+                    return join(device);
+                }
+            }
+            // The device's previous session is still being committed: start from its snapshot.
+            pending.join();
+        }
+    }
+
+    private Lease join(String device) throws IOException {
+        synchronized (live) {
+            Live l = live.get(device);
+            if (l == null) {
+                l = new Live();
+                l.overlay = newOverlay(device, new Snapshots(engine.repository()).latest(device).orElse(null),
+                        sessionsDir.resolve(UUID.randomUUID().toString()));
+                l.lastCheckpoint = clock.instant();
+                live.put(device, l);
+            }
+            l.connections++;
+            return new Lease(device, l.overlay);
+        }
+    }
+
+    private Overlay newOverlay(String device, Snapshot base, Path dir) throws IOException {
+        Repository repo = engine.repository();
+        Journal journal = Journal.create(dir, device, base == null ? "" : base.id().hex());
+        ExecutorService storer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "spool-" + device);
+            t.setDaemon(true);
+            return t;
+        });
+        Overlay[] self = new Overlay[1];
+        Optional<Device> d = devices.find(device);
+        long total = d.map(Device::quotaBytes).orElse(0L);
+        long before = d.map(Device::bytesAdded).orElse(0L);
+        Overlay.Quota quota = total <= 0 ? Overlay.Quota.NONE : new Overlay.Quota() {
+            @Override
+            public long left() {
+                return Math.max(0, total - before - self[0].bytesAdded());
+            }
+
+            @Override
+            public long total() {
+                return total;
+            }
+        };
+        self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.workers(), BlobSaver.DEFAULT_PACK_SIZE), chunker,
+                engine.digests(), storer, clock, journal, quota, base);
+        return self[0];
+    }
+
+    private void release(String device, Overlay overlay) {
+        synchronized (live) {
+            Live l = live.get(device);
+            if (l == null || l.overlay != overlay || --l.connections > 0) {
+                return;
+            }
+            live.remove(device);
+            // A new connection of the device waits for this, so it starts from the new snapshot.
+            committing.put(device, java.util.concurrent.CompletableFuture.runAsync(() -> finish(overlay, List.of()), committer));
+        }
+    }
+
+    /** Commits an overlay that has ended; on failure its journal stays for {@link #recover()}. */
+    private void finish(Overlay overlay, List<String> tags) {
+        Path dir = overlay.journal().dir();
+        try {
+            Snapshot latest = new Snapshots(engine.repository()).latest(overlay.device()).orElse(null);
+            Optional<IngestSession.Result> result;
+            if (overlay.changed() && !sameSnapshot(latest, overlay.base())) {
+                result = rebase(overlay, latest, tags);
+            } else {
+                result = overlay.commit(tags);
+            }
+            result.ifPresent(r -> recorded(overlay.device(), r, tags.contains(RECOVERED)));
+            overlay.close();
+            deleteTree(dir);
+        } catch (IOException | RuntimeException e) {
+            log.error("device {}: the session could not be saved as a snapshot ({}); its journal {} is replayed at the next start",
+                    overlay.device(), e.getMessage(), dir, e);
+        }
+    }
+
+    private static boolean sameSnapshot(Snapshot a, Snapshot b) {
+        return a == null ? b == null : b != null && a.id().equals(b.id());
+    }
+
+    /** Another session committed first: redo this one's changes on top of it (last writer wins per path). */
+    private Optional<IngestSession.Result> rebase(Overlay overlay, Snapshot latest, List<String> tags) throws IOException {
+        overlay.commitPending();
+        Overlay on = newOverlay(overlay.device(), latest, sessionsDir.resolve(UUID.randomUUID().toString()));
+        try {
+            on.replay(overlay.ops(), overlay.journal().dir());
+            Optional<IngestSession.Result> r = on.commit(tags);
+            overlay.close();
+            on.close();
+            deleteTree(on.journal().dir());
+            return r;
+        } catch (IOException | RuntimeException e) {
+            on.close();
+            deleteTree(on.journal().dir());
+            throw e;
+        }
+    }
+
+    private void recorded(String device, IngestSession.Result r, boolean recovered) {
+        engine.recordSnapshot(r.snapshot(), r);
+        if (recovered) {
+            catalog.jdbi().useHandle(h -> h.createUpdate("UPDATE snapshots SET recovered = true WHERE id = :id")
+                    .bind("id", r.snapshot().id().bytes()).execute());
+        }
+        if (devices.find(device).isPresent()) {
+            devices.addBytes(device, r.stats().bytesAdded());
+        }
+        devices.audit(device, "sftp.snapshot", Map.of("snapshot", r.snapshot().id().hex(), "files", r.stats().files(),
+                "bytesAdded", r.stats().bytesAdded(), "tags", r.snapshot().tags()));
+        log.info("device {}: snapshot {} ({} files, {} bytes added{})", device, r.snapshot().id().shortHex(),
+                r.stats().files(), r.stats().bytesAdded(), recovered ? ", recovered" : "");
+    }
+
+    /** Writes a checkpoint of every live session that has run or spooled long enough. */
+    public void checkpointDue() {
+        List<Map.Entry<String, Live>> due = new ArrayList<>();
+        synchronized (live) {
+            Instant now = clock.instant();
+            for (var e : live.entrySet()) {
+                Live l = e.getValue();
+                boolean old = Duration.between(l.lastCheckpoint, now).compareTo(checkpoints.every()) >= 0;
+                if (l.overlay.spooledBytes() >= checkpoints.bytes() || (old && l.overlay.changed())) {
+                    l.lastCheckpoint = now;
+                    due.add(e);
+                }
+            }
+        }
+        for (var e : due) {
+            Overlay o = e.getValue().overlay;
+            try {
+                Snapshot latest = new Snapshots(engine.repository()).latest(o.device()).orElse(null);
+                if (!sameSnapshot(latest, o.base())) {
+                    log.info("device {}: checkpoint postponed to the session's end (another snapshot landed meanwhile)", o.device());
+                    continue;
+                }
+                o.commit(List.of(CHECKPOINT)).ifPresent(r -> recorded(o.device(), r, false));
+            } catch (IOException | RuntimeException ex) {
+                log.error("device {}: checkpoint failed ({}); the journal keeps the session's changes", o.device(), ex.getMessage(), ex);
+            }
+        }
+    }
+
+    /**
+     * Replays the journals a crash left behind, each into a snapshot tagged {@code recovered}.
+     * Call at start, before any SFTP session.
+     */
+    public List<IngestSession.Result> recover() throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(sessionsDir)) {
+            dirs = s.filter(Files::isDirectory).sorted(Comparator.comparing(Path::toString)).toList();
+        }
+        List<IngestSession.Result> results = new ArrayList<>();
+        for (Path dir : dirs) {
+            Journal.Replay replay = Files.exists(dir.resolve(Journal.FILE)) ? Journal.read(dir) : null;
+            if (replay == null || replay.ops().isEmpty()) {
+                deleteTree(dir);
+                continue;
+            }
+            String device = replay.header().device();
+            Overlay o = newOverlay(device, new Snapshots(engine.repository()).latest(device).orElse(null),
+                    sessionsDir.resolve(UUID.randomUUID().toString()));
+            try {
+                o.replay(replay.ops(), dir);
+                Optional<IngestSession.Result> r = o.commit(List.of(RECOVERED));
+                r.ifPresent(res -> {
+                    recorded(device, res, true);
+                    results.add(res);
+                });
+                o.close();
+                deleteTree(o.journal().dir());
+                deleteTree(dir);
+            } catch (IOException | RuntimeException e) {
+                o.close();
+                deleteTree(o.journal().dir());
+                throw e;
+            }
+        }
+        return results;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Commits every live session (appliance shutdown) and stops the checkpoint timer. */
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        committer.shutdown();
+        try {
+            committer.awaitTermination(10, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Overlay> open;
+        synchronized (live) {
+            open = live.values().stream().map(l -> l.overlay).toList();
+            live.clear();
+        }
+        for (Overlay o : open) {
+            finish(o, List.of());
+        }
+    }
+}

@@ -1,0 +1,1054 @@
+package app.threefold.overlay;
+
+import app.threefold.chunker.ChunkReader;
+import app.threefold.chunker.Chunker;
+import app.threefold.format.BlobType;
+import app.threefold.format.Id;
+import app.threefold.ingest.ContentDigests;
+import app.threefold.ingest.IngestSession;
+import app.threefold.ingest.IngestStats;
+import app.threefold.repository.BlobSaver;
+import app.threefold.repository.Repository;
+import app.threefold.restore.ContentReader;
+import app.threefold.snapshot.Snapshot;
+import app.threefold.snapshot.Snapshots;
+import app.threefold.tree.Node;
+import app.threefold.tree.TreeCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an SFTP session of a device sees and changes: the device's latest snapshot with this
+ * session's changes on top. Files written go to spool files; a file whose handle the client
+ * closes is chunked into the repository in the background, and a file never closed leaves the
+ * previous version in place. {@link #commit} turns the whole into a new snapshot whose untouched
+ * folders keep their tree ids. {@code /.snapshots/<UTC time>/} shows every snapshot of the
+ * device, read-only.
+ *
+ * <p>Paths are lists of names below the device's root, already split and free of "." and "..";
+ * nothing here can name anything outside the device's snapshots and its own spool folder.
+ * Thread-safe: operations take the overlay's lock; reads and writes of file bytes do not.
+ */
+public final class Overlay {
+    private static final Logger log = LoggerFactory.getLogger(Overlay.class);
+    /** The read-only folder of older snapshots, at the root. */
+    public static final String SNAPSHOTS = ".snapshots";
+    private static final DateTimeFormatter SNAPSHOT_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final int MAX_LINK_HOPS = 40;
+    private static final int BATCH_BYTES = 8 << 20;
+    private static final int IN_FLIGHT_KIB = 64 * 1024;
+
+    private final String device;
+    private final Repository repository;
+    private final BlobSaver saver;
+    private final Chunker chunker;
+    private final ContentDigests digests;
+    private final ExecutorService storer;
+    private final Clock clock;
+    private final Journal journal;
+    private final Quota quota;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_KIB);
+    private final AtomicLong spooled = new AtomicLong();
+    private final AtomicLong unstoredBytes = new AtomicLong();
+    private final List<Op> ops = new ArrayList<>();
+    private final List<CompletableFuture<List<Id>>> pending = new ArrayList<>();
+    private Snapshot base;
+    private OverlayNode root;
+    private int spoolSeq;
+    private long bytesAddedBefore;
+    private OverlayNode snapshotsNode;
+
+    /** How much a device may still add to the repository, asked at every write. */
+    public interface Quota {
+        /** Bytes still allowed, counting what earlier sessions added; {@code Long.MAX_VALUE} for none. */
+        long left();
+
+        /** The device's whole quota, for messages and statvfs. */
+        long total();
+
+        Quota NONE = new Quota() {
+            @Override
+            public long left() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public long total() {
+                return 0;
+            }
+        };
+    }
+
+    Overlay(String device, Repository repository, BlobSaver saver, Chunker chunker, ContentDigests digests,
+            ExecutorService storer, Clock clock, Journal journal, Quota quota, Snapshot base) {
+        this.device = device;
+        this.repository = repository;
+        this.saver = saver;
+        this.chunker = chunker;
+        this.digests = digests;
+        this.storer = storer;
+        this.clock = clock;
+        this.journal = journal;
+        this.quota = quota;
+        this.base = base;
+        this.root = rootOf(base);
+    }
+
+    private OverlayNode rootOf(Snapshot s) {
+        OverlayNode r = new OverlayNode();
+        r.name = "";
+        r.kind = Entry.Kind.DIRECTORY;
+        r.permissions = 0755;
+        r.mtime = s == null ? Instant.EPOCH : s.time();
+        r.base = s == null ? null : Node.dir("root", 0755, s.time(), s.tree());
+        if (s == null) {
+            r.children = new LinkedHashMap<>();
+        }
+        return r;
+    }
+
+    public String device() {
+        return device;
+    }
+
+    /** The snapshot this session builds on; null for a device's first session. */
+    public synchronized Snapshot base() {
+        return base;
+    }
+
+    /** Whether anything changed since the base (or the last checkpoint). */
+    public synchronized boolean changed() {
+        return root.changed;
+    }
+
+    /** Bytes written to spool files since the last checkpoint. */
+    public long spooledBytes() {
+        return spooled.get();
+    }
+
+    public Quota quota() {
+        return quota;
+    }
+
+    /** Bytes of packs this session has written to the repository so far. */
+    public long bytesAdded() {
+        return saver.bytesAdded();
+    }
+
+    // ---- lookups ---------------------------------------------------------------------------
+
+    private Map<String, OverlayNode> children(OverlayNode dir) throws IOException {
+        if (dir.children == null) {
+            Map<String, OverlayNode> m = new LinkedHashMap<>();
+            if (dir.base != null && dir.base.subtree() != null) {
+                for (Node n : TreeCodec.decode(repository.loadBlob(BlobType.TREE, dir.base.subtree()))) {
+                    m.put(n.name(), OverlayNode.of(n, dir, dir.readOnly));
+                }
+            }
+            dir.children = m;
+        }
+        return dir.children;
+    }
+
+    private static String show(List<String> path) {
+        return "/" + String.join("/", path);
+    }
+
+    /** The node at a path; the last name's link is followed only if asked. Null if absent. */
+    private OverlayNode find(List<String> path, boolean followLast) throws IOException {
+        return find(path, followLast, 0);
+    }
+
+    private OverlayNode find(List<String> path, boolean followLast, int hops) throws IOException {
+        OverlayNode n = root;
+        for (int i = 0; i < path.size(); i++) {
+            String name = path.get(i);
+            if (n.kind == Entry.Kind.SYMLINK) {
+                n = followLink(n, path.subList(0, i), hops++);
+                if (n == null) {
+                    return null;
+                }
+            }
+            if (!n.isDir()) {
+                throw new NotDirectoryException(show(path.subList(0, i)));
+            }
+            OverlayNode next = n == root && name.equals(SNAPSHOTS) ? snapshotsFolder(false) : children(n).get(name);
+            if (next == null) {
+                return null;
+            }
+            n = next;
+        }
+        if (followLast && n.kind == Entry.Kind.SYMLINK) {
+            return followLink(n, path.subList(0, path.size() - 1), hops);
+        }
+        return n;
+    }
+
+    private OverlayNode followLink(OverlayNode link, List<String> dirOfLink, int hops) throws IOException {
+        if (hops >= MAX_LINK_HOPS) {
+            throw new FileSystemLoopException(show(dirOfLink) + "/" + link.name);
+        }
+        // Targets resolve inside the device's root only: "/" is the device's root and ".." stops there.
+        List<String> target = new ArrayList<>(link.linkTarget.startsWith("/") ? List.of() : dirOfLink);
+        for (String part : link.linkTarget.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!target.isEmpty()) {
+                    target.remove(target.size() - 1);
+                }
+            } else {
+                target.add(part);
+            }
+        }
+        return find(target, true, hops + 1);
+    }
+
+    /** The folder of snapshots: one read-only folder per snapshot of the device, named by its UTC time. */
+    private OverlayNode snapshotsFolder(boolean refresh) throws IOException {
+        if (snapshotsNode != null && !refresh) {
+            return snapshotsNode;
+        }
+        OverlayNode f = new OverlayNode();
+        f.name = SNAPSHOTS;
+        f.kind = Entry.Kind.DIRECTORY;
+        f.permissions = 0555;
+        f.mtime = base == null ? Instant.EPOCH : base.time();
+        f.readOnly = true;
+        f.children = null;
+        Map<String, Snapshot> byName = new LinkedHashMap<>();
+        for (Snapshot s : new Snapshots(repository).list(device)) {
+            String name = SNAPSHOT_NAME.format(s.time());
+            if (byName.containsKey(name)) {
+                name = name + "-" + s.id().shortHex();
+            }
+            byName.put(name, s);
+        }
+        Map<String, OverlayNode> children = new LinkedHashMap<>();
+        for (var e : byName.entrySet()) {
+            Snapshot s = e.getValue();
+            // Keep folders already browsed, so a listing does not reload their trees.
+            OverlayNode shown = snapshotsNode != null && snapshotsNode.children.get(e.getKey()) != null
+                    ? snapshotsNode.children.get(e.getKey()) : new OverlayNode();
+            shown.name = e.getKey();
+            shown.kind = Entry.Kind.DIRECTORY;
+            shown.permissions = 0555;
+            shown.mtime = s.time();
+            shown.readOnly = true;
+            shown.base = Node.dir(e.getKey(), 0555, s.time(), s.tree());
+            shown.parent = f;
+            children.put(e.getKey(), shown);
+        }
+        f.children = children;
+        snapshotsNode = f;
+        return f;
+    }
+
+    private static boolean underSnapshots(List<String> path) {
+        return !path.isEmpty() && path.get(0).equals(SNAPSHOTS);
+    }
+
+    private static void refuseReadOnly(List<String> path) throws AccessDeniedException {
+        if (underSnapshots(path)) {
+            throw new AccessDeniedException(show(path), null, "/" + SNAPSHOTS + " holds older snapshots and is read-only");
+        }
+    }
+
+    private OverlayNode existing(List<String> path, boolean follow) throws IOException {
+        OverlayNode n = find(path, follow);
+        if (n == null) {
+            throw new NoSuchFileException(show(path));
+        }
+        return n;
+    }
+
+    /** The folder that holds {@code path}'s last name, which must exist. */
+    private OverlayNode parentDir(List<String> path) throws IOException {
+        if (path.isEmpty()) {
+            throw new AccessDeniedException("/", null, "the root folder cannot be replaced or removed");
+        }
+        OverlayNode dir = find(path.subList(0, path.size() - 1), true);
+        if (dir == null) {
+            throw new NoSuchFileException(show(path.subList(0, path.size() - 1)));
+        }
+        if (!dir.isDir()) {
+            throw new NotDirectoryException(show(path.subList(0, path.size() - 1)));
+        }
+        return dir;
+    }
+
+    public synchronized Entry stat(List<String> path, boolean followLinks) throws IOException {
+        OverlayNode n = existing(path, followLinks);
+        Entry e = n.entry();
+        if (n.writing && n.spool != null) {
+            return new Entry(e.name(), e.kind(), Math.max(n.size, sizeOf(n.spool)), e.mtime(), e.permissions(), e.linkTarget());
+        }
+        return e;
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public synchronized List<Entry> list(List<String> path) throws IOException {
+        OverlayNode dir = existing(path, true);
+        if (!dir.isDir()) {
+            throw new NotDirectoryException(show(path));
+        }
+        List<Entry> out = new ArrayList<>();
+        if (dir == root) {
+            out.add(snapshotsFolder(true).entry());
+        } else if (path.size() == 1 && underSnapshots(path)) {
+            dir = snapshotsFolder(true);
+        }
+        for (OverlayNode n : children(dir).values()) {
+            if (!(dir == root && n.name.equals(SNAPSHOTS))) {
+                out.add(n.entry());
+            }
+        }
+        return out;
+    }
+
+    public synchronized String readLink(List<String> path) throws IOException {
+        OverlayNode n = existing(path, false);
+        if (n.kind != Entry.Kind.SYMLINK) {
+            throw new NotLinkException(show(path));
+        }
+        return n.linkTarget;
+    }
+
+    // ---- reading ---------------------------------------------------------------------------
+
+    /** Random-access reads of a file's bytes. */
+    public interface ReadHandle extends AutoCloseable {
+        /** Reads at {@code position}; -1 at the end. */
+        int read(long position, ByteBuffer dst) throws IOException;
+
+        long size() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    public synchronized ReadHandle openRead(List<String> path) throws IOException {
+        OverlayNode n = existing(path, true);
+        if (n.isDir()) {
+            throw new FileSystemException(show(path), null, "is a directory");
+        }
+        List<Id> content = n.content;
+        if ((content == null || n.writing) && n.spool != null) {
+            FileChannel ch = FileChannel.open(n.spool, StandardOpenOption.READ);
+            return new ReadHandle() {
+                @Override
+                public int read(long position, ByteBuffer dst) throws IOException {
+                    return ch.read(dst, position);
+                }
+
+                @Override
+                public long size() throws IOException {
+                    return ch.size();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    ch.close();
+                }
+            };
+        }
+        ContentReader reader = new ContentReader(repository, content == null ? List.of() : content);
+        return new ReadHandle() {
+            private final byte[] buf = new byte[256 * 1024];
+
+            @Override
+            public synchronized int read(long position, ByteBuffer dst) throws IOException {
+                int len = Math.min(dst.remaining(), buf.length);
+                int n = reader.read(position, buf, 0, len);
+                if (n > 0) {
+                    dst.put(buf, 0, n);
+                }
+                return n;
+            }
+
+            @Override
+            public long size() {
+                return reader.size();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    // ---- writing ---------------------------------------------------------------------------
+
+    /** Writes to a spool file at any offsets, from parallel requests. */
+    public final class WriteHandle implements AutoCloseable {
+        private final OverlayNode node;
+        private final FileChannel spool;
+        private final String display;
+        private volatile boolean failed;
+        private boolean closed;
+        /** The file's length, tracked here so that closing needs no I/O on an interrupted thread. */
+        private final AtomicLong length = new AtomicLong();
+
+        private WriteHandle(OverlayNode node, FileChannel spool, String display) {
+            this.node = node;
+            this.spool = spool;
+            this.display = display;
+        }
+
+        public int write(long position, ByteBuffer src) throws IOException {
+            int n = src.remaining();
+            long end = position + n;
+            long grow = Math.max(0, end - length.get());
+            if (grow > 0 && unstoredBytes.get() + grow > quota.left()) {
+                failed = true;
+                throw new QuotaExceededException(display, quota.total());
+            }
+            int written = 0;
+            while (src.hasRemaining()) {
+                written += spool.write(src, position + written);
+            }
+            if (grow > 0) {
+                unstoredBytes.addAndGet(grow);
+                spooled.addAndGet(grow);
+            }
+            length.accumulateAndGet(end, Math::max);
+            return written;
+        }
+
+        public int read(long position, ByteBuffer dst) throws IOException {
+            return spool.read(dst, position);
+        }
+
+        public long size() {
+            return length.get();
+        }
+
+        public void truncate(long size) throws IOException {
+            spool.truncate(size);
+            length.set(Math.min(length.get(), size));
+        }
+
+        /**
+         * Ends the write. With {@code complete} (the client closed the handle) the file replaces
+         * what was at its path; otherwise (connection lost, an earlier write failed) the previous
+         * version stays and the spool is dropped.
+         */
+        public void close(boolean complete) throws IOException {
+            synchronized (Overlay.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                long size = length.get();
+                try {
+                    spool.close();
+                } catch (IOException e) {
+                    complete = false;
+                }
+                if (complete && !failed) {
+                    finishWrite(node, size);
+                } else {
+                    abandonWrite(node, size);
+                }
+            }
+            if (failed && complete) {
+                throw new QuotaExceededException(display, quota.total());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            close(true);
+        }
+    }
+
+    /**
+     * Opens a file for writing. Without {@code truncate} an existing file's bytes are copied into
+     * the spool first (appends, resumed uploads).
+     */
+    public synchronized WriteHandle openWrite(List<String> path, boolean create, boolean truncate, boolean exclusive, int mode)
+            throws IOException {
+        refuseReadOnly(path);
+        OverlayNode dir = parentDir(path);
+        refuseReadOnlyNode(dir, path);
+        String name = path.get(path.size() - 1);
+        if (dir == root && name.equals(SNAPSHOTS)) {
+            refuseReadOnly(List.of(SNAPSHOTS));
+        }
+        OverlayNode old = children(dir).get(name);
+        if (old != null && old.kind == Entry.Kind.SYMLINK) {
+            OverlayNode target = find(path, true);
+            if (target == null) {
+                throw new NoSuchFileException(show(path), null, "a link to nowhere");
+            }
+            throw new AccessDeniedException(show(path), null, "writing through a symbolic link is not supported; write to its target");
+        }
+        if (old != null && exclusive) {
+            throw new FileAlreadyExistsException(show(path));
+        }
+        if (old == null && !create) {
+            throw new NoSuchFileException(show(path));
+        }
+        if (old != null && old.isDir()) {
+            throw new FileSystemException(show(path), null, "is a directory");
+        }
+        Path spoolFile = journal.dir().resolve("spool-" + (++spoolSeq));
+        FileChannel ch = FileChannel.open(spoolFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            if (old != null && !truncate) {
+                try (ReadHandle r = openRead(path)) {
+                    ByteBuffer b = ByteBuffer.allocate(1 << 20);
+                    long pos = 0;
+                    int n;
+                    while ((n = r.read(pos, b.clear())) > 0) {
+                        b.flip();
+                        while (b.hasRemaining()) {
+                            ch.write(b, pos + b.position());
+                        }
+                        pos += n;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(spoolFile);
+            throw e;
+        }
+        OverlayNode n = new OverlayNode();
+        n.parent = dir;
+        n.name = name;
+        n.kind = Entry.Kind.FILE;
+        n.permissions = old != null ? old.permissions : (mode & 07777);
+        n.mtime = clock.instant();
+        n.spool = spoolFile;
+        n.writing = true;
+        n.previous = old;
+        n.base = old == null ? null : old.base;
+        dir.children.put(name, n);
+        WriteHandle w = new WriteHandle(n, ch, show(path));
+        w.length.set(ch.size());
+        return w;
+    }
+
+    private static void refuseReadOnlyNode(OverlayNode n, List<String> path) throws AccessDeniedException {
+        if (n.readOnly) {
+            refuseReadOnly(List.of(SNAPSHOTS));
+        }
+    }
+
+    private void finishWrite(OverlayNode n, long size) throws IOException {
+        n.writing = false;
+        if (!n.mtimeSet) {
+            n.mtime = clock.instant();
+        }
+        n.previous = null;
+        n.size = size;
+        n.content = null;
+        List<String> path = n.path();
+        if (path == null) {
+            // Removed while open: nothing to keep.
+            unstoredBytes.addAndGet(-size);
+            Files.deleteIfExists(n.spool);
+            return;
+        }
+        n.touch();
+        record(Op.put(path, n.spool.getFileName().toString(), n.permissions, n.mtime, size));
+        store(n, size);
+    }
+
+    private void abandonWrite(OverlayNode n, long size) throws IOException {
+        unstoredBytes.addAndGet(-size);
+        Files.deleteIfExists(n.spool);
+        if (n.parent != null && n.parent.children != null && n.parent.children.get(n.name) == n) {
+            if (n.previous != null) {
+                n.parent.children.put(n.name, n.previous);
+            } else {
+                n.parent.children.remove(n.name);
+            }
+        }
+    }
+
+    /** Chunks a closed spool into the repository on the storer thread. */
+    private void store(OverlayNode n, long size) {
+        Path spoolFile = n.spool;
+        // The storer thread only reads and cuts; hashing, compression, encryption and packing run on
+        // the workers, so the next file's chunking overlaps with this one's saving.
+        CompletableFuture<List<Id>> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return chunk(spoolFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("storing " + spoolFile.getFileName() + " failed: " + e.getMessage(), e);
+            }
+        }, storer).thenCompose(c -> c).whenComplete((content, error) -> {
+            unstoredBytes.addAndGet(-size);
+            if (content != null && n.spool == spoolFile) {
+                n.content = content;
+            }
+        });
+        // The stage that sets the content is the one commits wait for.
+        n.storing = f;
+        pending.add(f);
+    }
+
+    private CompletableFuture<List<Id>> chunk(Path spoolFile) throws IOException {
+        MessageDigest sha = Id.sha256();
+        List<CompletableFuture<List<Id>>> batches = new ArrayList<>();
+        long size = 0;
+        try (InputStream in = new DigestInputStream(Channels.newInputStream(FileChannel.open(spoolFile, StandardOpenOption.READ)), sha);
+             ChunkReader reader = chunker.reader(in)) {
+            List<byte[]> batch = new ArrayList<>();
+            int batchBytes = 0;
+            byte[] c;
+            while ((c = reader.next()) != null) {
+                inFlight.acquireUninterruptibly(kib(c.length));
+                batch.add(c);
+                batchBytes += c.length;
+                size += c.length;
+                if (batchBytes >= BATCH_BYTES) {
+                    batches.add(submit(batch));
+                    batch = new ArrayList<>();
+                    batchBytes = 0;
+                }
+            }
+            if (!batch.isEmpty()) {
+                batches.add(submit(batch));
+            }
+        }
+        byte[] digest = sha.digest();
+        long fileSize = size;
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Id> content = new ArrayList<>();
+            batches.forEach(b -> content.addAll(b.join()));
+            digests.record(Node.contentKey(content), fileSize, digest);
+            return content;
+        });
+    }
+
+    private CompletableFuture<List<Id>> submit(List<byte[]> batch) {
+        int permits = 0;
+        for (byte[] c : batch) {
+            permits += kib(c.length);
+        }
+        int release = permits;
+        return saver.saveData(batch).whenComplete((ids, e) -> inFlight.release(release));
+    }
+
+    private static int kib(int bytes) {
+        return (bytes + 1023) >>> 10;
+    }
+
+    // ---- changing the tree -----------------------------------------------------------------
+
+    private void record(Op op) throws IOException {
+        ops.add(op);
+        journal.append(op);
+    }
+
+    public synchronized void mkdir(List<String> path, int mode) throws IOException {
+        refuseReadOnly(path);
+        OverlayNode dir = parentDir(path);
+        refuseReadOnlyNode(dir, path);
+        String name = path.get(path.size() - 1);
+        if (children(dir).containsKey(name) || (dir == root && name.equals(SNAPSHOTS))) {
+            throw new FileAlreadyExistsException(show(path));
+        }
+        Instant now = clock.instant();
+        OverlayNode n = new OverlayNode();
+        n.parent = dir;
+        n.name = name;
+        n.kind = Entry.Kind.DIRECTORY;
+        n.permissions = mode & 07777;
+        n.mtime = now;
+        n.children = new LinkedHashMap<>();
+        dir.children.put(name, n);
+        n.touch();
+        record(Op.mkdir(path, n.permissions, now));
+    }
+
+    public synchronized void rmdir(List<String> path) throws IOException {
+        refuseReadOnly(path);
+        OverlayNode dir = parentDir(path);
+        refuseReadOnlyNode(dir, path);
+        OverlayNode n = children(dir).get(path.get(path.size() - 1));
+        if (n == null) {
+            throw new NoSuchFileException(show(path));
+        }
+        if (!n.isDir()) {
+            throw new NotDirectoryException(show(path));
+        }
+        if (!children(n).isEmpty()) {
+            throw new DirectoryNotEmptyException(show(path));
+        }
+        dir.children.remove(n.name);
+        dir.touch();
+        record(Op.rmdir(path));
+    }
+
+    public synchronized void remove(List<String> path) throws IOException {
+        refuseReadOnly(path);
+        OverlayNode dir = parentDir(path);
+        refuseReadOnlyNode(dir, path);
+        OverlayNode n = children(dir).get(path.get(path.size() - 1));
+        if (n == null) {
+            throw new NoSuchFileException(show(path));
+        }
+        if (n.isDir()) {
+            throw new FileSystemException(show(path), null, "is a directory; use rmdir");
+        }
+        dir.children.remove(n.name);
+        dir.touch();
+        record(Op.remove(path));
+    }
+
+    /** Renames; with {@code replace} an existing file or empty folder at {@code to} is replaced (posix-rename). */
+    public synchronized void rename(List<String> from, List<String> to, boolean replace) throws IOException {
+        refuseReadOnly(from);
+        refuseReadOnly(to);
+        OverlayNode fromDir = parentDir(from);
+        OverlayNode n = children(fromDir).get(from.get(from.size() - 1));
+        if (n == null) {
+            throw new NoSuchFileException(show(from));
+        }
+        OverlayNode toDir = parentDir(to);
+        refuseReadOnlyNode(fromDir, from);
+        refuseReadOnlyNode(toDir, to);
+        String newName = to.get(to.size() - 1);
+        if (toDir == root && newName.equals(SNAPSHOTS)) {
+            refuseReadOnly(to);
+        }
+        if (n.isDir() && to.size() >= from.size() && to.subList(0, from.size()).equals(from)) {
+            if (to.size() == from.size()) {
+                return;
+            }
+            throw new FileSystemException(show(from), show(to), "a folder cannot move into itself");
+        }
+        OverlayNode existing = children(toDir).get(newName);
+        if (existing == n) {
+            return;
+        }
+        if (existing != null) {
+            if (!replace) {
+                throw new FileAlreadyExistsException(show(to));
+            }
+            if (existing.isDir() != n.isDir()) {
+                throw new FileSystemException(show(from), show(to), existing.isDir() ? "is a directory" : "not a directory");
+            }
+            if (existing.isDir() && !children(existing).isEmpty()) {
+                throw new DirectoryNotEmptyException(show(to));
+            }
+        }
+        fromDir.children.remove(n.name);
+        fromDir.touch();
+        n.name = newName;
+        n.parent = toDir;
+        toDir.children.put(newName, n);
+        toDir.touch();
+        record(Op.rename(from, to, replace));
+    }
+
+    public synchronized void symlink(List<String> path, String target) throws IOException {
+        refuseReadOnly(path);
+        OverlayNode dir = parentDir(path);
+        refuseReadOnlyNode(dir, path);
+        String name = path.get(path.size() - 1);
+        if (children(dir).containsKey(name) || (dir == root && name.equals(SNAPSHOTS))) {
+            throw new FileAlreadyExistsException(show(path));
+        }
+        if (target.isEmpty() || target.indexOf('\0') >= 0) {
+            throw new FileSystemException(show(path), target, "not a usable link target");
+        }
+        Instant now = clock.instant();
+        OverlayNode n = new OverlayNode();
+        n.parent = dir;
+        n.name = name;
+        n.kind = Entry.Kind.SYMLINK;
+        n.permissions = 0777;
+        n.mtime = now;
+        n.linkTarget = target;
+        dir.children.put(name, n);
+        n.touch();
+        record(Op.symlink(path, target, now));
+    }
+
+    /** Sets permissions and/or mtime (null leaves either as it is). */
+    public synchronized void setAttributes(List<String> path, Integer mode, Instant mtime) throws IOException {
+        refuseReadOnly(path);
+        OverlayNode n = existing(path, true);
+        if (n.readOnly) {
+            refuseReadOnly(List.of(SNAPSHOTS));
+        }
+        boolean same = (mode == null || (mode & 07777) == n.permissions) && (mtime == null || mtime.equals(n.mtime));
+        if (same) {
+            return;
+        }
+        if (mode != null && n.kind != Entry.Kind.SYMLINK) {
+            n.permissions = mode & 07777;
+        }
+        if (mtime != null) {
+            n.mtime = mtime;
+            n.mtimeSet = true;
+        }
+        if (n == root) {
+            return;
+        }
+        n.touch();
+        List<String> at = n.path();
+        if (!n.writing && at != null) {
+            record(Op.setAttributes(at, mode, mtime));
+        }
+    }
+
+    // ---- replay ----------------------------------------------------------------------------
+
+    /** Redoes journaled changes; a change that no longer applies is skipped and logged. */
+    synchronized void replay(List<Op> changes, Path spoolDir) throws IOException {
+        for (Op op : changes) {
+            try {
+                apply(op, spoolDir);
+            } catch (IOException | RuntimeException e) {
+                log.warn("device {}: skipped {} {} on replay: {}", device, op.op(), op.path(), e.getMessage());
+            }
+        }
+    }
+
+    private void apply(Op op, Path spoolDir) throws IOException {
+        switch (op.op()) {
+            case "put" -> {
+                Path from = spoolDir.resolve(op.spool());
+                if (!Files.exists(from)) {
+                    throw new NoSuchFileException(from.toString(), null, "its spool file is gone");
+                }
+                WriteHandle w = openWrite(op.path(), true, true, false, op.mode());
+                try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ)) {
+                    ByteBuffer b = ByteBuffer.allocate(1 << 20);
+                    long pos = 0;
+                    while (in.read(b.clear(), pos) > 0) {
+                        b.flip();
+                        int n = b.remaining();
+                        w.write(pos, b);
+                        pos += n;
+                    }
+                }
+                w.node.mtime = op.mtime();
+                w.node.mtimeSet = true;
+                w.node.permissions = op.mode();
+                w.close(true);
+            }
+            case "mkdir" -> {
+                mkdir(op.path(), op.mode());
+                find(op.path(), false).mtime = op.mtime();
+            }
+            case "rmdir" -> rmdir(op.path());
+            case "remove" -> remove(op.path());
+            case "rename" -> rename(op.path(), op.to(), Boolean.TRUE.equals(op.replace()));
+            case "symlink" -> symlink(op.path(), op.target());
+            case "setattr" -> setAttributes(op.path(), op.mode(), op.mtime());
+            default -> throw new IllegalArgumentException("unknown journal entry " + op.op());
+        }
+    }
+
+    /** Waits until every closed file is stored. */
+    synchronized void commitPending() throws IOException {
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw new IOException("storing an uploaded file failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    synchronized List<Op> ops() {
+        return List.copyOf(ops);
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    // ---- commit ----------------------------------------------------------------------------
+
+    /**
+     * Writes this session's view as a snapshot of the device (nothing if nothing changed) and
+     * makes it the new base. Files still open for writing keep their previous version.
+     */
+    public synchronized Optional<IngestSession.Result> commit(List<String> tags) throws IOException {
+        Instant started = clock.instant();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw new IOException("storing an uploaded file failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        pending.clear();
+        if (!root.changed) {
+            return Optional.empty();
+        }
+        Counts counts = new Counts();
+        Node top = build(root, counts);
+        saver.flush();
+        digests.flush();
+        if (base != null && top.subtree().equals(base.tree())) {
+            // Re-uploaded as it was (same bytes, same times): nothing to record.
+            settle(root, top);
+            ops.clear();
+            spooled.set(0);
+            return Optional.empty();
+        }
+        Snapshot snapshot = new Snapshots(repository).save(new Snapshot(null, clock.instant(),
+                base == null ? null : base.id(), top.subtree(), List.of("/"), device, device, tags));
+        long added = saver.bytesAdded() - bytesAddedBefore;
+        bytesAddedBefore = saver.bytesAdded();
+        IngestStats stats = new IngestStats(counts.filesNew, counts.filesChanged, counts.filesUnchanged, 0, counts.dirs,
+                counts.bytesRead, counts.bytes, added, Duration.between(started, clock.instant()));
+        settle(root, top);
+        base = snapshot;
+        ops.clear();
+        spooled.set(0);
+        journal.restart(device, snapshot.id().hex());
+        return Optional.of(new IngestSession.Result(snapshot, stats, List.of()));
+    }
+
+    private static final class Counts {
+        long filesNew;
+        long filesChanged;
+        long filesUnchanged;
+        long dirs;
+        long bytes;
+        long bytesRead;
+    }
+
+    /** The node to write for {@code n}: unchanged ones as they were, changed folders re-encoded. */
+    private Node build(OverlayNode n, Counts counts) throws IOException {
+        if (n.writing) {
+            return n.previous == null ? null : build(n.previous, counts);
+        }
+        if (!n.changed && n.base != null && n != root) {
+            count(n.base, counts);
+            return n.base;
+        }
+        String name = n == root ? "root" : n.name;
+        switch (n.kind) {
+            case DIRECTORY -> {
+                List<Node> nodes = new ArrayList<>();
+                for (OverlayNode c : children(n).values()) {
+                    Node built = build(c, counts);
+                    if (built != null) {
+                        nodes.add(built.name().equals(c.name) ? built : built.withName(c.name));
+                    }
+                }
+                counts.dirs++;
+                Id tree = saver.saveTree(TreeCodec.encode(nodes));
+                return Node.dir(name, n.permissions, n.mtime, tree);
+            }
+            case SYMLINK -> {
+                return Node.symlink(name, n.mtime, n.linkTarget);
+            }
+            default -> {
+                List<Id> content = n.content;
+                if (content == null) {
+                    throw new IllegalStateException(name + " has no stored content");
+                }
+                counts.bytes += n.size;
+                if (n.spool != null) {
+                    counts.bytesRead += n.size;
+                    if (n.base == null) {
+                        counts.filesNew++;
+                    } else {
+                        counts.filesChanged++;
+                    }
+                } else {
+                    counts.filesUnchanged++;
+                }
+                return Node.file(name, n.permissions, n.mtime, n.size, content);
+            }
+        }
+    }
+
+    private void count(Node n, Counts counts) throws IOException {
+        if (n.isFile()) {
+            counts.filesUnchanged++;
+            counts.bytes += n.size();
+        } else if (n.isDir() && n.subtree() != null) {
+            counts.dirs++;
+            for (Node c : TreeCodec.decode(repository.loadBlob(BlobType.TREE, n.subtree()))) {
+                count(c, counts);
+            }
+        }
+    }
+
+    /** After a commit: every node now matches the snapshot just written. */
+    private void settle(OverlayNode n, Node written) throws IOException {
+        if (n.writing) {
+            return;
+        }
+        if (written != null) {
+            n.base = written;
+        }
+        if (!n.changed) {
+            return;
+        }
+        n.changed = false;
+        if (n.spool != null) {
+            Files.deleteIfExists(n.spool);
+            n.spool = null;
+            n.storing = null;
+        }
+        if (n.isDir() && n.children != null && written != null && written.subtree() != null) {
+            Map<String, Node> byName = new HashMap<>();
+            for (Node c : TreeCodec.decode(repository.loadBlob(BlobType.TREE, written.subtree()))) {
+                byName.put(c.name(), c);
+            }
+            for (OverlayNode c : n.children.values()) {
+                settle(c, byName.get(c.name));
+            }
+        }
+    }
+
+    /** Stops background work; the journal folder stays unless the caller deletes it. */
+    synchronized void close() throws IOException {
+        storer.shutdown();
+        saver.close();
+        journal.close();
+    }
+}

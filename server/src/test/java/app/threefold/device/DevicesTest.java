@@ -1,0 +1,102 @@
+package app.threefold.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.threefold.account.PasswordHasher;
+import app.threefold.catalog.Catalog;
+import app.threefold.catalog.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(TestDatabase.class)
+class DevicesTest {
+    @TempDir
+    Path tmp;
+    Devices devices;
+    Catalog catalog;
+
+    @BeforeEach
+    void setUp(Catalog catalog) {
+        this.catalog = catalog;
+        devices = new Devices(catalog.jdbi(), new PasswordHasher(64, 1, 1, new SecureRandom()), Clock.systemUTC());
+    }
+
+    private String keygen(String type, int bits) throws Exception {
+        Path key = tmp.resolve(type + bits);
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-b", String.valueOf(bits), "-N", "", "-C", "me@laptop",
+                "-f", key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).isZero();
+        return Files.readString(key.resolveSibling(key.getFileName() + ".pub")).strip();
+    }
+
+    private String sshKeygenFingerprint(String line) throws Exception {
+        Path pub = Files.writeString(tmp.resolve("k.pub"), line + "\n");
+        Process p = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f", pub.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out.split(" ")[1];
+    }
+
+    @Test
+    void aDeviceWithAPasswordLogsInWithItAndNotWithAnother() {
+        devices.create("anna-laptop", "correct horse".toCharArray(), null);
+
+        assertThat(devices.authenticateByPassword("anna-laptop", "correct horse".toCharArray())).isTrue();
+        assertThat(devices.authenticateByPassword("anna-laptop", "wrong horse".toCharArray())).isFalse();
+        assertThat(devices.authenticateByPassword("nobody", "correct horse".toCharArray())).isFalse();
+        devices.setEnabled("anna-laptop", false);
+        assertThat(devices.authenticateByPassword("anna-laptop", "correct horse".toCharArray())).isFalse();
+    }
+
+    @Test
+    void keysOfEveryAcceptedKindAreFingerprintedAsOpenSshDoes() throws Exception {
+        String ed = keygen("ed25519", 256);
+        String ec = keygen("ecdsa", 384);
+        String rsa = keygen("rsa", 3072);
+        Device d = devices.create("desktop", null, ed);
+        devices.addKey("desktop", ec);
+        d = devices.addKey("desktop", rsa);
+
+        assertThat(d.hasPassword()).isFalse();
+        assertThat(d.keyFingerprints()).containsExactly(sshKeygenFingerprint(ed), sshKeygenFingerprint(ec), sshKeygenFingerprint(rsa));
+        assertThat(devices.authenticateByKey("desktop", sshKeygenFingerprint(rsa))).isTrue();
+        assertThat(devices.authenticateByKey("other", sshKeygenFingerprint(rsa))).isFalse();
+        assertThat(devices.authenticateByPassword("desktop", "".toCharArray())).isFalse();
+    }
+
+    @Test
+    void badInputIsRefusedWithAClearMessageAndCreatesNothing() throws Exception {
+        assertThatThrownBy(() -> devices.create("../etc", "long enough".toCharArray(), null)).hasMessageContaining("Invalid device name");
+        assertThatThrownBy(() -> devices.create("phone", "short".toCharArray(), null)).hasMessageContaining("too short");
+        assertThatThrownBy(() -> devices.create("phone", null, null)).hasMessageContaining("password, a public key");
+        assertThatThrownBy(() -> devices.create("phone", null, keygen("rsa", 1024))).hasMessageContaining("1024 bits");
+        assertThatThrownBy(() -> devices.create("phone", null, "ssh-dss AAAAB3NzaC1kc3MAAACBAP")).isInstanceOf(DeviceException.class);
+        assertThatThrownBy(() -> devices.create("phone", null, "ssh-ed25519 !!!")).hasMessageContaining("base64");
+        devices.create("phone", "long enough".toCharArray(), null);
+        assertThatThrownBy(() -> devices.create("phone", "long enough".toCharArray(), null)).hasMessageContaining("already exists");
+
+        assertThat(devices.list()).extracting(Device::name).containsExactly("phone");
+    }
+
+    @Test
+    void quotaCountsTheBytesADeviceAddsAndAuditRowsAreWritten() {
+        devices.create("tablet", "long enough".toCharArray(), null);
+        assertThat(devices.find("tablet").orElseThrow().quotaLeft()).isEqualTo(Long.MAX_VALUE);
+        devices.setQuota("tablet", 1000);
+        devices.addBytes("tablet", 300);
+        devices.audit("tablet", "sftp.login", Map.of("address", "127.0.0.1"));
+
+        assertThat(devices.find("tablet").orElseThrow().quotaLeft()).isEqualTo(700);
+        java.util.List<String> actions = catalog.jdbi().withHandle(h -> h.createQuery("SELECT action FROM audit_log ORDER BY id")
+                .mapTo(String.class).list());
+        assertThat(actions).containsExactly("device.created", "sftp.login");
+    }
+}

@@ -1,0 +1,146 @@
+package app.threefold.overlay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.threefold.account.PasswordHasher;
+import app.threefold.catalog.Catalog;
+import app.threefold.catalog.TestDatabase;
+import app.threefold.device.Devices;
+import app.threefold.engine.Engine;
+import app.threefold.repository.ResticCli;
+import app.threefold.repository.TestTrees;
+import app.threefold.snapshot.Snapshot;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sessions without SSH: crash recovery, checkpoints, concurrent sessions of one device. */
+@ExtendWith(TestDatabase.class)
+class DeviceSessionsTest {
+    static final String RECOVERY = "recovery kit password";
+    @TempDir
+    Path tmp;
+    Catalog catalog;
+    Engine engine;
+    Devices devices;
+    Path sessionsDir;
+
+    @BeforeEach
+    void setUp(Catalog catalog) throws Exception {
+        this.catalog = catalog;
+        engine = Engine.create(tmp.resolve("data"), RECOVERY.toCharArray(), catalog, Clock.systemUTC());
+        devices = new Devices(catalog.jdbi(), new PasswordHasher(64, 1, 1, new SecureRandom()), Clock.systemUTC());
+        devices.create("laptop", "long enough".toCharArray(), null);
+        sessionsDir = tmp.resolve("data/sftp-sessions");
+    }
+
+    @AfterEach
+    void tearDown() {
+        engine.close();
+    }
+
+    private DeviceSessions sessions(DeviceSessions.Checkpoints c) throws Exception {
+        return new DeviceSessions(engine, catalog, devices, sessionsDir, Clock.systemUTC(), c);
+    }
+
+    private static void put(Overlay o, List<String> path, String text) throws Exception {
+        Overlay.WriteHandle w = o.openWrite(path, true, true, false, 0644);
+        w.write(0, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        w.close(true);
+    }
+
+    private Path restoreLatest(String name) throws Exception {
+        Path target = tmp.resolve(name);
+        new ResticCli(Engine.repositoryDir(tmp.resolve("data")), RECOVERY).ok("restore", "latest", "--target", target.toString());
+        return target;
+    }
+
+    @Test
+    void closedFilesOfACrashedSessionAreReplayedIntoARecoveredSnapshotAndHalfWrittenOnesAreNot() throws Exception {
+        DeviceSessions before = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        Overlay o = before.open("laptop").overlay();
+        o.mkdir(List.of("docs"), 0755);
+        put(o, List.of("docs", "a.txt"), "closed before the crash");
+        o.rename(List.of("docs", "a.txt"), List.of("docs", "b.txt"), false);
+        o.setAttributes(List.of("docs", "b.txt"), 0600, java.time.Instant.parse("2024-01-02T03:04:05Z"));
+        Overlay.WriteHandle half = o.openWrite(List.of("half.txt"), true, true, false, 0644);
+        half.write(0, ByteBuffer.wrap("never closed".getBytes()));
+        // The appliance dies here: no lease is closed, nothing committed.
+
+        List<app.threefold.ingest.IngestSession.Result> recovered = sessions(DeviceSessions.Checkpoints.DEFAULT).recover();
+
+        assertThat(recovered).singleElement().satisfies(r -> assertThat(r.snapshot().tags()).containsExactly("recovered"));
+        boolean flagged = catalog.jdbi().withHandle(h -> h.createQuery("SELECT recovered FROM snapshots").mapTo(Boolean.class).one());
+        assertThat(flagged).isTrue();
+        Path restored = restoreLatest("restored");
+        assertThat(Files.readString(restored.resolve("docs/b.txt"))).isEqualTo("closed before the crash");
+        assertThat(Files.getLastModifiedTime(restored.resolve("docs/b.txt")).toInstant()).isEqualTo("2024-01-02T03:04:05Z");
+        assertThat(restored.resolve("docs/a.txt")).doesNotExist();
+        assertThat(restored.resolve("half.txt")).doesNotExist();
+        try (var left = Files.list(sessionsDir)) {
+            assertThat(left.filter(p -> !p.equals(o.journal().dir()))).isEmpty();
+        }
+    }
+
+    @Test
+    void aLongSessionIsCheckpointedAndTheEndBuildsOnTheCheckpoint() throws Exception {
+        DeviceSessions s = sessions(new DeviceSessions.Checkpoints(Duration.ofHours(1), 10, Duration.ofMillis(50)));
+        DeviceSessions.Lease lease = s.open("laptop");
+        put(lease.overlay(), List.of("first.txt"), "checkpointed while the session runs");
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (engine.snapshots().list("laptop").isEmpty()) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        Snapshot checkpoint = engine.snapshots().list("laptop").get(0);
+        assertThat(checkpoint.tags()).containsExactly("checkpoint");
+        put(lease.overlay(), List.of("second.txt"), "after it");
+        lease.close();
+        s.close();
+
+        List<Snapshot> all = engine.snapshots().list("laptop");
+        assertThat(all).hasSizeGreaterThanOrEqualTo(2);
+        Snapshot last = all.get(all.size() - 1);
+        assertThat(last.parent()).isNotNull();
+        Path restored = restoreLatest("restored");
+        assertThat(restored.resolve("first.txt")).hasContent("checkpointed while the session runs");
+        assertThat(restored.resolve("second.txt")).hasContent("after it");
+    }
+
+    @Test
+    void twoConnectionsShareOneSessionAndASnapshotThatLandedMeanwhileIsKept() throws Exception {
+        DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions.Lease a = s.open("laptop");
+        DeviceSessions.Lease b = s.open("laptop");
+        put(a.overlay(), List.of("from-a.txt"), "a");
+        put(b.overlay(), List.of("from-b.txt"), "b");
+        put(b.overlay(), List.of("both.txt"), "b wrote it last");
+        // Meanwhile a backup of a NAS folder lands for the same device.
+        Path folder = tmp.resolve("folder");
+        TestTrees.write(folder.resolve("both.txt"), "the folder's version".getBytes());
+        TestTrees.write(folder.resolve("from-folder.txt"), "folder".getBytes());
+        engine.backupFolder("laptop", folder);
+        a.close();
+        b.close();
+        s.close();
+
+        List<Snapshot> all = engine.snapshots().list("laptop");
+        assertThat(all).hasSize(2);
+        assertThat(all.get(1).parent()).isEqualTo(all.get(0).id());
+        Path restored = restoreLatest("restored");
+        assertThat(restored.resolve("from-a.txt")).hasContent("a");
+        assertThat(restored.resolve("from-b.txt")).hasContent("b");
+        assertThat(restored.resolve("from-folder.txt")).hasContent("folder");
+        assertThat(restored.resolve("both.txt")).hasContent("b wrote it last");
+    }
+}
