@@ -86,11 +86,12 @@ public final class Appliance implements AutoCloseable {
             AuditLog audit = new AuditLog(catalog.jdbi(), clock);
             Jobs jobs = new Jobs(catalog.jdbi(), clock);
             started.push(new Step("jobs", jobs));
-            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
-                    new Restores(jobs, engine, audit, config.dataDir()), audit, new People(catalog.jdbi(), accounts));
             Devices devices = new Devices(catalog.jdbi(), PasswordHasher.standard(), clock);
             // SFTP needs the repository: at start when it exists, else as soon as the wizard creates it.
             AtomicReference<SftpServer> sftp = new AtomicReference<>();
+            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
+                    new Restores(jobs, engine, audit, config.dataDir()), audit, new People(catalog.jdbi(), accounts),
+                    () -> sftp.get() == null ? -1 : sftp.get().port());
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, clock, sftpSteps)));

@@ -119,14 +119,26 @@ class AdminPanelBrowserTest {
         page.getByText("Continue to the dashboard").click();
         assertThat(page).hasURL(base + "/");
 
-        // Stand-in for an SFTP upload (the SFTP server is not on this branch yet): the engine
-        // snapshots a folder for the device, as an upload session would.
+        // Add the laptop as a device, read its connection instructions, upload a tree over real SFTP.
+        page.navigate(base + "/devices");
+        page.getByText("Add a device").click();
+        page.getByLabel("Device name").fill("laptop");
+        page.getByLabel("SFTP password").fill("laptop password");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Add device")).click();
+        assertThat(page).hasURL(base + "/devices/laptop/connect");
+        assertThat(page.locator("main")).containsText("sftp -P " + appliance.sftpPort() + " laptop@127.0.0.1");
+        assertThat(page.locator("main")).containsText("SHA256:");
+        shoot(page, "connect");
         Path tree = sampleTree();
+        sftp("laptop", "laptop password", tree, "put -rp photos", "put -rp documents",
+                "put -p \"" + XSS_NAME + "\"", "put -p empty.txt");
+        // Stand-in for the member's phone: the engine snapshots a folder as an upload session would.
         Engine engine = appliance.engine().orElseThrow();
-        engine.backupFolder("laptop", tree);
         engine.backupFolder("phone", sampleTreeOfPhone());
 
-        page.reload();
+        page.navigate(base + "/");
+        awaitText(page, "[data-device=laptop]", "Last backup just now");
         assertThat(page.locator("[data-device=laptop]")).containsText("Last backup just now");
         assertThat(page.locator("[data-device=laptop]")).containsText("2 of 3 copies");
         assertThat(page.locator("[data-device=laptop]")).containsText("off-site: no");
@@ -182,8 +194,9 @@ class AdminPanelBrowserTest {
 
         // A second backup with one file changed: search across snapshots and the file's versions.
         Files.writeString(tree.resolve("photos/notes.md"), "# holiday\nthe second version\n");
-        engine.backupFolder("laptop", tree);
+        sftp("laptop", "laptop password", tree, "put -p photos/notes.md photos/notes.md");
         page.navigate(base + "/devices/laptop");
+        awaitText(page, "main", "Compare with previous");
         page.getByText("Compare with previous").click();
         assertThat(page.locator("table.listing tbody tr")).hasCount(1);
         assertThat(page.locator("table.listing")).containsText("/photos/notes.md");
@@ -280,6 +293,39 @@ class AdminPanelBrowserTest {
         assertThat(dialogs).isEmpty();
         // Includes Content-Security-Policy violations, which Chromium reports as console errors.
         assertThat(consoleErrors).filteredOn(m -> !m.contains("403")).isEmpty();
+    }
+
+    /** Runs OpenSSH's sftp as the device, in {@code dir}, and waits until the upload is a snapshot. */
+    private void sftp(String user, String password, Path dir, String... commands) throws Exception {
+        long snapshotsBefore = countSnapshots(user);
+        Process p = new ProcessBuilder("sshpass", "-p", password, "sftp", "-o", "BatchMode=no", "-o",
+                "PubkeyAuthentication=no", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-P", String.valueOf(appliance.sftpPort()), "-b", "-", user + "@127.0.0.1")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().write(("lcd " + dir + "\n" + String.join("\n", commands) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        // The session becomes a snapshot on its own thread once the client has left.
+        for (int i = 0; i < 600 && countSnapshots(user) == snapshotsBefore; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(countSnapshots(user)).as("snapshots of " + user).isEqualTo(snapshotsBefore + 1);
+    }
+
+    private long countSnapshots(String device) {
+        return appliance.catalog().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM snapshots WHERE device = :d")
+                .bind("d", device).mapTo(Long.class).one());
+    }
+
+    private static void awaitText(Page page, String selector, String text) {
+        for (int i = 0; i < 100 && !page.locator(selector).first().textContent().contains(text); i++) {
+            page.waitForTimeout(100);
+            page.reload();
+        }
+        assertThat(page.locator(selector).first()).containsText(text);
     }
 
     private Path sampleTree() throws IOException {

@@ -10,10 +10,10 @@ import java.util.Objects;
 
 /**
  * What the admin panel needs beyond the API: the catalog (snapshot summaries, settings), the
- * engine as it appears, jobs, restore tests, restores to NAS folders, the activity log and the people who may log in.
+ * engine as it appears, the SFTP port devices connect to (-1 while SFTP is off), jobs, restore tests, restores to NAS folders, the activity log and the people who may log in.
  */
 public record PanelServices(Catalog catalog, LiveEngine engine, Jobs jobs, RestoreTests restoreTests, Restores restores,
-                            AuditLog audit, People people) {
+                            AuditLog audit, People people, java.util.function.IntSupplier sftpPort) {
 
     public PanelServices {
         Objects.requireNonNull(catalog);

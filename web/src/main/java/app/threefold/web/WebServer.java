@@ -6,6 +6,7 @@ import app.threefold.web.api.ApiErrors;
 import app.threefold.web.api.JobRoutes;
 import app.threefold.web.api.StatusRoutes;
 import app.threefold.web.dashboard.DashboardRoutes;
+import app.threefold.web.devicesetup.DeviceSetupRoutes;
 import app.threefold.web.health.HealthRoutes;
 import app.threefold.web.page.Pages;
 import app.threefold.web.people.PeopleRoutes;
@@ -90,6 +91,9 @@ public final class WebServer implements AutoCloseable {
             new LoginRoutes(services.accounts(), sessions, new LoginThrottle(services.clock()), panel.audit(), pages)
                     .addTo(cfg.routes);
             dashboard.addTo(cfg.routes);
+            // Before DeviceRoutes, so /devices/new is not taken for a device named "new".
+            new DeviceSetupRoutes(services.devices(), services.sshHostKeys(), panel.sftpPort(), panel.audit(), pages)
+                    .addTo(cfg.routes);
             new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
             new BrowseRoutes(snapshots, panel.engine(), panel.restores(), panel.audit(), pages).addTo(cfg.routes);
             new SearchRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);

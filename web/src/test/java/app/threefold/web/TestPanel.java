@@ -25,6 +25,6 @@ final class TestPanel {
         Jobs jobs = new Jobs(catalog.jdbi(), clock);
         return new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
                 new Restores(jobs, engine, audit, dataDir), audit,
-                new People(catalog.jdbi(), accounts));
+                new People(catalog.jdbi(), accounts), () -> -1);
     }
 }
