@@ -91,6 +91,7 @@ class PanelSecurityTest {
                 continue;
             }
             assertThat(r.statusCode()).as(route).isIn(302, 401);
+            assertThat(r.headers().firstValue("WWW-Authenticate").isPresent()).as(route).isEqualTo(path.startsWith("/api/"));
             if (r.statusCode() == 302) {
                 assertThat(r.headers().firstValue("Location").orElseThrow()).as(route).startsWith("/login");
             }

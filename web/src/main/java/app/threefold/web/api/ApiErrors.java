@@ -40,7 +40,8 @@ public final class ApiErrors {
                 ctx.status(e.getStatus()).result("");
                 return;
             }
-            if (e.getStatus() == HttpStatus.UNAUTHORIZED.getCode()) {
+            // Only the API asks for Basic credentials; a browser page must not pop up a password dialog.
+            if (e.getStatus() == HttpStatus.UNAUTHORIZED.getCode() && ctx.path().startsWith("/api/")) {
                 ctx.header("WWW-Authenticate", ApiAuthentication.CHALLENGE);
             }
             errors.respond(ctx, e.getStatus(), e.getMessage());
