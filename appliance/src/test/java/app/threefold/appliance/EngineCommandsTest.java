@@ -6,7 +6,6 @@ import app.threefold.repository.ResticCli;
 import app.threefold.repository.TestTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,17 +72,7 @@ class EngineCommandsTest {
         Path source = tmp.resolve("src");
         TestTrees.write(source.resolve("videos/holiday.mp4"), TestTrees.bytes(new Random(12), 3 << 20));
         assertThat(main("backup", "--data-dir", data.toString(), "--device", "tv", source.toString()).status()).isZero();
-        Path pack;
-        try (Stream<Path> s = Files.walk(repo.resolve("data"))) {
-            pack = s.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
-        }
-        pack.toFile().setWritable(true);
-        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
-            f.seek(4096);
-            int b = f.read();
-            f.seek(4096);
-            f.write(~b);
-        }
+        TestTrees.flipByteInLargestPack(repo, 4096);
 
         Run structure = main("check", "--repo", repo.toString(), "--password-file", passwordFile.toString());
         Run check = main("check", "--repo", repo.toString(), "--password-file", passwordFile.toString(), "--read-data");

@@ -16,7 +16,6 @@ import app.threefold.restore.Restorer;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -120,17 +119,7 @@ class ResticCompatibilityTest {
         Path repoDir = tmp.resolve("repo");
         backups(create(repoDir)).backupFolder("laptop", source);
 
-        Path largestPack;
-        try (Stream<Path> packs = Files.walk(repoDir.resolve("data"))) {
-            largestPack = packs.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
-        }
-        largestPack.toFile().setWritable(true);
-        try (RandomAccessFile f = new RandomAccessFile(largestPack.toFile(), "rw")) {
-            f.seek(1000);
-            int b = f.read();
-            f.seek(1000);
-            f.write(b ^ 0x01);
-        }
+        TestTrees.flipByteInLargestPack(repoDir, 1000);
 
         Repository repo = open(repoDir, PASSWORD);
         assertThat(new Checker(repo, workers).check(false).healthy()).isTrue();
