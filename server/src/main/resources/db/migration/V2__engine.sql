@@ -2,10 +2,17 @@
 -- kept so that dedup look-ups and browsing never load the whole index into the heap.
 -- Everything here can be rebuilt from the repository (see docs/repository.md, "The catalog").
 
+-- The index files the catalog was built from: a file missing from the repository (pruned by
+-- restic, say) means the catalog is stale and is rebuilt.
+CREATE TABLE index_files (
+    id    bytea PRIMARY KEY,
+    added timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE packs (
     id      bytea    PRIMARY KEY,
     type    smallint NOT NULL,           -- 0 data, 1 tree
-    size    bigint   NOT NULL,
+    size    bigint   NOT NULL,            -- bytes of blobs, without the header
     added   timestamptz NOT NULL DEFAULT now()
 );
 

@@ -43,7 +43,7 @@ final class RepositoryOptions {
         }
         char[] password = Secrets.read(passwordFile, "--password-file");
         Repository repository = Repository.open(LocalBackend.open(dir), password, new MemoryIndex(), new SecureRandom());
-        repository.loadIndexFiles();
+        repository.syncIndex();
         return repository;
     }
 }

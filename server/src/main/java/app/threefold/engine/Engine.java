@@ -108,9 +108,9 @@ public final class Engine implements AutoCloseable {
         ExecutorService workers = newWorkers();
         try {
             Repository repo = Repository.open(LocalBackend.open(repositoryDir(dataDir)), password, index, new SecureRandom());
-            if (index.isEmpty()) {
-                int packs = repo.loadIndexFiles();
-                log.info("indexed {} packs of {} into the catalog", packs, repo.backend().location());
+            int files = repo.syncIndex();
+            if (files > 0) {
+                log.info("read {} index files of {} into the catalog", files, repo.backend().location());
             }
             int orphans = repo.indexUnindexedPacks(true);
             if (orphans > 0) {
@@ -146,7 +146,12 @@ public final class Engine implements AutoCloseable {
         return digests;
     }
 
-    public Backups backups() {
+    /**
+     * What ingest sessions start from. Each call first brings the catalog's blob index up to date
+     * with the repository, so a prune by another program never leaves dedup trusting lost blobs.
+     */
+    public Backups backups() throws IOException {
+        repository.syncIndex();
         return new Backups(repository, workers, digests, clock, ChunkerParams.DEFAULT);
     }
 

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which pack holds which blob. The appliance keeps it in the catalog (PostgreSQL); commands run
@@ -17,10 +18,19 @@ public interface BlobIndex {
     Optional<BlobLocation> find(BlobType type, Id blob);
 
     /** Of {@code blobs}, the ones the index holds; one round trip for the whole batch. */
-    java.util.Set<Id> known(BlobType type, Collection<Id> blobs);
+    Set<Id> known(BlobType type, Collection<Id> blobs);
 
-    /** Records a pack's blobs. Adding a pack twice is harmless. */
-    void addPack(Id pack, long packSize, List<PackEntry> entries);
+    /**
+     * Records the packs an index file names. {@code indexFile} is null for packs indexed only in
+     * memory (read from their headers for a read-only command). Adding a pack twice is harmless.
+     */
+    void add(Id indexFile, List<IndexFile.PackRecord> packs);
+
+    /** The index files recorded so far. */
+    Set<Id> indexFiles();
+
+    /** Forgets everything, before a rebuild from the repository. */
+    void clear();
 
     /** Every pack with its entries, for writing index files or checking. Streams; never all in memory. */
     void forEachPack(java.util.function.BiConsumer<Id, List<PackEntry>> each);

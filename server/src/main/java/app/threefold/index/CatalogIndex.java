@@ -50,28 +50,45 @@ public final class CatalogIndex implements BlobIndex {
     }
 
     @Override
-    public void addPack(Id pack, long packSize, List<PackEntry> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
+    public void add(Id indexFile, List<IndexFile.PackRecord> packs) {
         jdbi.useTransaction(h -> {
-            int inserted = h.createUpdate("INSERT INTO packs (id, type, size) VALUES (:id, :type, :size) ON CONFLICT DO NOTHING")
-                    .bind("id", pack.bytes())
-                    .bind("type", entries.get(0).type().ordinal())
-                    .bind("size", packSize)
-                    .execute();
-            if (inserted == 0) {
-                return;
+            if (indexFile != null) {
+                h.createUpdate("INSERT INTO index_files (id) VALUES (:id) ON CONFLICT DO NOTHING").bind("id", indexFile.bytes()).execute();
             }
-            var batch = h.prepareBatch("INSERT INTO blobs (id, type, pack, \"offset\", length, uncompressed_length) "
+            var packBatch = h.prepareBatch("INSERT INTO packs (id, type, size) VALUES (:id, :type, :size) ON CONFLICT DO NOTHING");
+            var blobBatch = h.prepareBatch("INSERT INTO blobs (id, type, pack, \"offset\", length, uncompressed_length) "
                     + "VALUES (:id, :type, :pack, :offset, :length, :ulen) ON CONFLICT DO NOTHING");
-            byte[] packBytes = pack.bytes();
-            for (PackEntry e : entries) {
-                batch.bind("id", e.id().bytes()).bind("type", e.type().ordinal()).bind("pack", packBytes)
-                        .bind("offset", e.offset()).bind("length", e.length()).bind("ulen", e.uncompressedLength()).add();
+            boolean any = false;
+            for (IndexFile.PackRecord p : packs) {
+                if (p.blobs().isEmpty()) {
+                    continue;
+                }
+                any = true;
+                byte[] pack = p.pack().bytes();
+                long end = 0;
+                for (PackEntry e : p.blobs()) {
+                    end = Math.max(end, (long) e.offset() + e.length());
+                    blobBatch.bind("id", e.id().bytes()).bind("type", e.type().ordinal()).bind("pack", pack)
+                            .bind("offset", e.offset()).bind("length", e.length()).bind("ulen", e.uncompressedLength()).add();
+                }
+                packBatch.bind("id", pack).bind("type", p.blobs().get(0).type().ordinal()).bind("size", end).add();
             }
-            batch.execute();
+            if (any) {
+                packBatch.execute();
+                blobBatch.execute();
+            }
         });
+    }
+
+    @Override
+    public Set<Id> indexFiles() {
+        return jdbi.withHandle(h -> new HashSet<>(h.createQuery("SELECT id FROM index_files")
+                .map((rs, ctx) -> Id.of(rs.getBytes(1))).list()));
+    }
+
+    @Override
+    public void clear() {
+        jdbi.useTransaction(h -> h.execute("TRUNCATE index_files, blobs, packs"));
     }
 
     @Override
@@ -106,10 +123,5 @@ public final class CatalogIndex implements BlobIndex {
                 .map((rs, ctx) -> Map.entry(BlobType.values()[rs.getInt(1)], rs.getLong(2)))
                 .forEach(e -> counts.put(e.getKey(), e.getValue())));
         return counts;
-    }
-
-    /** Whether the catalog holds no index yet: a copy opened for the first time must be indexed. */
-    public boolean isEmpty() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT NOT EXISTS (SELECT 1 FROM packs)").mapTo(Boolean.class).one());
     }
 }

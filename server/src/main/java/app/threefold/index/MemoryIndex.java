@@ -22,6 +22,7 @@ import java.util.function.BiConsumer;
 public final class MemoryIndex implements BlobIndex {
     private final Map<Key, BlobLocation> blobs = new ConcurrentHashMap<>();
     private final Map<Id, List<PackEntry>> packs = new LinkedHashMap<>();
+    private final Set<Id> files = new HashSet<>();
 
     private record Key(BlobType type, Id id) {
     }
@@ -43,14 +44,32 @@ public final class MemoryIndex implements BlobIndex {
     }
 
     @Override
-    public synchronized void addPack(Id pack, long packSize, List<PackEntry> entries) {
-        if (packs.putIfAbsent(pack, List.copyOf(entries)) != null) {
-            return;
+    public synchronized void add(Id indexFile, List<IndexFile.PackRecord> records) {
+        if (indexFile != null) {
+            files.add(indexFile);
         }
-        for (PackEntry e : entries) {
-            blobs.putIfAbsent(new Key(e.type(), e.id()),
-                    new BlobLocation(pack, e.type(), e.offset(), e.length(), e.uncompressedLength()));
+        for (IndexFile.PackRecord record : records) {
+            Id pack = record.pack();
+            if (packs.putIfAbsent(pack, List.copyOf(record.blobs())) != null) {
+                continue;
+            }
+            for (PackEntry e : record.blobs()) {
+                blobs.putIfAbsent(new Key(e.type(), e.id()),
+                        new BlobLocation(pack, e.type(), e.offset(), e.length(), e.uncompressedLength()));
+            }
         }
+    }
+
+    @Override
+    public synchronized Set<Id> indexFiles() {
+        return Set.copyOf(files);
+    }
+
+    @Override
+    public synchronized void clear() {
+        files.clear();
+        packs.clear();
+        blobs.clear();
     }
 
     @Override

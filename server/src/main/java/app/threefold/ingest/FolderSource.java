@@ -54,12 +54,20 @@ public final class FolderSource {
             }
             Attributes attrs = new Attributes(permissions(a.permissions()), a.lastModifiedTime().toInstant(), a.size(),
                     0, 0, a.owner().getName(), a.group().getName(), 0);
-            if (a.isSymbolicLink()) {
-                session.symlink(name, attrs, Files.readSymbolicLink(entry).toString());
+            if (!app.threefold.tree.Node.validName(name)) {
+                skip(where, "the name cannot be stored in a snapshot");
+            } else if (a.isSymbolicLink()) {
+                try {
+                    session.symlink(name, attrs, Files.readSymbolicLink(entry).toString());
+                } catch (IOException e) {
+                    skip(where, "the link cannot be read (" + e.getMessage() + ")");
+                }
             } else if (a.isDirectory()) {
                 session.enterDirectory(name, attrs);
                 try {
                     walk(entry, where, session);
+                } catch (java.nio.file.AccessDeniedException e) {
+                    skip(where, "permission denied; the folder is in the snapshot but empty");
                 } finally {
                     session.leaveDirectory();
                 }

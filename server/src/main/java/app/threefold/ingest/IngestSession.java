@@ -167,24 +167,32 @@ public final class IngestSession implements AutoCloseable {
         MessageDigest sha = Id.sha256();
         List<CompletableFuture<List<Id>>> batches = new ArrayList<>();
         long size = 0;
+        int held = 0;
         try (ChunkReader reader = chunker.reader(new DigestInputStream(raw, sha))) {
             List<byte[]> batch = new ArrayList<>();
             int batchBytes = 0;
             byte[] chunk;
             while ((chunk = reader.next()) != null) {
                 inFlight.acquireUninterruptibly(kib(chunk.length));
+                held += kib(chunk.length);
                 batch.add(chunk);
                 batchBytes += chunk.length;
                 size += chunk.length;
                 if (batchBytes >= BATCH_BYTES || batch.size() >= BATCH_CHUNKS) {
-                    batches.add(submit(batch, batchBytes));
+                    batches.add(submit(batch, held));
                     batch = new ArrayList<>();
                     batchBytes = 0;
+                    held = 0;
                 }
             }
             if (!batch.isEmpty()) {
-                batches.add(submit(batch, batchBytes));
+                batches.add(submit(batch, held));
+                held = 0;
             }
+        } catch (IOException | RuntimeException e) {
+            // The chunks read since the last batch are dropped with the file: give their room back.
+            inFlight.release(held);
+            throw e;
         }
         bytesRead.addAndGet(size);
         byte[] digest = sha.digest();
@@ -198,13 +206,8 @@ public final class IngestSession implements AutoCloseable {
         dir.children.add(node);
     }
 
-    private CompletableFuture<List<Id>> submit(List<byte[]> batch, int batchBytes) {
-        int permits = 0;
-        for (byte[] c : batch) {
-            permits += kib(c.length);
-        }
-        int release = permits;
-        return saver.saveData(batch).whenComplete((ids, error) -> inFlight.release(release));
+    private CompletableFuture<List<Id>> submit(List<byte[]> batch, int permits) {
+        return saver.saveData(batch).whenComplete((ids, error) -> inFlight.release(permits));
     }
 
     private static int kib(int bytes) {
@@ -254,6 +257,7 @@ public final class IngestSession implements AutoCloseable {
         Id tree = saver.saveTree(TreeCodec.encode(top));
         saver.flush();
         digests.flush();
+        lock.ensureHeld();
         Snapshot snapshot = new Snapshots(repository).save(new Snapshot(null, clock.instant(),
                 parent == null ? null : parent.id(), tree, paths, hostname, username, tags));
         IngestStats stats = new IngestStats(filesNew, filesChanged, filesUnchanged, filesFailed, dirs,

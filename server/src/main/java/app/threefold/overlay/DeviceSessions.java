@@ -157,6 +157,8 @@ public final class DeviceSessions implements AutoCloseable {
 
     private Overlay newOverlay(String device, Snapshot base, Path dir) throws IOException {
         Repository repo = engine.repository();
+        // Dedup must not trust blobs another program pruned since the last session.
+        repo.syncIndex();
         Journal journal = Journal.create(dir, device, base == null ? "" : base.id().hex());
         ExecutorService storer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "spool-" + device);

@@ -24,12 +24,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * pool; packs upload on one thread of their own so that fsync overlaps with hashing.
  *
  * <p>Write ordering (docs/repository.md): a pack is in the backend before any index file names
- * it, and {@link #flush} writes the index file before a snapshot may name the blobs.
+ * it, an index file before the blob index (catalog) records its packs, and {@link #flush}
+ * writes the last index file before a snapshot may name the blobs.
  */
 public final class BlobSaver implements AutoCloseable {
     /** Packs this large keep the number of files low without making a damaged pack costly. */
     public static final int DEFAULT_PACK_SIZE = 16 << 20;
-    private static final int MAX_PACKS_PER_INDEX_FILE = 512;
+    /**
+     * An index file is written every this many packs (~1 GiB), so a crash loses the index of at
+     * most that much (the packs themselves are re-indexed from their headers at start) and the
+     * list of packs waiting for an index file stays small.
+     */
+    private static final int PACKS_PER_INDEX_FILE = 64;
 
     private final Repository repository;
     private final ExecutorService workers;
@@ -129,13 +135,16 @@ public final class BlobSaver implements AutoCloseable {
                 PackBuilder.Pack pack = builder.finish();
                 repository.backend().save(new Handle(FileType.PACK, pack.id().hex()),
                         new java.io.ByteArrayInputStream(pack.bytes(), 0, pack.length()), pack.length());
-                repository.index().addPack(pack.id(), pack.length(), pack.entries());
-                synchronized (unindexed) {
-                    unindexed.add(new IndexFile.PackRecord(pack.id(), pack.entries()));
-                }
-                pack.entries().forEach(e -> inFlight.remove(e.id()));
                 bytesAdded.addAndGet(pack.length());
                 blobsAdded.addAndGet(pack.entries().size());
+                boolean full;
+                synchronized (unindexed) {
+                    unindexed.add(new IndexFile.PackRecord(pack.id(), pack.entries()));
+                    full = unindexed.size() >= PACKS_PER_INDEX_FILE;
+                }
+                if (full) {
+                    writeIndexFile();
+                }
             } catch (IOException e) {
                 failure = e;
                 throw new UncheckedIOException("saving a pack to " + repository.backend().location() + " failed: " + e.getMessage(), e);
@@ -147,6 +156,7 @@ public final class BlobSaver implements AutoCloseable {
             }
         }, uploader);
         synchronized (uploads) {
+            uploads.removeIf(CompletableFuture::isDone);
             uploads.add(f);
         }
     }
@@ -189,19 +199,26 @@ public final class BlobSaver implements AutoCloseable {
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getCause().getMessage(), e.getCause());
         }
-        writeIndexFiles();
+        writeIndexFile();
     }
 
-    private void writeIndexFiles() throws IOException {
+    /**
+     * Writes one index file for the packs uploaded since the last one, and only then records
+     * them in the blob index: the catalog never names a pack that no index file names, so a copy
+     * of the repository is always as complete as the catalog believes.
+     */
+    private void writeIndexFile() throws IOException {
         List<IndexFile.PackRecord> records;
         synchronized (unindexed) {
+            if (unindexed.isEmpty()) {
+                return;
+            }
             records = new ArrayList<>(unindexed);
             unindexed.clear();
         }
-        for (int i = 0; i < records.size(); i += MAX_PACKS_PER_INDEX_FILE) {
-            List<IndexFile.PackRecord> part = records.subList(i, Math.min(records.size(), i + MAX_PACKS_PER_INDEX_FILE));
-            repository.saveUnpacked(FileType.INDEX, IndexFile.encode(part, List.of()));
-        }
+        Id file = repository.saveUnpacked(FileType.INDEX, IndexFile.encode(records, List.of()));
+        repository.index().add(file, records);
+        records.forEach(r -> r.blobs().forEach(b -> inFlight.remove(b.id())));
     }
 
     /** Bytes of packs written so far: what the repository grew by. */
@@ -213,8 +230,25 @@ public final class BlobSaver implements AutoCloseable {
         return blobsAdded.get();
     }
 
+    /**
+     * Ends the saver. Uploads already queued finish and packs already stored get their index
+     * file, even when the session failed, so that their blobs count for later backups; the
+     * upload thread is gone when this returns.
+     */
     @Override
     public void close() {
         uploader.shutdown();
+        try {
+            if (!uploader.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                throw new RepositoryException("pack uploads to " + repository.backend().location() + " did not finish in 10 minutes");
+            }
+            writeIndexFile();
+        } catch (InterruptedException e) {
+            uploader.shutdownNow();
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            throw new RepositoryException("writing the index of packs already stored failed: " + e.getMessage()
+                    + "; they will be indexed from their headers when the appliance starts", e);
+        }
     }
 }

@@ -252,20 +252,28 @@ public final class Repository {
         return plain;
     }
 
-    /** Reads every index file into the blob index, in parallel-safe order. Returns the number of packs. */
-    public int loadIndexFiles() throws IOException {
-        int packs = 0;
-        for (Id file : list(FileType.INDEX)) {
-            for (IndexFile.PackRecord p : IndexFile.decode(loadUnpacked(FileType.INDEX, file))) {
-                long size = 0;
-                for (PackEntry e : p.blobs()) {
-                    size = Math.max(size, (long) e.offset() + e.length());
-                }
-                index.addPack(p.pack(), size, p.blobs());
-                packs++;
+    /**
+     * Brings the blob index up to date with the repository's index files: new ones are read; if
+     * one the index was built from is gone (another program pruned the repository), the index is
+     * rebuilt from scratch, so that dedup never trusts blobs that were deleted. Returns the number
+     * of index files read.
+     */
+    public int syncIndex() throws IOException {
+        java.util.Set<Id> present = new java.util.HashSet<>(list(FileType.INDEX));
+        java.util.Set<Id> known = index.indexFiles();
+        if (!present.containsAll(known)) {
+            LOG.warn("index files of {} were removed by another program; rebuilding the blob index", backend.location());
+            index.clear();
+            known = java.util.Set.of();
+        }
+        int read = 0;
+        for (Id file : present) {
+            if (!known.contains(file)) {
+                index.add(file, IndexFile.decode(loadUnpacked(FileType.INDEX, file)));
+                read++;
             }
         }
-        return packs;
+        return read;
     }
 
     /**
@@ -286,15 +294,13 @@ public final class Repository {
                 continue;
             }
             try {
-                List<PackEntry> entries = readPackHeader(pack, info.size());
-                index.addPack(pack, info.size(), entries);
-                found.add(new IndexFile.PackRecord(pack, entries));
+                found.add(new IndexFile.PackRecord(pack, readPackHeader(pack, info.size())));
             } catch (FormatException e) {
                 LOG.warn("pack {} is not indexed and its header cannot be read: {}", pack.shortHex(), e.getMessage());
             }
         }
-        if (writeIndexFile && !found.isEmpty()) {
-            saveUnpacked(FileType.INDEX, IndexFile.encode(found, List.of()));
+        if (!found.isEmpty()) {
+            index.add(writeIndexFile ? saveUnpacked(FileType.INDEX, IndexFile.encode(found, List.of())) : null, found);
         }
         return found.size();
     }
@@ -308,6 +314,9 @@ public final class Repository {
             tail = in.readNBytes(guess);
         }
         int needed = app.threefold.pack.PackHeader.sealedHeaderLength(tail, pack) + 4;
+        if (needed > size) {
+            throw new FormatException("pack " + pack.shortHex() + " is shorter than the header it claims: it is truncated");
+        }
         if (needed > tail.length) {
             try (InputStream in = backend.open(h, size - needed, needed)) {
                 tail = in.readNBytes(needed);

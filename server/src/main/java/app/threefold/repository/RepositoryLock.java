@@ -36,6 +36,7 @@ public final class RepositoryLock implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService refresher;
     private volatile Id current;
+    private volatile Instant written;
 
     private RepositoryLock(Repository repository, boolean exclusive, Clock clock) {
         this.repository = repository;
@@ -53,6 +54,7 @@ public final class RepositoryLock implements AutoCloseable {
         checkConflicts(repository, exclusive, clock, null);
         RepositoryLock lock = new RepositoryLock(repository, exclusive, clock);
         lock.current = lock.write();
+        lock.written = clock.instant();
         lock.refresher.scheduleAtFixedRate(lock::refresh, REFRESH.toSeconds(), REFRESH.toSeconds(), TimeUnit.SECONDS);
         return lock;
     }
@@ -63,13 +65,14 @@ public final class RepositoryLock implements AutoCloseable {
                 continue;
             }
             JsonNode other;
+            Instant time;
             try {
                 other = JSON.readTree(repository.loadUnpacked(FileType.LOCK, id));
+                time = OffsetDateTime.parse(other.path("time").asText()).toInstant();
             } catch (IOException | RuntimeException e) {
-                log.warn("ignoring unreadable lock {}: {}", id.shortHex(), e.getMessage());
+                log.warn("ignoring unreadable lock locks/{}: {}", id.hex(), e.getMessage());
                 continue;
             }
-            Instant time = OffsetDateTime.parse(other.path("time").asText()).toInstant();
             if (time.isBefore(clock.instant().minus(STALE))) {
                 continue;
             }
@@ -98,15 +101,33 @@ public final class RepositoryLock implements AutoCloseable {
         try {
             Id old = current;
             current = write();
+            written = clock.instant();
             repository.backend().remove(new Handle(FileType.LOCK, old.hex()));
         } catch (IOException | RuntimeException e) {
             log.warn("refreshing the repository lock failed; it may look stale to restic after 30 minutes: {}", e.getMessage());
         }
     }
 
+    /**
+     * Fails if the lock may look stale to others: its refresh failed for so long that restic
+     * could have pruned the packs this session wrote. A session checks before its snapshot.
+     */
+    public void ensureHeld() {
+        if (written.isBefore(clock.instant().minus(STALE.minus(REFRESH)))) {
+            throw new RepositoryException("the repository lock could not be refreshed since " + written
+                    + ", so another program may have pruned this backup's data; run the backup again");
+        }
+    }
+
     @Override
     public void close() throws IOException {
-        refresher.shutdownNow();
+        refresher.shutdown();
+        try {
+            // A refresh running now must finish first, or it could leave a new lock file behind.
+            refresher.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         repository.backend().remove(new Handle(FileType.LOCK, current.hex()));
     }
 

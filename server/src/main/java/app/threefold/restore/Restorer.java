@@ -39,6 +39,8 @@ public final class Restorer {
 
     private final Repository repository;
     private final ExecutorService workers;
+    /** Files open for writing at once: bounds file descriptors and the futures held for a tree. */
+    private final java.util.concurrent.Semaphore openFiles = new java.util.concurrent.Semaphore(64);
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
 
@@ -156,12 +158,27 @@ public final class Restorer {
 
     private CompletableFuture<Void> restoreFile(Node n, Path at) throws IOException {
         List<Id> content = n.content();
+        openFiles.acquireUninterruptibly();
         FileChannel ch;
         try {
             ch = FileChannel.open(at, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
+            openFiles.release();
             throw new RepositoryException(at + " exists already; restore into an empty folder", e);
+        } catch (IOException | RuntimeException e) {
+            openFiles.release();
+            throw e;
         }
+        try {
+            return writeFile(n, at, content, ch);
+        } catch (RuntimeException e) {
+            ch.close();
+            openFiles.release();
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Void> writeFile(Node n, Path at, List<Id> content, FileChannel ch) {
         List<CompletableFuture<Void>> segments = new ArrayList<>();
         long offset = 0;
         for (int i = 0; i < content.size(); i += SEGMENT_BLOBS) {
@@ -180,6 +197,7 @@ public final class Restorer {
         }
         long size = offset;
         return CompletableFuture.allOf(segments.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            openFiles.release();
             try {
                 ch.close();
             } catch (IOException closeFailure) {

@@ -28,10 +28,15 @@ public record Node(String name, String type, long mode, Instant mtime, Instant a
     public Node {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+        if (!validName(name)) {
             throw new IllegalArgumentException("not a valid file name in a tree: \"" + name + "\"");
         }
         content = content == null ? null : List.copyOf(content);
+    }
+
+    /** Whether a name can be an entry of a tree: not empty, not "." or "..", no '/' or NUL. */
+    public static boolean validName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0 && name.indexOf('\0') < 0;
     }
 
     public static Node file(String name, int permissions, Instant mtime, long size, List<Id> content) {

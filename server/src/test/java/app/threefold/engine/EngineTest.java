@@ -58,6 +58,28 @@ class EngineTest {
     }
 
     @Test
+    void aPruneByResticIsNoticedSoDedupNeverTrustsDeletedBlobs(Catalog catalog) throws Exception {
+        Path data = tmp.resolve("data");
+        Path src = tmp.resolve("src");
+        byte[] photo = TestTrees.bytes(new Random(30), 1 << 20);
+        TestTrees.write(src.resolve("photo.jpg"), photo);
+        ResticCli restic = new ResticCli(Engine.repositoryDir(data), RECOVERY);
+        try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            IngestSession.Result first = engine.backupFolder("laptop", src);
+            Files.delete(src.resolve("photo.jpg"));
+            engine.backupFolder("laptop", src);
+            // restic, run by hand on the NAS, forgets the only snapshot with the photo and prunes its data.
+            restic.ok("forget", first.snapshot().id().hex(), "--prune");
+
+            TestTrees.write(src.resolve("photo.jpg"), photo);
+            IngestSession.Result third = engine.backupFolder("laptop", src);
+
+            assertThat(third.stats().bytesAdded()).as("the pruned photo is stored again").isGreaterThan(1 << 19);
+        }
+        assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
+    }
+
+    @Test
     void theRestoreTestPassesOnAHealthyCopyAndNamesTheFileADamagedPackBreaks(Catalog catalog) throws Exception {
         Path data = tmp.resolve("data");
         Path src = tmp.resolve("src");

@@ -48,7 +48,7 @@ class ResticCompatibilityTest {
 
     private Repository open(Path dir, String password) throws IOException {
         Repository repo = Repository.open(LocalBackend.open(dir), password.toCharArray(), new MemoryIndex(), new SecureRandom());
-        repo.loadIndexFiles();
+        repo.syncIndex();
         return repo;
     }
 
