@@ -59,11 +59,6 @@ public final class DeviceSessions implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     /** Commits run here, never on an SSH thread (MINA interrupts those when a channel closes). */
     private final ExecutorService committer;
-    /**
-     * Hashing, compression and encryption of uploads: one thread, so that on a small NAS the SSH
-     * transfers keep a core (their request latency is what sequential clients like sftp feel).
-     */
-    private final ExecutorService storeWorkers;
     private final Map<String, java.util.concurrent.CompletableFuture<Void>> committing = new HashMap<>();
 
     private static final class Live {
@@ -83,11 +78,6 @@ public final class DeviceSessions implements AutoCloseable {
         this.chunker = new Chunker(ChunkerParams.DEFAULT, engine.repository().chunkerKey());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sftp-checkpoints");
-            t.setDaemon(true);
-            return t;
-        });
-        this.storeWorkers = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), r -> {
-            Thread t = new Thread(r, "sftp-store");
             t.setDaemon(true);
             return t;
         });
@@ -188,7 +178,7 @@ public final class DeviceSessions implements AutoCloseable {
                 return total;
             }
         };
-        self[0] = new Overlay(device, repo, new BlobSaver(repo, storeWorkers, BlobSaver.DEFAULT_PACK_SIZE), chunker,
+        self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.workers(), BlobSaver.DEFAULT_PACK_SIZE), chunker,
                 engine.digests(), storer, clock, journal, quota, base);
         return self[0];
     }
@@ -358,6 +348,5 @@ public final class DeviceSessions implements AutoCloseable {
         for (Overlay o : open) {
             finish(o, List.of());
         }
-        storeWorkers.shutdown();
     }
 }
