@@ -1,5 +1,6 @@
 package app.threefold.appliance;
 
+import app.threefold.access.People;
 import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
 import app.threefold.account.PasswordHasher;
@@ -11,6 +12,12 @@ import app.threefold.engine.Engine;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.ComponentHealth.State;
 import app.threefold.health.HealthProbe;
+import app.threefold.audit.AuditLog;
+import app.threefold.jobs.Jobs;
+import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.Restores;
+import app.threefold.web.LiveEngine;
+import app.threefold.web.PanelServices;
 import app.threefold.web.WebServer;
 import app.threefold.web.WebServices;
 import java.nio.file.Files;
@@ -20,6 +27,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,16 +44,19 @@ public final class Appliance implements AutoCloseable {
     private final Config config;
     private final Catalog catalog;
     private final WebServer web;
-    private final SftpServer sftp;
+    private final LiveEngine engine;
+    private final AtomicReference<SftpServer> sftp;
     private final Deque<Step> stopSteps;
 
     private record Step(String name, AutoCloseable resource) {
     }
 
-    private Appliance(Config config, Catalog catalog, WebServer web, SftpServer sftp, Deque<Step> stopSteps) {
+    private Appliance(Config config, Catalog catalog, WebServer web, LiveEngine engine, AtomicReference<SftpServer> sftp,
+                      Deque<Step> stopSteps) {
         this.config = config;
         this.catalog = catalog;
         this.web = web;
+        this.engine = engine;
         this.sftp = sftp;
         this.stopSteps = stopSteps;
     }
@@ -69,17 +80,26 @@ public final class Appliance implements AutoCloseable {
             HealthProbe health = () -> List.of(
                     new ComponentHealth("database", catalog.isReachable() ? State.UP : State.DOWN),
                     new ComponentHealth("repository", repositoryState(config.dataDir())));
-            Engine engine = openEngine(config, catalog, clock);
-            if (engine != null) {
-                started.push(new Step("engine", engine));
-            }
+            // The setup wizard may create the engine later, so everything asks the LiveEngine.
+            LiveEngine engine = new LiveEngine(openEngine(config, catalog, clock));
+            started.push(new Step("engine", engine));
+            AuditLog audit = new AuditLog(catalog.jdbi(), clock);
+            Jobs jobs = new Jobs(catalog.jdbi(), clock);
+            started.push(new Step("jobs", jobs));
             Devices devices = new Devices(catalog.jdbi(), PasswordHasher.standard(), clock);
-            SftpServer sftp = engine == null ? null : startSftp(config, engine, catalog, devices, clock, started);
+            // SFTP needs the repository: at start when it exists, else as soon as the wizard creates it.
+            AtomicReference<SftpServer> sftp = new AtomicReference<>();
+            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
+                    new Restores(jobs, engine, audit, config.dataDir()), audit, new People(catalog.jdbi(), accounts),
+                    () -> sftp.get() == null ? -1 : sftp.get().port());
+            Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
+            started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
+            engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, clock, sftpSteps)));
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), devices,
-                            () -> sftp == null ? Map.of() : sftp.hostKeyFingerprints()));
+                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel));
             started.push(new Step("web server", web));
-            return new Appliance(config, catalog, web, sftp, started);
+            return new Appliance(config, catalog, web, engine, sftp, started);
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -125,7 +145,8 @@ public final class Appliance implements AutoCloseable {
 
     /** The port SFTP listens on (the actual one when 0 was configured); -1 before the appliance is set up. */
     public int sftpPort() {
-        return sftp == null ? -1 : sftp.port();
+        SftpServer server = sftp.get();
+        return server == null ? -1 : server.port();
     }
 
     // Placeholder until the engine owns repository health: the repository exists once its config does.
@@ -145,6 +166,11 @@ public final class Appliance implements AutoCloseable {
 
     Catalog catalog() {
         return catalog;
+    }
+
+    /** The engine, once the repository exists (from {@code init} or the setup wizard). */
+    java.util.Optional<Engine> engine() {
+        return engine.get();
     }
 
     /** Stops accepting requests, lets requests in flight finish, stops PostgreSQL, releases the lock. */

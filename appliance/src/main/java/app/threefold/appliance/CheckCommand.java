@@ -30,7 +30,7 @@ final class CheckCommand implements Callable<Integer> {
         ExecutorService workers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         Checker.Report report;
         try {
-            report = new Checker(repository.open(), workers).check(readData);
+            report = new Checker(repository.openIndexed(), workers).check(readData);
         } finally {
             workers.shutdownNow();
         }

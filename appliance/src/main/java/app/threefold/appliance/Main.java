@@ -1,6 +1,7 @@
 package app.threefold.appliance;
 
 import app.threefold.ThreefoldException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -54,7 +55,7 @@ public final class Main implements Callable<Integer> {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println(messageOf(e));
-            if (!(e instanceof ThreefoldException) && !(e instanceof UncheckedIOException)) {
+            if (!(e instanceof ThreefoldException) && !(e instanceof UncheckedIOException) && !(e instanceof IOException)) {
                 LoggerFactory.getLogger(Main.class).error("Unexpected failure", e);
             }
             return e instanceof CommandRefusedException ? 2 : 1;
@@ -65,6 +66,10 @@ public final class Main implements Callable<Integer> {
     private static String messageOf(Exception e) {
         if (e instanceof ThreefoldException) {
             return e.getMessage();
+        }
+        if (e instanceof IOException io) {
+            // The backends' I/O failures name the object or path and what to do (e.g. "not a repository").
+            return io.getMessage();
         }
         if (e instanceof UncheckedIOException io) {
             return io.getMessage() + " (" + io.getCause().getMessage() + ")";

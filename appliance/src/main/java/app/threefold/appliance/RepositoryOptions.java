@@ -23,7 +23,15 @@ final class RepositoryOptions {
             description = "File holding a repository password (first line): the recovery password.")
     Path passwordFile;
 
+    /** Opens the copy; packs that no index file names are indexed from their headers (in memory only). */
     Repository open() throws IOException {
+        Repository repository = openIndexed();
+        repository.indexUnindexedPacks(false);
+        return repository;
+    }
+
+    /** Opens the copy with only what its index files say, as check must see it. */
+    Repository openIndexed() throws IOException {
         if (location.startsWith("s3:") || location.startsWith("sftp:") || location.startsWith("peer:")) {
             throw new CommandRefusedException("--repo " + location + ": this build reads folder copies only;"
                     + " S3 and peer copies arrive with mirrors. Copy the repository to a folder or give its path.");

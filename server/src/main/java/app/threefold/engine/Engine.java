@@ -37,6 +37,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     static final String REPOSITORY = "repository";
     static final String APPLIANCE_KEY = "appliance.key";
+    /** The appliance key's password is 256 random bits; stretching it buys nothing but start-up time. */
+    static final KeyFile.Params APPLIANCE_KDF = new KeyFile.Params(1024, 8, 1);
 
     private final Repository repository;
     private final Catalog catalog;
@@ -82,7 +84,7 @@ public final class Engine implements AutoCloseable {
         ExecutorService workers = newWorkers();
         try {
             Repository repo = Repository.create(LocalBackend.create(repositoryDir(dataDir)), appliancePassword,
-                    KeyFile.Params.DEFAULT, new CatalogIndex(catalog.jdbi()), random, clock);
+                    APPLIANCE_KDF, new CatalogIndex(catalog.jdbi()), random, clock);
             repo.addKey(recoveryPassword, KeyFile.Params.DEFAULT, clock);
             Files.createDirectories(dataDir);
             Files.writeString(keyFile, new String(appliancePassword), StandardCharsets.US_ASCII,
@@ -110,6 +112,10 @@ public final class Engine implements AutoCloseable {
                 int packs = repo.loadIndexFiles();
                 log.info("indexed {} packs of {} into the catalog", packs, repo.backend().location());
             }
+            int orphans = repo.indexUnindexedPacks(true);
+            if (orphans > 0) {
+                log.warn("{} packs were named by no index file (an interrupted backup?); indexed them from their headers", orphans);
+            }
             return new Engine(repo, catalog, workers, clock);
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
@@ -124,7 +130,8 @@ public final class Engine implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-        return Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), factory);
+        // One more than the cores: a worker waiting for the catalog's dedup answer must not leave a core idle.
+        return Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors() + 1, factory);
     }
 
     public Repository repository() {

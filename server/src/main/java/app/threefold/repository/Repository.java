@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,6 +39,7 @@ public final class Repository {
     /** An irreducible polynomial restic accepts. Threefold's chunker does not use it (see docs/repository.md). */
     static final String CHUNKER_POLYNOMIAL = "3da3358b4dc173";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Repository.class);
 
     private final Backend backend;
     private final MasterKey key;
@@ -53,7 +53,7 @@ public final class Repository {
         this.backend = backend;
         this.key = key;
         this.crypto = new Crypto(key, random);
-        this.compression = new Compression(3);
+        this.compression = new Compression(Compression.DEFAULT_LEVEL);
         this.id = id;
         this.version = version;
         this.index = index;
@@ -95,10 +95,17 @@ public final class Repository {
         if (keys.isEmpty()) {
             throw new RepositoryException("the repository at " + backend.location() + " has no key files; it cannot be opened");
         }
+        // Cheap key files first: the appliance's own key uses light scrypt parameters (its password
+        // is 256 random bits), so the appliance does not pay for the recovery key's KDF at every start.
+        List<byte[]> files = new ArrayList<>();
         for (Handle h : keys) {
+            files.add(backend.readAll(h));
+        }
+        files.sort(java.util.Comparator.comparingLong(Repository::kdfCost));
+        for (byte[] file : files) {
             MasterKey key;
             try {
-                key = KeyFile.open(backend.readAll(h), password);
+                key = KeyFile.open(file, password);
             } catch (WrongPasswordException e) {
                 continue;
             }
@@ -118,6 +125,15 @@ public final class Repository {
         }
         throw new WrongPasswordException("the password does not open any key of the repository at "
                 + backend.location() + "; check the password file");
+    }
+
+    private static long kdfCost(byte[] keyFile) {
+        try {
+            JsonNode k = JSON.readTree(keyFile);
+            return k.path("N").asLong(Long.MAX_VALUE / 64) * Math.max(1, k.path("r").asLong(1));
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Adds a key file so that {@code password} opens this repository too. Returns its id. */
@@ -252,6 +268,54 @@ public final class Repository {
         return packs;
     }
 
+    /**
+     * Finds packs that no index file names (a crash between a pack and its index file, or lost
+     * index files), reads their headers, adds them to the blob index and, if {@code writeIndexFile},
+     * writes an index file for them. Returns the number of packs found. Damaged headers are skipped
+     * and reported in the log; `check --read-data` names what they affect.
+     */
+    public int indexUnindexedPacks(boolean writeIndexFile) throws IOException {
+        java.util.Set<Id> indexed = new java.util.HashSet<>();
+        index.forEachPack((pack, entries) -> indexed.add(pack));
+        List<IndexFile.PackRecord> found = new ArrayList<>();
+        List<Backend.ObjectInfo> packs = new ArrayList<>();
+        backend.list(FileType.PACK, packs::add);
+        for (Backend.ObjectInfo info : packs) {
+            Id pack = Id.parse(info.handle().name());
+            if (indexed.contains(pack)) {
+                continue;
+            }
+            try {
+                List<PackEntry> entries = readPackHeader(pack, info.size());
+                index.addPack(pack, info.size(), entries);
+                found.add(new IndexFile.PackRecord(pack, entries));
+            } catch (FormatException e) {
+                LOG.warn("pack {} is not indexed and its header cannot be read: {}", pack.shortHex(), e.getMessage());
+            }
+        }
+        if (writeIndexFile && !found.isEmpty()) {
+            saveUnpacked(FileType.INDEX, IndexFile.encode(found, List.of()));
+        }
+        return found.size();
+    }
+
+    /** Reads a pack's header: its list of blobs, as the pack itself records it. */
+    public List<PackEntry> readPackHeader(Id pack, long size) throws IOException {
+        Handle h = new Handle(FileType.PACK, pack.hex());
+        int guess = app.threefold.pack.PackHeader.tailGuess(size);
+        byte[] tail;
+        try (InputStream in = backend.open(h, size - guess, guess)) {
+            tail = in.readNBytes(guess);
+        }
+        int needed = app.threefold.pack.PackHeader.sealedHeaderLength(tail, pack) + 4;
+        if (needed > tail.length) {
+            try (InputStream in = backend.open(h, size - needed, needed)) {
+                tail = in.readNBytes(needed);
+            }
+        }
+        return app.threefold.pack.PackHeader.parse(tail, size, crypto, pack);
+    }
+
     private static String hostname() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
@@ -260,8 +324,4 @@ public final class Repository {
         }
     }
 
-    /** Wraps the backend's checked failures for callers that stream. */
-    public static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
-    }
 }

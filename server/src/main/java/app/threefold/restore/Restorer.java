@@ -47,6 +47,11 @@ public final class Restorer {
         this.workers = workers;
     }
 
+    /** Bytes of the files restored completely so far; other threads may read it for progress. */
+    public long bytesRestored() {
+        return bytes.get();
+    }
+
     /** Totals of one restore. */
     public record Summary(long files, long bytes) {
     }

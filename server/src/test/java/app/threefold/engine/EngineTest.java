@@ -10,14 +10,12 @@ import app.threefold.repository.RepositoryException;
 import app.threefold.repository.ResticCli;
 import app.threefold.repository.TestTrees;
 import app.threefold.verify.RestoreTest;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,17 +74,7 @@ class EngineTest {
             assertThat(ok.filesUnverified()).isZero();
             assertThat(progress).hasSize(2);
 
-            Path pack;
-            try (Stream<Path> s = Files.walk(Engine.repositoryDir(data).resolve("data"))) {
-                pack = s.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
-            }
-            pack.toFile().setWritable(true);
-            try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
-                f.seek(500);
-                int b = f.read();
-                f.seek(500);
-                f.write(b ^ 0x80);
-            }
+            TestTrees.flipByteInLargestPack(Engine.repositoryDir(data), 500);
             RestoreTest.Result broken = test.run(backup.snapshot(), p -> { });
             assertThat(broken.passed()).isFalse();
             assertThat(broken.failures()).extracting(RestoreTest.Failure::path).containsExactly("/photos/cat.jpg");

@@ -16,7 +16,6 @@ import app.threefold.restore.Restorer;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -120,17 +119,7 @@ class ResticCompatibilityTest {
         Path repoDir = tmp.resolve("repo");
         backups(create(repoDir)).backupFolder("laptop", source);
 
-        Path largestPack;
-        try (Stream<Path> packs = Files.walk(repoDir.resolve("data"))) {
-            largestPack = packs.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
-        }
-        largestPack.toFile().setWritable(true);
-        try (RandomAccessFile f = new RandomAccessFile(largestPack.toFile(), "rw")) {
-            f.seek(1000);
-            int b = f.read();
-            f.seek(1000);
-            f.write(b ^ 0x01);
-        }
+        TestTrees.flipByteInLargestPack(repoDir, 1000);
 
         Repository repo = open(repoDir, PASSWORD);
         assertThat(new Checker(repo, workers).check(false).healthy()).isTrue();
@@ -138,6 +127,28 @@ class ResticCompatibilityTest {
         assertThat(report.healthy()).isFalse();
         assertThat(report.affected()).extracting(Checker.Affected::path).containsExactly("/photos/cat.jpg");
         assertThat(new ResticCli(repoDir, PASSWORD).run("check", "--read-data").exitCode()).isNotZero();
+    }
+
+    @Test
+    void lostIndexFilesAreRebuiltFromPackHeaders() throws Exception {
+        Path source = TestTrees.awkward(tmp.resolve("source"), 8);
+        Path repoDir = tmp.resolve("repo");
+        backups(create(repoDir)).backupFolder("laptop", source);
+        try (Stream<Path> index = Files.list(repoDir.resolve("index"))) {
+            for (Path p : index.toList()) {
+                Files.delete(p);
+            }
+        }
+        assertThat(new ResticCli(repoDir, PASSWORD).run("check").exitCode()).isNotZero();
+
+        Repository repo = open(repoDir, PASSWORD);
+        assertThat(repo.indexUnindexedPacks(true)).isGreaterThanOrEqualTo(2);
+
+        ResticCli restic = new ResticCli(repoDir, PASSWORD);
+        assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
+        Path restored = tmp.resolve("restored");
+        restic.ok("restore", "latest", "--target", restored.toString());
+        TestTrees.assertSameTree(source, restored);
     }
 
     @Test

@@ -50,6 +50,26 @@ public final class TestTrees {
         return root;
     }
 
+    /**
+     * Damages a repository as a failing disk would: inverts the byte at {@code offset} of its
+     * largest pack. Returns the pack.
+     */
+    public static Path flipByteInLargestPack(Path repository, long offset) throws IOException {
+        Path pack;
+        try (Stream<Path> packs = Files.walk(repository.resolve("data"))) {
+            pack = packs.filter(Files::isRegularFile)
+                    .max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        pack.toFile().setWritable(true);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pack.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(~b);
+        }
+        return pack;
+    }
+
     public static void write(Path file, byte[] data) throws IOException {
         Files.createDirectories(file.getParent());
         Files.write(file, data);

@@ -1,17 +1,39 @@
 package app.threefold.web;
 
+import app.threefold.web.activity.ActivityRoutes;
 import app.threefold.web.api.ApiAuthentication;
 import app.threefold.web.api.ApiErrors;
+import app.threefold.web.api.JobRoutes;
 import app.threefold.web.api.StatusRoutes;
+import app.threefold.web.dashboard.DashboardRoutes;
+import app.threefold.web.devicesetup.DeviceSetupRoutes;
 import app.threefold.web.health.HealthRoutes;
+import app.threefold.web.page.Pages;
+import app.threefold.web.people.PeopleRoutes;
+import app.threefold.web.restoretests.RestoreTestRoutes;
+import app.threefold.web.session.Guard;
+import app.threefold.web.session.LoginRoutes;
+import app.threefold.web.session.LoginThrottle;
+import app.threefold.web.session.Sessions;
+import app.threefold.web.setup.SetupRoutes;
+import app.threefold.web.setup.SetupState;
+import app.threefold.web.snapshots.BrowseRoutes;
+import app.threefold.web.snapshots.CompareRoutes;
+import app.threefold.web.snapshots.DeviceRoutes;
+import app.threefold.web.snapshots.SearchRoutes;
+import app.threefold.web.snapshots.SnapshotCatalog;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import java.security.SecureRandom;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The appliance's HTTP server: {@code GET /healthz} without authentication, the JSON API under
- * {@code /api/v1} for administrators (HTTP Basic) and API tokens (Bearer).
+ * {@code /api/v1} for administrators (HTTP Basic) and API tokens (Bearer), and the admin panel
+ * (server-rendered pages with HTMX, behind a login; see {@link Guard}).
  */
 public final class WebServer implements AutoCloseable {
 
@@ -31,16 +53,56 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(String bindAddress, int port, WebServices services) {
         Objects.requireNonNull(bindAddress);
         Objects.requireNonNull(services);
+        PanelServices panel = services.panel();
+        Pages pages = new Pages();
+        SecureRandom random = new SecureRandom();
+        Sessions sessions = new Sessions(services.clock(), random);
+        SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
+        SnapshotCatalog snapshots = new SnapshotCatalog(panel.catalog().jdbi());
+        DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), services.dataDir(), services.clock(),
+                pages);
+        RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), pages);
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             // Let in-flight requests finish on stop instead of cutting them off.
             cfg.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            cfg.staticFiles.enableWebjars();
+            cfg.staticFiles.add(files -> {
+                files.hostedPath = "/static";
+                files.directory = "/app/threefold/web/static";
+                files.location = Location.CLASSPATH;
+            });
+            cfg.events.serverStopping(restoreTests::close);
+            // Defence in depth behind jte's escaping: no inline script, no framing, no foreign origins.
+            cfg.routes.before(ctx -> {
+                ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none';"
+                        + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Referrer-Policy", "same-origin");
+            });
             new HealthRoutes(services).addTo(cfg.routes);
-            new ApiAuthentication(services.accounts(), services.apiTokens()).addTo(cfg.routes);
+            new ApiAuthentication(services.accounts(), services.apiTokens(), panel.people()).addTo(cfg.routes);
             new StatusRoutes(services).addTo(cfg.routes);
+            new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
+            new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
+            new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), services.dataDir(),
+                    panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
+            new LoginRoutes(services.accounts(), sessions, new LoginThrottle(services.clock()), panel.audit(), pages)
+                    .addTo(cfg.routes);
+            dashboard.addTo(cfg.routes);
+            // Before DeviceRoutes, so /devices/new is not taken for a device named "new".
+            new DeviceSetupRoutes(services.devices(), services.sshHostKeys(), panel.sftpPort(), panel.audit(), pages)
+                    .addTo(cfg.routes);
+            new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
+            new BrowseRoutes(snapshots, panel.engine(), panel.restores(), panel.audit(), pages).addTo(cfg.routes);
+            new SearchRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
+            new CompareRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
+            restoreTests.addTo(cfg.routes);
+            new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
+            new PeopleRoutes(panel.people(), snapshots, panel.audit(), pages).addTo(cfg.routes);
             new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
-            ApiErrors.addTo(cfg.routes);
+            ApiErrors.addTo(cfg.routes, pages);
         });
         try {
             javalin.start(bindAddress, port);
@@ -51,6 +113,14 @@ public final class WebServer implements AutoCloseable {
         }
         log.info("HTTP server listening on {}:{}", bindAddress, javalin.port());
         return new WebServer(javalin);
+    }
+
+    /** Every HTTP route as "METHOD path", for the test that proves each one is protected. */
+    List<String> routes() {
+        java.util.Set<String> methods = java.util.Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> methods.contains(e.endpoint.method.name()))
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 
     /** The port actually bound. */

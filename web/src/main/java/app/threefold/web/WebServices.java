@@ -24,15 +24,11 @@ import java.util.function.Supplier;
  * @param dataDir   the data directory, whose free space the status API reports
  * @param devices   SFTP device accounts and their snapshots
  * @param sshHostKeys the SFTP server's host key fingerprints (key type to {@code SHA256:…}); empty while it is off
+ * @param panel     the admin panel's services
  */
 public record WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
-                          ApiTokens apiTokens, Path dataDir, Devices devices, Supplier<Map<String, String>> sshHostKeys) {
-
-    /** Without devices: the device API answers 503. */
-    public WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
-                       ApiTokens apiTokens, Path dataDir) {
-        this(version, clock, startedAt, health, accounts, apiTokens, dataDir, null, Map::of);
-    }
+                          ApiTokens apiTokens, Path dataDir, Devices devices, Supplier<Map<String, String>> sshHostKeys,
+                          PanelServices panel) {
 
     public WebServices {
         Objects.requireNonNull(version);
@@ -43,5 +39,6 @@ public record WebServices(String version, Clock clock, Instant startedAt, Health
         Objects.requireNonNull(apiTokens);
         Objects.requireNonNull(dataDir);
         Objects.requireNonNull(sshHostKeys);
+        Objects.requireNonNull(panel);
     }
 }

@@ -52,13 +52,15 @@ class WebServerTest {
         HealthProbe probe = () -> List.of(
                 new ComponentHealth("database", catalog.isReachable() ? State.UP : State.DOWN),
                 new ComponentHealth("repository", repository.get()));
-        services = new WebServices("1.2.3", clock, STARTED, probe, accounts, tokens, dataDir);
+        services = new WebServices("1.2.3", clock, STARTED, probe, accounts, tokens, dataDir, null, java.util.Map::of,
+                TestPanel.create(catalog, accounts, clock, dataDir));
         server = WebServer.start("127.0.0.1", 0, services);
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         server.stop();
+        services.panel().jobs().close();
     }
 
     @Test

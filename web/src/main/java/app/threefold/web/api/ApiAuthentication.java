@@ -1,5 +1,7 @@
 package app.threefold.web.api;
 
+import app.threefold.access.People;
+import app.threefold.access.Role;
 import app.threefold.account.Accounts;
 import app.threefold.account.AdminUser;
 import app.threefold.account.ApiTokens;
@@ -26,10 +28,12 @@ public final class ApiAuthentication {
 
     private final Accounts accounts;
     private final ApiTokens apiTokens;
+    private final People people;
 
-    public ApiAuthentication(Accounts accounts, ApiTokens apiTokens) {
+    public ApiAuthentication(Accounts accounts, ApiTokens apiTokens, People people) {
         this.accounts = accounts;
         this.apiTokens = apiTokens;
+        this.people = people;
     }
 
     public void addTo(RoutesConfig routes) {
@@ -53,6 +57,10 @@ public final class ApiAuthentication {
             throw new UnauthorizedResponse(header == null
                     ? "Authentication required: use HTTP Basic with an admin account or a Bearer API token."
                     : "Wrong credentials.");
+        }
+        // Household members use the panel; the API is for administrators and their scripts.
+        if (people.find(admin.get().id()).map(p -> p.role() != Role.ADMIN).orElse(true)) {
+            throw new io.javalin.http.ForbiddenResponse("The API is for administrators; this account is a household member.");
         }
         ctx.attribute(ADMIN, admin.get());
     }

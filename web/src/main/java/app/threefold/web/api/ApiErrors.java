@@ -3,6 +3,9 @@ package app.threefold.web.api;
 import app.threefold.ThreefoldException;
 import app.threefold.account.AccountException;
 import app.threefold.catalog.CatalogUnavailableException;
+import app.threefold.jobs.JobNotFoundException;
+import app.threefold.web.page.Layout;
+import app.threefold.web.page.Pages;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -12,31 +15,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become HTTP statuses: every error is {@code {"error": "…"}} with a
- * message a person can act on. Unexpected exceptions are logged and reported without details.
+ * The one place where failures become HTTP statuses: under {@code /api} every error is
+ * {@code {"error": "…"}}, elsewhere a small HTML page; both with a message a person can act on.
+ * Unexpected exceptions are logged and reported without details.
  */
 public final class ApiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
-    private ApiErrors() {
+    /** The model of the HTML error page. */
+    public record ErrorPage(Layout layout, int status, String message) {
     }
 
-    public static void addTo(RoutesConfig routes) {
+    private final Pages pages;
+
+    private ApiErrors(Pages pages) {
+        this.pages = pages;
+    }
+
+    public static void addTo(RoutesConfig routes, Pages pages) {
+        ApiErrors errors = new ApiErrors(pages);
         routes.exception(HttpResponseException.class, (e, ctx) -> {
-            if (e.getStatus() == HttpStatus.UNAUTHORIZED.getCode()) {
+            if (e instanceof io.javalin.http.RedirectResponse) {
+                ctx.status(e.getStatus()).result("");
+                return;
+            }
+            // Only the API asks for Basic credentials; a browser page must not pop up a password dialog.
+            if (e.getStatus() == HttpStatus.UNAUTHORIZED.getCode() && ctx.path().startsWith("/api/")) {
                 ctx.header("WWW-Authenticate", ApiAuthentication.CHALLENGE);
             }
-            respond(ctx, e.getStatus(), e.getMessage());
+            errors.respond(ctx, e.getStatus(), e.getMessage());
         });
-        routes.exception(ThreefoldException.class, (e, ctx) -> respond(ctx, statusOf(e), e.getMessage()));
+        routes.exception(ThreefoldException.class, (e, ctx) -> errors.respond(ctx, statusOf(e), e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("Unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
-            respond(ctx, 500, "Internal error; the appliance log has the details.");
+            errors.respond(ctx, 500, "Internal error; the appliance log has the details.");
         });
         routes.error(404, ctx -> {
             if (ctx.path().startsWith("/api/") && ctx.resultInputStream() == null) {
-                respond(ctx, 404, "No such API endpoint: " + ctx.method() + " " + ctx.path());
+                errors.respond(ctx, 404, "No such API endpoint: " + ctx.method() + " " + ctx.path());
+            } else if (ctx.resultInputStream() == null) {
+                errors.respond(ctx, 404, "There is no such page.");
             }
         });
     }
@@ -45,13 +64,24 @@ public final class ApiErrors {
         if (e instanceof CatalogUnavailableException) {
             return HttpStatus.SERVICE_UNAVAILABLE.getCode();
         }
+        if (e instanceof JobNotFoundException) {
+            return HttpStatus.NOT_FOUND.getCode();
+        }
         if (e instanceof AccountException || e instanceof app.threefold.device.DeviceException) {
             return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
         }
         return HttpStatus.BAD_REQUEST.getCode();
     }
 
-    private static void respond(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("error", message == null ? "Error " + status : message));
+    private void respond(Context ctx, int status, String message) {
+        String text = message == null || message.isBlank() ? "Error " + status : message;
+        if (ctx.path().startsWith("/api/")) {
+            ctx.status(status).json(Map.of("error", text));
+        } else if (ctx.res().isCommitted()) {
+            log.warn("{} {} failed after the response started: {}", ctx.method(), ctx.path(), text);
+        } else {
+            pages.render(ctx, "error.jte", new ErrorPage(Layout.anonymous("Error " + status, ""), status, text));
+            ctx.status(status);
+        }
     }
 }

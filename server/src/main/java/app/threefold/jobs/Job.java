@@ -1,0 +1,36 @@
+package app.threefold.jobs;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A job as seen at one moment. {@code progress} is 0..1; {@code result} is the job's outcome
+ * (null until it ends); {@code error} says why a job failed to run at all.
+ */
+public record Job(long id, String kind, String device, String copy, String actor, State state, double progress,
+                  String message, Map<String, Object> result, String error, Instant created, Instant started,
+                  Instant finished) {
+
+    /** The life of a job; it ends in {@code succeeded} or {@code failed}. */
+    public enum State {
+        QUEUED, RUNNING, SUCCEEDED, FAILED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static State of(String label) {
+            return valueOf(label.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    public boolean done() {
+        return state == State.SUCCEEDED || state == State.FAILED;
+    }
+
+    Job with(State newState, double newProgress, String newMessage, Map<String, Object> newResult, String newError,
+             Instant newStarted, Instant newFinished) {
+        return new Job(id, kind, device, copy, actor, newState, newProgress, newMessage, newResult, newError, created,
+                newStarted, newFinished);
+    }
+}

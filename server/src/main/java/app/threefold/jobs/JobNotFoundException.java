@@ -1,0 +1,11 @@
+package app.threefold.jobs;
+
+import app.threefold.ThreefoldException;
+
+/** No job has the requested id. */
+public class JobNotFoundException extends ThreefoldException {
+
+    public JobNotFoundException(long id) {
+        super("There is no job " + id + "; job ids come from the call that started the job.");
+    }
+}

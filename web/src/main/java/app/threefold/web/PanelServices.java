@@ -1,0 +1,27 @@
+package app.threefold.web;
+
+import app.threefold.access.People;
+import app.threefold.audit.AuditLog;
+import app.threefold.catalog.Catalog;
+import app.threefold.jobs.Jobs;
+import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.Restores;
+import java.util.Objects;
+
+/**
+ * What the admin panel needs beyond the API: the catalog (snapshot summaries, settings), the
+ * engine as it appears, the SFTP port devices connect to (-1 while SFTP is off), jobs, restore tests, restores to NAS folders, the activity log and the people who may log in.
+ */
+public record PanelServices(Catalog catalog, LiveEngine engine, Jobs jobs, RestoreTests restoreTests, Restores restores,
+                            AuditLog audit, People people, java.util.function.IntSupplier sftpPort) {
+
+    public PanelServices {
+        Objects.requireNonNull(catalog);
+        Objects.requireNonNull(engine);
+        Objects.requireNonNull(jobs);
+        Objects.requireNonNull(restoreTests);
+        Objects.requireNonNull(restores);
+        Objects.requireNonNull(audit);
+        Objects.requireNonNull(people);
+    }
+}

@@ -1,0 +1,77 @@
+package app.threefold.web.api;
+
+import app.threefold.jobs.Job;
+import app.threefold.jobs.JobNotFoundException;
+import app.threefold.jobs.Jobs;
+import app.threefold.jobs.RestoreTests;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/restore-tests {device, copy}} → {@code {job}} and
+ * {@code GET /api/v1/jobs/{id}} → {@code {state, progress, result, …}}.
+ */
+public final class JobRoutes {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RestoreTests restoreTests;
+    private final Jobs jobs;
+
+    public JobRoutes(RestoreTests restoreTests, Jobs jobs) {
+        this.restoreTests = restoreTests;
+        this.jobs = jobs;
+    }
+
+    public void addTo(RoutesConfig routes) {
+        routes.post("/api/v1/restore-tests", this::startRestoreTest);
+        routes.get("/api/v1/jobs/{id}", this::job);
+    }
+
+    private void startRestoreTest(Context ctx) throws Exception {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (Exception e) {
+            throw new BadRequestResponse("The body must be JSON: {\"device\": NAME, \"copy\": \"local\"}.");
+        }
+        String device = body == null ? null : body.path("device").asText(null);
+        if (device == null || device.isBlank()) {
+            throw new BadRequestResponse("Name the device to test: {\"device\": NAME, \"copy\": \"local\"}.");
+        }
+        String copy = body.path("copy").asText(RestoreTests.LOCAL);
+        Job job = restoreTests.start(device, copy, ApiAuthentication.admin(ctx).name());
+        ctx.status(HttpStatus.ACCEPTED).header("Location", "/api/v1/jobs/" + job.id())
+                .json(Map.of("job", job.id()));
+    }
+
+    private void job(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new BadRequestResponse("A job id is a number.");
+        }
+        Job job = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", job.id());
+        out.put("kind", job.kind());
+        out.put("device", job.device());
+        out.put("copy", job.copy());
+        out.put("state", job.state().label());
+        out.put("progress", job.progress());
+        out.put("message", job.message());
+        out.put("result", job.result());
+        out.put("error", job.error());
+        out.put("created", job.created().toString());
+        out.put("started", job.started() == null ? null : job.started().toString());
+        out.put("finished", job.finished() == null ? null : job.finished().toString());
+        ctx.json(out);
+    }
+}

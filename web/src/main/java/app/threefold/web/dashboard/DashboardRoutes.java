@@ -1,0 +1,136 @@
+package app.threefold.web.dashboard;
+
+import app.threefold.access.Person;
+import app.threefold.jobs.Job;
+import app.threefold.jobs.Jobs;
+import app.threefold.jobs.RestoreTests;
+import app.threefold.web.page.Format;
+import app.threefold.web.page.Layout;
+import app.threefold.web.page.Pages;
+import app.threefold.web.session.Access;
+import app.threefold.web.snapshots.SnapshotCatalog;
+import app.threefold.web.snapshots.SnapshotCatalog.Summary;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** {@code GET /}: a card per device with its 3-2-1 status, totals and the growth of stored bytes. */
+public final class DashboardRoutes {
+
+    /** A device counts as stale when its last backup is older than this. */
+    static final Duration STALE = Duration.ofDays(3);
+
+    /** The last restore test of one copy. */
+    public record TestVerdict(String copy, String verdict, Instant finished, long jobId) {
+
+        public boolean passed() {
+            return "passed".equals(verdict);
+        }
+    }
+
+    /** One device's card. */
+    public record DeviceCard(String name, Summary latest, String age, boolean stale, List<String> copies,
+                             int kinds, boolean offsite, List<String> missing, List<TestVerdict> tests) {
+
+        public boolean backedUp() {
+            return latest != null;
+        }
+    }
+
+    /** The dashboard's model; {@code chart} is JSON for the chart script. */
+    public record DashboardPage(Layout layout, List<DeviceCard> devices, long logicalBytes, long storedBytes,
+                                long freeBytes, String chart) {
+
+        public String ratio() {
+            return storedBytes == 0 ? "—" : Format.ratio((double) logicalBytes / storedBytes);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SnapshotCatalog catalog;
+    private final Jobs jobs;
+    private final Path dataDir;
+    private final Clock clock;
+    private final Pages pages;
+
+    public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, Path dataDir, Clock clock, Pages pages) {
+        this.catalog = catalog;
+        this.jobs = jobs;
+        this.dataDir = dataDir;
+        this.clock = clock;
+        this.pages = pages;
+    }
+
+    public void addTo(RoutesConfig routes) {
+        routes.get("/", this::dashboard);
+    }
+
+    private void dashboard(Context ctx) throws IOException {
+        pages.render(ctx, "dashboard.jte", page(Access.viewer(ctx), Access.layout(ctx, "Dashboard", "dashboard")));
+    }
+
+    /** The cards for the devices {@code viewer} may see (also used by the device page). */
+    public List<DeviceCard> cards(Person viewer) {
+        Map<String, Summary> latest = catalog.latestPerDevice().stream()
+                .collect(Collectors.toMap(Summary::device, Function.identity()));
+        Map<String, List<TestVerdict>> tests = new LinkedHashMap<>();
+        for (Job j : jobs.latestFinished(RestoreTests.KIND)) {
+            String verdict = j.result() == null ? "error" : String.valueOf(j.result().get("verdict"));
+            tests.computeIfAbsent(j.device(), d -> new ArrayList<>())
+                    .add(new TestVerdict(j.copy(), verdict, j.finished(), j.id()));
+        }
+        Instant now = clock.instant();
+        List<DeviceCard> cards = new ArrayList<>();
+        for (String device : catalog.devices()) {
+            if (!viewer.mayAccess(device)) {
+                continue;
+            }
+            Summary s = latest.get(device);
+            List<String> copies = new ArrayList<>(List.of("the device itself"));
+            List<String> missing = new ArrayList<>();
+            if (s != null) {
+                copies.add("the NAS");
+            } else {
+                missing.add("a first backup to the NAS");
+            }
+            if (copies.size() < 3) {
+                missing.add((3 - copies.size()) + " more cop" + (3 - copies.size() == 1 ? "y" : "ies")
+                        + ": add a mirror (a friend's Threefold, a cloud bucket or a USB disk)");
+            }
+            missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
+            boolean stale = s == null || Duration.between(s.time(), now).compareTo(STALE) > 0;
+            cards.add(new DeviceCard(device, s, s == null ? "never backed up" : Format.age(s.time(), now), stale,
+                    copies, s == null ? 1 : 2, false, missing, tests.getOrDefault(device, List.of())));
+        }
+        return cards;
+    }
+
+    DashboardPage page(Person viewer, Layout layout) throws IOException {
+        List<DeviceCard> cards = cards(viewer);
+        long logical = cards.stream().filter(DeviceCard::backedUp).mapToLong(c -> c.latest().bytes()).sum();
+        List<Map<String, Object>> points = catalog.growth().stream()
+                .map(p -> Map.<String, Object>of("t", Format.time(p.time()), "b", p.storedBytes())).toList();
+        String chart;
+        try {
+            chart = JSON.writeValueAsString(points);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new DashboardPage(layout, cards, logical, catalog.storedBytes(),
+                Files.getFileStore(dataDir).getUsableSpace(), chart);
+    }
+}

@@ -1,0 +1,69 @@
+package app.threefold.web.restoretests;
+
+import app.threefold.jobs.Job;
+import java.util.List;
+import java.util.Map;
+
+/** A job as the panel shows it: running with progress, a restore test's verdict, or a restore's outcome. */
+public record JobView(Job job) {
+
+    /** A file that failed the test. */
+    public record Failure(String path, String reason) {
+    }
+
+    /** A restore into a NAS folder (not a restore test). */
+    public boolean restore() {
+        return "restore".equals(job.kind());
+    }
+
+    public String target() {
+        Object v = job.result() == null ? null : job.result().get("target");
+        return v == null ? "" : v.toString();
+    }
+
+    public boolean running() {
+        return !job.done();
+    }
+
+    /** True only for a test that ran and found every file intact. */
+    public boolean passed() {
+        return job.result() != null && "passed".equals(job.result().get("verdict"));
+    }
+
+    /** A test that could not run at all (no snapshot, no repository). */
+    public boolean error() {
+        return job.state() == Job.State.FAILED;
+    }
+
+    public long files() {
+        return number("files");
+    }
+
+    public long bytes() {
+        return number("bytes");
+    }
+
+    public double seconds() {
+        Object v = job.result() == null ? null : job.result().get("seconds");
+        return v instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    public String seconds1() {
+        return String.format(java.util.Locale.ROOT, "%.1f s", seconds());
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Failure> failures() {
+        Object v = job.result() == null ? null : job.result().get("failures");
+        if (!(v instanceof List<?> list)) {
+            return List.of();
+        }
+        return list.stream().map(o -> (Map<String, Object>) o)
+                .map(m -> new Failure(String.valueOf(m.get("path")), String.valueOf(m.get("reason")))).toList();
+    }
+
+    private long number(String key) {
+        Object v = job.result() == null ? null : job.result().get(key);
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+}

@@ -1,0 +1,124 @@
+package app.threefold.web.restoretests;
+
+import app.threefold.jobs.Job;
+import app.threefold.jobs.Jobs;
+import app.threefold.jobs.RestoreTests;
+import app.threefold.web.page.Pages;
+import app.threefold.web.session.Access;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.sse.SseClient;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one-click restore test: {@code POST /devices/{device}/restore-tests} starts it and answers
+ * with a live fragment that follows {@code /jobs/{id}/events} (SSE) until the verdict.
+ */
+public final class RestoreTestRoutes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RestoreTestRoutes.class);
+    /** At most one progress event per this many nanoseconds; the verdict always goes out. */
+    private static final long EVENT_INTERVAL_NANOS = 150_000_000L;
+
+    private final RestoreTests restoreTests;
+    private final Jobs jobs;
+    private final Pages pages;
+    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+
+    public RestoreTestRoutes(RestoreTests restoreTests, Jobs jobs, Pages pages) {
+        this.restoreTests = restoreTests;
+        this.jobs = jobs;
+        this.pages = pages;
+    }
+
+    public void addTo(RoutesConfig routes) {
+        routes.post("/devices/{device}/restore-tests", this::start);
+        routes.get("/jobs/{id}", this::show);
+        routes.sse("/jobs/{id}/events", this::events);
+    }
+
+    private void start(Context ctx) {
+        String device = ctx.pathParam("device");
+        Access.requireDevice(ctx, device);
+        Job job = restoreTests.start(device, RestoreTests.LOCAL, Access.viewer(ctx).name());
+        pages.render(ctx, "job-live.jte", new JobView(job));
+    }
+
+    private Job job(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("No such job.");
+        }
+        Job job = jobs.find(id).orElseThrow(() -> new NotFoundResponse("No such job."));
+        Access.requireDevice(ctx, job.device());
+        return job;
+    }
+
+    private void show(Context ctx) {
+        pages.render(ctx, "job-status.jte", new JobView(job(ctx)));
+    }
+
+    private void events(SseClient client) {
+        Job job;
+        try {
+            job = job(client.ctx());
+        } catch (RuntimeException e) {
+            client.sendEvent("done", "<p class=\"verdict bad\">This test cannot be followed: it does not exist or is not yours.</p>");
+            client.close();
+            return;
+        }
+        client.keepAlive();
+        clients.add(client);
+        long[] last = {0};
+        try {
+            AutoCloseable subscription = jobs.listen(job.id(), update -> send(client, update, last));
+            client.onClose(() -> {
+                clients.remove(client);
+                try {
+                    subscription.close();
+                } catch (Exception e) {
+                    log.warn("Unsubscribing from job {} failed", job.id(), e);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.error("Following job {} failed", job.id(), e);
+            client.close();
+        }
+    }
+
+    private void send(SseClient client, Job update, long[] last) {
+        synchronized (client) {
+            if (client.terminated()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (!update.done() && last[0] != 0 && now - last[0] < EVENT_INTERVAL_NANOS) {
+                return;
+            }
+            last[0] = now;
+            // SSE data lines must not contain newlines; HTML does not need them.
+            String html = pages.fragment("job-status.jte", new JobView(update)).replace('\n', ' ');
+            client.sendEvent(update.done() ? "done" : "progress", html);
+            if (update.done()) {
+                client.close();
+            }
+        }
+    }
+
+    /** Ends every open progress stream (on server stop). */
+    @Override
+    public void close() {
+        for (SseClient c : clients) {
+            synchronized (c) {
+                c.close();
+            }
+        }
+        clients.clear();
+    }
+}

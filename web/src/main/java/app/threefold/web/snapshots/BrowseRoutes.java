@@ -1,0 +1,304 @@
+package app.threefold.web.snapshots;
+
+import app.threefold.audit.AuditLog;
+import app.threefold.engine.Engine;
+import app.threefold.format.Id;
+import app.threefold.jobs.Job;
+import app.threefold.jobs.Restores;
+import app.threefold.repository.RepositoryException;
+import app.threefold.web.restoretests.JobView;
+import app.threefold.repository.Repository;
+import app.threefold.restore.ContentReader;
+import app.threefold.tree.Node;
+import app.threefold.web.LiveEngine;
+import app.threefold.web.page.Layout;
+import app.threefold.web.page.Pages;
+import app.threefold.web.session.Access;
+import app.threefold.web.snapshots.SnapshotCatalog.Summary;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.ServiceUnavailableResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLConnection;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Browsing a snapshot folder by folder (paged, so folders of 100,000 files stay fast), downloading
+ * a file with HTTP range requests, and a folder as a zip streamed while it is read.
+ */
+public final class BrowseRoutes {
+
+    static final int PAGE_SIZE = 200;
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    /** A folder entry as listed. */
+    public record Entry(String name, String type, long size, Instant mtime, String path) {
+
+        public boolean dir() {
+            return Node.DIR.equals(type);
+        }
+
+        public boolean file() {
+            return Node.FILE.equals(type);
+        }
+    }
+
+    /** One step of the breadcrumb trail. */
+    public record Crumb(String name, String path) {
+    }
+
+    /** The browse page's model. */
+    public record BrowsePage(Layout layout, String device, Summary snapshot, String path, List<Crumb> crumbs,
+                             List<Entry> entries, int page, int pages, int total) {
+    }
+
+    private final SnapshotCatalog catalog;
+    private final LiveEngine engine;
+    private final Restores restores;
+    private final AuditLog audit;
+    private final Pages pages;
+    private final TreeCache trees = new TreeCache(400_000);
+
+    public BrowseRoutes(SnapshotCatalog catalog, LiveEngine engine, Restores restores, AuditLog audit, Pages pages) {
+        this.catalog = catalog;
+        this.engine = engine;
+        this.restores = restores;
+        this.audit = audit;
+        this.pages = pages;
+    }
+
+    public void addTo(RoutesConfig routes) {
+        routes.get("/devices/{device}/snapshots/{snapshot}", this::browse);
+        routes.get("/devices/{device}/snapshots/{snapshot}/file", this::download);
+        routes.get("/devices/{device}/snapshots/{snapshot}/zip", this::zip);
+        routes.post("/devices/{device}/snapshots/{snapshot}/restore", this::restore);
+    }
+
+    /** Restores the folder or file at {@code path} into {@code target} on the NAS (admins only: it writes to the NAS). */
+    private void restore(Context ctx) throws IOException {
+        Summary snapshot = snapshot(ctx);
+        Access.requireAdmin(ctx);
+        String path = join(parts(ctx.formParam("path")));
+        try {
+            Job job = restores.start(snapshot.device(), Id.parse(snapshot.tree()), path, ctx.formParam("target"),
+                    Access.viewer(ctx).name());
+            pages.render(ctx, "job-live.jte", new JobView(job));
+        } catch (RepositoryException e) {
+            // Shown where the progress bar would be: HTMX swaps only successful answers.
+            ctx.contentType("text/html; charset=utf-8");
+            pages.render(ctx, "notice.jte", e.getMessage());
+        }
+    }
+
+    private Summary snapshot(Context ctx) {
+        String device = ctx.pathParam("device");
+        Access.requireDevice(ctx, device);
+        return catalog.find(device, ctx.pathParam("snapshot")).orElseThrow(() -> new NotFoundResponse(
+                "Device " + device + " has no snapshot " + ctx.pathParam("snapshot") + "."));
+    }
+
+    private Repository repository() {
+        return engine.get().map(Engine::repository).orElseThrow(() -> new ServiceUnavailableResponse(
+                "The appliance has no repository yet; finish the setup wizard."));
+    }
+
+    /** The path's parts, refusing anything that is not a plain name. */
+    static List<String> parts(String path) {
+        List<String> parts = new ArrayList<>();
+        for (String part : (path == null ? "" : path).split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (part.equals(".") || part.equals("..")) {
+                throw new BadRequestResponse("Paths in a snapshot cannot contain '.' or '..'.");
+            }
+            parts.add(part);
+        }
+        return parts;
+    }
+
+    static String join(List<String> parts) {
+        return "/" + String.join("/", parts);
+    }
+
+    /** The node at {@code parts} below the snapshot's root; null for the root itself. */
+    private Node resolve(Repository repo, Summary snapshot, List<String> parts) throws IOException {
+        Id tree = Id.parse(snapshot.tree());
+        Node found = null;
+        for (String part : parts) {
+            if (tree == null) {
+                throw new NotFoundResponse(join(parts) + " is not in this snapshot.");
+            }
+            found = null;
+            for (Node n : trees.load(repo, tree)) {
+                if (n.name().equals(part)) {
+                    found = n;
+                    break;
+                }
+            }
+            if (found == null) {
+                throw new NotFoundResponse(join(parts) + " is not in this snapshot.");
+            }
+            tree = found.isDir() ? found.subtree() : null;
+        }
+        return found;
+    }
+
+    /** One page of a folder's entries, with the folder's total size in {@code total}. */
+    public BrowsePage folder(Layout layout, Summary snapshot, String path, int page) throws IOException {
+        Repository repo = repository();
+        List<String> parts = parts(path);
+        Node folder = resolve(repo, snapshot, parts);
+        if (folder != null && !folder.isDir()) {
+            throw new BadRequestResponse(join(parts) + " is a file, not a folder.");
+        }
+        Id tree = folder == null ? Id.parse(snapshot.tree()) : folder.subtree();
+        String prefix = join(parts).equals("/") ? "/" : join(parts) + "/";
+        int from = (Math.max(1, page) - 1) * PAGE_SIZE;
+        TreePage.Result listing = tree == null ? new TreePage.Result(List.of(), 0)
+                : TreePage.read(repo.loadBlob(app.threefold.format.BlobType.TREE, tree), from, PAGE_SIZE, prefix);
+        int pageCount = Math.max(1, (listing.total() + PAGE_SIZE - 1) / PAGE_SIZE);
+        int current = Math.max(1, Math.min(page, pageCount));
+        if (current != Math.max(1, page)) {
+            // Asked past the end: show the last page instead.
+            listing = TreePage.read(repo.loadBlob(app.threefold.format.BlobType.TREE, tree), (current - 1) * PAGE_SIZE,
+                    PAGE_SIZE, prefix);
+        }
+        List<Entry> entries = listing.entries();
+        List<Crumb> crumbs = new ArrayList<>();
+        crumbs.add(new Crumb("snapshot " + snapshot.shortId() + " of " + app.threefold.web.page.Format.time(snapshot.time()), "/"));
+        for (int i = 0; i < parts.size(); i++) {
+            crumbs.add(new Crumb(parts.get(i), join(parts.subList(0, i + 1))));
+        }
+        return new BrowsePage(layout, snapshot.device(), snapshot, join(parts), crumbs, entries, current, pageCount,
+                listing.total());
+    }
+
+    private void browse(Context ctx) throws IOException {
+        Summary snapshot = snapshot(ctx);
+        int page = parsePage(ctx.queryParam("page"));
+        pages.render(ctx, "browse.jte", folder(Access.layout(ctx, "Browse " + snapshot.device(), "devices"), snapshot,
+                ctx.queryParam("path"), page));
+    }
+
+    private static int parsePage(String page) {
+        try {
+            return page == null ? 1 : Integer.parseInt(page);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private void download(Context ctx) throws IOException {
+        Summary snapshot = snapshot(ctx);
+        Repository repo = repository();
+        List<String> parts = parts(ctx.queryParam("path"));
+        Node node = resolve(repo, snapshot, parts);
+        if (node == null || !node.isFile()) {
+            throw new BadRequestResponse(join(parts) + " is not a file; download folders as zip.");
+        }
+        ContentReader reader = new ContentReader(repo, node.content());
+        long size = reader.size();
+        long start = 0;
+        long end = size - 1;
+        int status = 200;
+        String range = ctx.header("Range");
+        if (range != null) {
+            Matcher m = RANGE.matcher(range.trim());
+            if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                if (m.group(1).isEmpty()) {
+                    start = Math.max(0, size - Long.parseLong(m.group(2)));
+                } else {
+                    start = Long.parseLong(m.group(1));
+                    end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+                }
+                if (start >= size || start > end) {
+                    ctx.status(416).header("Content-Range", "bytes */" + size).result("");
+                    return;
+                }
+                status = 206;
+                ctx.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
+            }
+            // Several ranges or units other than bytes: the whole file, as RFC 9110 allows.
+        }
+        if (start == 0) {
+            // Once per download, not per range request of a player scrubbing through a video.
+            audit.record(Access.viewer(ctx).name(), "download.file", Map.of("device", snapshot.device(),
+                    "snapshot", snapshot.shortId(), "path", join(parts)));
+        }
+        String type = URLConnection.guessContentTypeFromName(node.name());
+        ctx.status(status);
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header("Content-Type", type == null ? "application/octet-stream" : type);
+        ctx.header("Content-Disposition", disposition(node.name()));
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.res().setContentLengthLong(Math.max(0, end - start + 1));
+        try (InputStream in = reader.stream(start, end - start + 1); OutputStream out = ctx.res().getOutputStream()) {
+            in.transferTo(out);
+        }
+    }
+
+    private void zip(Context ctx) throws IOException {
+        Summary snapshot = snapshot(ctx);
+        Repository repo = repository();
+        List<String> parts = parts(ctx.queryParam("path"));
+        Node folder = resolve(repo, snapshot, parts);
+        if (folder != null && !folder.isDir()) {
+            throw new BadRequestResponse(join(parts) + " is a file; download it directly.");
+        }
+        String name = folder == null ? snapshot.device() + "-" + snapshot.shortId() : folder.name();
+        audit.record(Access.viewer(ctx).name(), "download.zip", Map.of("device", snapshot.device(),
+                "snapshot", snapshot.shortId(), "path", join(parts)));
+        ctx.status(200);
+        ctx.header("Content-Type", "application/zip");
+        ctx.header("Content-Disposition", disposition(name + ".zip"));
+        try (ZipOutputStream zip = new ZipOutputStream(ctx.res().getOutputStream(), StandardCharsets.UTF_8)) {
+            Id tree = folder == null ? Id.parse(snapshot.tree()) : folder.subtree();
+            if (tree != null) {
+                addTree(repo, tree, name + "/", zip);
+            }
+        }
+    }
+
+    private void addTree(Repository repo, Id tree, String prefix, ZipOutputStream zip) throws IOException {
+        zip.putNextEntry(new ZipEntry(prefix));
+        zip.closeEntry();
+        for (Node n : trees.load(repo, tree)) {
+            if (n.isDir()) {
+                if (n.subtree() != null) {
+                    addTree(repo, n.subtree(), prefix + n.name() + "/", zip);
+                }
+            } else if (n.isFile()) {
+                ZipEntry entry = new ZipEntry(prefix + n.name());
+                if (n.mtime() != null) {
+                    entry.setLastModifiedTime(java.nio.file.attribute.FileTime.from(n.mtime()));
+                }
+                zip.putNextEntry(entry);
+                try (InputStream in = new ContentReader(repo, n.content()).stream(0, -1)) {
+                    in.transferTo(zip);
+                }
+                zip.closeEntry();
+            }
+        }
+    }
+
+    /** An attachment header that survives any file name: an ASCII fallback plus the UTF-8 name. */
+    static String disposition(String name) {
+        String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
+                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

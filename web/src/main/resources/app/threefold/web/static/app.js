@@ -1,0 +1,27 @@
+// Every HTMX request carries the session's CSRF token; forms carry it as a hidden field.
+document.addEventListener('htmx:configRequest', function (e) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) { e.detail.headers['X-CSRF-Token'] = meta.content; }
+});
+
+// Print buttons (the recovery kit): no inline handlers, so the CSP can forbid inline script.
+document.addEventListener('click', function (e) {
+  if (e.target.closest('[data-print]')) { window.print(); }
+});
+
+// The dashboard's growth chart: points come from the page, the drawing from Chart.js.
+document.addEventListener('DOMContentLoaded', function () {
+  var canvas = document.getElementById('growth');
+  if (!canvas || typeof Chart === 'undefined') { return; }
+  var points = JSON.parse(canvas.dataset.chart || '[]');
+  var units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  function human(v) { var u = 0; while (v >= 1000 && u < units.length - 1) { v /= 1000; u++; } return v.toFixed(v < 10 && u > 0 ? 1 : 0) + ' ' + units[u]; }
+  new Chart(canvas, {
+    type: 'line',
+    data: { labels: points.map(function (p) { return p.t; }),
+            datasets: [{ label: 'Stored bytes', data: points.map(function (p) { return p.b; }),
+                         borderColor: '#1f7a3d', backgroundColor: 'rgba(31,122,61,.12)', fill: true, tension: .2 }] },
+    options: { animation: false, maintainAspectRatio: false, plugins: { legend: { display: false } },
+               scales: { y: { beginAtZero: true, ticks: { callback: human } } } }
+  });
+});

@@ -1,0 +1,30 @@
+package app.threefold.web;
+
+import app.threefold.access.People;
+import app.threefold.account.Accounts;
+import app.threefold.audit.AuditLog;
+import app.threefold.catalog.Catalog;
+import app.threefold.jobs.Jobs;
+import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.Restores;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** Panel services over a test catalog, without a repository (as before the setup wizard). */
+final class TestPanel {
+
+    private TestPanel() {
+    }
+
+    static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir) {
+        return create(catalog, accounts, clock, dataDir, new LiveEngine(null));
+    }
+
+    static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir, LiveEngine engine) {
+        AuditLog audit = new AuditLog(catalog.jdbi(), clock);
+        Jobs jobs = new Jobs(catalog.jdbi(), clock);
+        return new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
+                new Restores(jobs, engine, audit, dataDir), audit,
+                new People(catalog.jdbi(), accounts), () -> -1);
+    }
+}
