@@ -58,6 +58,9 @@ public final class SftpServer implements AutoCloseable {
     public static SftpServer start(Settings settings, Devices devices, DeviceSessions sessions, Clock clock) throws IOException {
         HostKeys hostKeys = HostKeys.load(settings.dataDir().resolve("ssh"));
         SshServer sshd = SshServer.setUpDefaultServer();
+        // Without it Nagle's algorithm and delayed ACKs add ~20 ms to each small reply (measured:
+        // 20 ms per file for sequential uploads of small files with sftp put -r).
+        org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         sshd.setHost(settings.bindAddress());
         sshd.setPort(settings.port());
         sshd.setKeyPairProvider(hostKeys);
