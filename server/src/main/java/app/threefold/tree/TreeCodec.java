@@ -116,7 +116,20 @@ public final class TreeCodec {
 
     /** Decodes a tree blob written by Threefold or restic. */
     public static List<Node> decode(byte[] json) {
+        return decodePage(json, 0, Integer.MAX_VALUE).nodes();
+    }
+
+    /** Some of a tree's nodes, and how many it has in all. */
+    public record Page(List<Node> nodes, int total) {
+    }
+
+    /**
+     * Decodes only the nodes {@code [from, from + count)}: the others are skipped by the tokenizer
+     * without being decoded, so the first page of a 100,000-entry folder is cheap.
+     */
+    public static Page decodePage(byte[] json, int from, int count) {
         List<Node> nodes = new ArrayList<>();
+        int index = 0;
         try (JsonParser p = JSON.createParser(json)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -124,7 +137,12 @@ public final class TreeCodec {
                 JsonToken t = p.nextToken();
                 if (field.equals("nodes") && t == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        nodes.add(readNode(p));
+                        if (index >= from && index - from < count) {
+                            nodes.add(readNode(p));
+                        } else {
+                            p.skipChildren();
+                        }
+                        index++;
                     }
                 } else {
                     p.skipChildren();
@@ -133,7 +151,7 @@ public final class TreeCodec {
         } catch (IOException | IllegalArgumentException | java.time.DateTimeException e) {
             throw new FormatException("a tree blob is malformed: " + e.getMessage(), e);
         }
-        return nodes;
+        return new Page(nodes, index);
     }
 
     private static Node readNode(JsonParser p) throws IOException {
