@@ -1,6 +1,5 @@
 package app.threefold.ingest;
 
-import app.threefold.chunker.ChunkReader;
 import app.threefold.chunker.Chunker;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
@@ -14,8 +13,6 @@ import app.threefold.tree.TreeCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,19 +41,15 @@ import org.slf4j.LoggerFactory;
 public final class IngestSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestSession.class);
     static final int MAX_IN_FLIGHT_MIB = 96;
-    private static final int BATCH_BYTES = 8 << 20;
-    private static final int BATCH_CHUNKS = 64;
 
     private final Repository repository;
     private final BlobSaver saver;
-    private final Chunker chunker;
     private final ContentDigests digests;
     private final ExecutorService workers;
     private final Clock clock;
     private final Snapshot parent;
     private final RepositoryLock lock;
-    /** In KiB, so that the permits fit an int. */
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_MIB * 1024);
+    private final ContentStore content;
     private final Deque<Frame> path = new ArrayDeque<>();
     private final Instant started;
     private final AtomicLong bytesRead = new AtomicLong();
@@ -87,11 +79,11 @@ public final class IngestSession implements AutoCloseable {
                          ExecutorService workers, Clock clock, Snapshot parent) throws IOException {
         this.repository = repository;
         this.saver = saver;
-        this.chunker = chunker;
         this.digests = digests;
         this.workers = workers;
         this.clock = clock;
         this.parent = parent;
+        this.content = new ContentStore(chunker, saver, digests, MAX_IN_FLIGHT_MIB);
         this.started = clock.instant();
         path.push(new Frame("", null, parent == null ? Map.of() : loadTree(parent.tree())));
         // Last: if taking the lock fails, nothing is left to release.
@@ -164,54 +156,9 @@ public final class IngestSession implements AutoCloseable {
     }
 
     private void readFile(Frame dir, String name, Attributes attributes, InputStream raw) throws IOException {
-        MessageDigest sha = Id.sha256();
-        List<CompletableFuture<List<Id>>> batches = new ArrayList<>();
-        long size = 0;
-        int held = 0;
-        try (ChunkReader reader = chunker.reader(new DigestInputStream(raw, sha))) {
-            List<byte[]> batch = new ArrayList<>();
-            int batchBytes = 0;
-            byte[] chunk;
-            while ((chunk = reader.next()) != null) {
-                inFlight.acquireUninterruptibly(kib(chunk.length));
-                held += kib(chunk.length);
-                batch.add(chunk);
-                batchBytes += chunk.length;
-                size += chunk.length;
-                if (batchBytes >= BATCH_BYTES || batch.size() >= BATCH_CHUNKS) {
-                    batches.add(submit(batch, held));
-                    batch = new ArrayList<>();
-                    batchBytes = 0;
-                    held = 0;
-                }
-            }
-            if (!batch.isEmpty()) {
-                batches.add(submit(batch, held));
-                held = 0;
-            }
-        } catch (IOException | RuntimeException e) {
-            // The chunks read since the last batch are dropped with the file: give their room back.
-            inFlight.release(held);
-            throw e;
-        }
-        bytesRead.addAndGet(size);
-        byte[] digest = sha.digest();
-        long fileSize = size;
-        CompletableFuture<Node> node = allOf(batches).thenApply(lists -> {
-            List<Id> content = new ArrayList<>();
-            lists.forEach(content::addAll);
-            digests.record(Node.contentKey(content), fileSize, digest);
-            return fileNode(name, attributes, fileSize, content);
-        });
-        dir.children.add(node);
-    }
-
-    private CompletableFuture<List<Id>> submit(List<byte[]> batch, int permits) {
-        return saver.saveData(batch).whenComplete((ids, error) -> inFlight.release(permits));
-    }
-
-    private static int kib(int bytes) {
-        return (bytes + 1023) >>> 10;
+        ContentStore.Stored stored = content.store(raw);
+        bytesRead.addAndGet(stored.size());
+        dir.children.add(stored.content().thenApply(ids -> fileNode(name, attributes, stored.size(), ids)));
     }
 
     private static Node fileNode(String name, Attributes a, long size, List<Id> content) {

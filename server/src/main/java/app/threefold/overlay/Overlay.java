@@ -1,10 +1,10 @@
 package app.threefold.overlay;
 
-import app.threefold.chunker.ChunkReader;
 import app.threefold.chunker.Chunker;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
 import app.threefold.ingest.ContentDigests;
+import app.threefold.ingest.ContentStore;
 import app.threefold.ingest.IngestSession;
 import app.threefold.ingest.IngestStats;
 import app.threefold.repository.BlobSaver;
@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -31,8 +30,6 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +44,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,19 +66,17 @@ public final class Overlay {
     public static final String SNAPSHOTS = ".snapshots";
     private static final DateTimeFormatter SNAPSHOT_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final int MAX_LINK_HOPS = 40;
-    private static final int BATCH_BYTES = 8 << 20;
-    private static final int IN_FLIGHT_KIB = 64 * 1024;
+    private static final int IN_FLIGHT_MIB = 64;
 
     private final String device;
     private final Repository repository;
     private final BlobSaver saver;
-    private final Chunker chunker;
     private final ContentDigests digests;
     private final ExecutorService storer;
     private final Clock clock;
     private final Journal journal;
     private final Quota quota;
-    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_KIB);
+    private final ContentStore content;
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong unstoredBytes = new AtomicLong();
     private final List<Op> ops = new ArrayList<>();
@@ -119,7 +113,7 @@ public final class Overlay {
         this.device = device;
         this.repository = repository;
         this.saver = saver;
-        this.chunker = chunker;
+        this.content = new ContentStore(chunker, saver, digests, IN_FLIGHT_MIB);
         this.digests = digests;
         this.storer = storer;
         this.clock = clock;
@@ -634,50 +628,9 @@ public final class Overlay {
     }
 
     private CompletableFuture<List<Id>> chunk(Path spoolFile) throws IOException {
-        MessageDigest sha = Id.sha256();
-        List<CompletableFuture<List<Id>>> batches = new ArrayList<>();
-        long size = 0;
-        try (InputStream in = new DigestInputStream(Channels.newInputStream(FileChannel.open(spoolFile, StandardOpenOption.READ)), sha);
-             ChunkReader reader = chunker.reader(in)) {
-            List<byte[]> batch = new ArrayList<>();
-            int batchBytes = 0;
-            byte[] c;
-            while ((c = reader.next()) != null) {
-                inFlight.acquireUninterruptibly(kib(c.length));
-                batch.add(c);
-                batchBytes += c.length;
-                size += c.length;
-                if (batchBytes >= BATCH_BYTES) {
-                    batches.add(submit(batch));
-                    batch = new ArrayList<>();
-                    batchBytes = 0;
-                }
-            }
-            if (!batch.isEmpty()) {
-                batches.add(submit(batch));
-            }
+        try (InputStream in = Files.newInputStream(spoolFile)) {
+            return content.store(in).content();
         }
-        byte[] digest = sha.digest();
-        long fileSize = size;
-        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<Id> content = new ArrayList<>();
-            batches.forEach(b -> content.addAll(b.join()));
-            digests.record(Node.contentKey(content), fileSize, digest);
-            return content;
-        });
-    }
-
-    private CompletableFuture<List<Id>> submit(List<byte[]> batch) {
-        int permits = 0;
-        for (byte[] c : batch) {
-            permits += kib(c.length);
-        }
-        int release = permits;
-        return saver.saveData(batch).whenComplete((ids, e) -> inFlight.release(release));
-    }
-
-    private static int kib(int bytes) {
-        return (bytes + 1023) >>> 10;
     }
 
     // ---- changing the tree -----------------------------------------------------------------
