@@ -5,7 +5,6 @@ import app.threefold.format.Id;
 import app.threefold.pack.PackEntry;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,6 +25,9 @@ public interface BlobIndex {
      */
     void add(Id indexFile, List<IndexFile.PackRecord> packs);
 
+    /** Every pack the index knows. */
+    Set<Id> packs();
+
     /** The index files recorded so far. */
     Set<Id> indexFiles();
 
@@ -34,7 +36,4 @@ public interface BlobIndex {
 
     /** Every pack with its entries, for writing index files or checking. Streams; never all in memory. */
     void forEachPack(java.util.function.BiConsumer<Id, List<PackEntry>> each);
-
-    /** Number of blobs indexed, per type. */
-    Map<BlobType, Long> counts();
 }

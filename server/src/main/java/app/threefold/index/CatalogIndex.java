@@ -5,10 +5,8 @@ import app.threefold.format.Id;
 import app.threefold.pack.PackEntry;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -81,6 +79,12 @@ public final class CatalogIndex implements BlobIndex {
     }
 
     @Override
+    public Set<Id> packs() {
+        return jdbi.withHandle(h -> new HashSet<>(h.createQuery("SELECT id FROM packs")
+                .map((rs, ctx) -> Id.of(rs.getBytes(1))).list()));
+    }
+
+    @Override
     public Set<Id> indexFiles() {
         return jdbi.withHandle(h -> new HashSet<>(h.createQuery("SELECT id FROM index_files")
                 .map((rs, ctx) -> Id.of(rs.getBytes(1))).list()));
@@ -114,14 +118,5 @@ public final class CatalogIndex implements BlobIndex {
                 each.accept(current[0], List.copyOf(entries));
             }
         });
-    }
-
-    @Override
-    public Map<BlobType, Long> counts() {
-        Map<BlobType, Long> counts = new EnumMap<>(BlobType.class);
-        jdbi.useHandle(h -> h.createQuery("SELECT type, count(*) FROM blobs GROUP BY type")
-                .map((rs, ctx) -> Map.entry(BlobType.values()[rs.getInt(1)], rs.getLong(2)))
-                .forEach(e -> counts.put(e.getKey(), e.getValue())));
-        return counts;
     }
 }

@@ -5,7 +5,6 @@ import app.threefold.format.Id;
 import app.threefold.pack.PackEntry;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +60,11 @@ public final class MemoryIndex implements BlobIndex {
     }
 
     @Override
+    public synchronized Set<Id> packs() {
+        return Set.copyOf(packs.keySet());
+    }
+
+    @Override
     public synchronized Set<Id> indexFiles() {
         return Set.copyOf(files);
     }
@@ -75,14 +79,5 @@ public final class MemoryIndex implements BlobIndex {
     @Override
     public synchronized void forEachPack(BiConsumer<Id, List<PackEntry>> each) {
         new ArrayList<>(packs.entrySet()).forEach(e -> each.accept(e.getKey(), e.getValue()));
-    }
-
-    @Override
-    public Map<BlobType, Long> counts() {
-        Map<BlobType, Long> counts = new EnumMap<>(BlobType.class);
-        for (Key k : blobs.keySet()) {
-            counts.merge(k.type(), 1L, Long::sum);
-        }
-        return counts;
     }
 }

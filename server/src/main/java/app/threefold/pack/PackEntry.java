@@ -12,9 +12,4 @@ public record PackEntry(Id id, BlobType type, int offset, int length, int uncomp
     public boolean compressed() {
         return uncompressedLength != 0;
     }
-
-    /** Length of the blob's plaintext: what restoring it yields. */
-    public int plaintextLength(int overhead) {
-        return compressed() ? uncompressedLength : length - overhead;
-    }
 }

@@ -56,7 +56,6 @@ public final class BlobSaver implements AutoCloseable {
     private final List<IndexFile.PackRecord> unindexed = new ArrayList<>();
     private final List<CompletableFuture<Void>> uploads = new ArrayList<>();
     private final AtomicLong bytesAdded = new AtomicLong();
-    private final AtomicLong blobsAdded = new AtomicLong();
     private volatile Throwable failure;
 
     public BlobSaver(Repository repository, ExecutorService workers, int packSize) {
@@ -136,7 +135,6 @@ public final class BlobSaver implements AutoCloseable {
                 repository.backend().save(new Handle(FileType.PACK, pack.id().hex()),
                         new java.io.ByteArrayInputStream(pack.bytes(), 0, pack.length()), pack.length());
                 bytesAdded.addAndGet(pack.length());
-                blobsAdded.addAndGet(pack.entries().size());
                 boolean full;
                 synchronized (unindexed) {
                     unindexed.add(new IndexFile.PackRecord(pack.id(), pack.entries()));
@@ -224,10 +222,6 @@ public final class BlobSaver implements AutoCloseable {
     /** Bytes of packs written so far: what the repository grew by. */
     public long bytesAdded() {
         return bytesAdded.get();
-    }
-
-    public long blobsAdded() {
-        return blobsAdded.get();
     }
 
     /**

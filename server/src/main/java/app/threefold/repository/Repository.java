@@ -283,8 +283,7 @@ public final class Repository {
      * and reported in the log; `check --read-data` names what they affect.
      */
     public int indexUnindexedPacks(boolean writeIndexFile) throws IOException {
-        java.util.Set<Id> indexed = new java.util.HashSet<>();
-        index.forEachPack((pack, entries) -> indexed.add(pack));
+        java.util.Set<Id> indexed = index.packs();
         List<IndexFile.PackRecord> found = new ArrayList<>();
         List<Backend.ObjectInfo> packs = new ArrayList<>();
         backend.list(FileType.PACK, packs::add);

@@ -34,7 +34,7 @@ public final class ContentReader {
             BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(
                     "data blob " + id.shortHex() + " is not in the index; the repository is damaged: run `threefold check`"));
             locations[i] = loc;
-            starts[i + 1] = starts[i] + (loc.uncompressedLength() != 0 ? loc.uncompressedLength() : loc.length() - 32);
+            starts[i + 1] = starts[i] + loc.plaintextLength();
         }
     }
 

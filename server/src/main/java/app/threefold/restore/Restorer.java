@@ -189,7 +189,7 @@ public final class Restorer {
                 BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(
                         "data blob " + id.shortHex() + " of " + n.name() + " is not in the index; the repository is damaged: run `threefold check`"));
                 where.add(loc);
-                length += loc.uncompressedLength() != 0 ? loc.uncompressedLength() : loc.length() - 32;
+                length += loc.plaintextLength();
             }
             long at0 = offset;
             segments.add(CompletableFuture.runAsync(() -> writeSegment(ch, at0, part, where), workers));
