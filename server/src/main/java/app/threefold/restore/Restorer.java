@@ -233,7 +233,7 @@ public final class Restorer {
                 }
                 for (int k = i; k < j; k++) {
                     BlobLocation at = where.get(k);
-                    byte[] plain = repository.decodeBlob(ids.get(k), at.pack(), run, at.offset() - first.offset(), at.length(),
+                    byte[] plain = repository.openBlob(ids.get(k), at.pack(), run, at.offset() - first.offset(), at.length(),
                             at.uncompressedLength());
                     ByteBuffer buf = ByteBuffer.wrap(plain);
                     while (buf.hasRemaining()) {
