@@ -7,32 +7,53 @@ import app.threefold.repository.BlobSaver;
 import app.threefold.tree.Node;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 
 /**
- * Stores one file's content: the calling thread reads, hashes the whole file and cuts chunks;
- * the blob saver's workers do the rest. At most {@code maxInFlightMiB} of chunks wait for them,
- * so memory does not grow with file size. Both sources use it: folders on the NAS and SFTP spools.
+ * Stores files' content: the calling thread reads and cuts chunks; the workers hash the whole
+ * file and hand the chunks to the blob saver. At most {@code maxInFlightMiB} of chunks wait
+ * for them, so memory does not grow with file size. Both sources use it: folders on the NAS and
+ * SFTP spools.
+ *
+ * <p>Chunks of consecutive files share batches, so a folder of small documents costs one dedup
+ * look-up per batch rather than one per file; {@link #flush} sends the last, partial batch.
+ * Not thread-safe: one thread at a time stores files.
  */
 public final class ContentStore {
     private static final int BATCH_BYTES = 8 << 20;
     private static final int BATCH_CHUNKS = 64;
+    private static final byte[] EMPTY_SHA256 = Id.sha256().digest();
 
     private final Chunker chunker;
     private final BlobSaver saver;
     private final ContentDigests digests;
+    private final Executor workers;
     /** In KiB, so that the permits fit an int. */
     private final Semaphore inFlight;
+    private Batch batch = new Batch();
+
+    /** Chunks on their way to the saver together, and what waits for them. */
+    private static final class Batch {
+        /** Dropped once sent: files keep their batch for its ids, and must not keep its data alive. */
+        List<byte[]> chunks = new ArrayList<>();
+        /** Completes with the ids of all chunks once the saver has them. */
+        final CompletableFuture<List<Id>> ids = new CompletableFuture<>();
+        /** Whole-file hashing that still reads these chunks: their room is given back after it. */
+        final List<CompletableFuture<Void>> hashing = new ArrayList<>();
+        int bytes;
+        int permits;
+    }
 
     public ContentStore(Chunker chunker, BlobSaver saver, ContentDigests digests, int maxInFlightMiB) {
         this.chunker = chunker;
         this.saver = saver;
         this.digests = digests;
+        this.workers = saver.workers();
         this.inFlight = new Semaphore(maxInFlightMiB * 1024);
     }
 
@@ -40,54 +61,112 @@ public final class ContentStore {
     public record Stored(long size, CompletableFuture<List<Id>> content) {
     }
 
+    /** One file's chunks in one batch: {@code batch.chunks[from, to)}. */
+    private record Part(Batch batch, int from, int to) {
+    }
+
     /**
      * Reads {@code in} to its end (the caller closes it). The content future completes when every
-     * chunk is saved, and then the file's whole-content SHA-256 has been recorded.
+     * chunk is saved and the file's whole-content SHA-256 has been recorded; a file's last chunks
+     * may wait in the current batch until it fills or {@link #flush} is called.
      */
     public Stored store(InputStream in) throws IOException {
-        MessageDigest sha = Id.sha256();
-        List<CompletableFuture<List<Id>>> batches = new ArrayList<>();
+        FileHash hash = new FileHash();
+        List<Part> parts = new ArrayList<>();
         long size = 0;
-        int held = 0;
-        try (ChunkReader reader = chunker.reader(new DigestInputStream(in, sha))) {
-            List<byte[]> batch = new ArrayList<>();
-            int batchBytes = 0;
+        int from = batch.chunks.size();
+        int heldHere = 0;
+        try (ChunkReader reader = chunker.reader(in)) {
             byte[] chunk;
             while ((chunk = reader.next()) != null) {
-                inFlight.acquireUninterruptibly(kib(chunk.length));
-                held += kib(chunk.length);
-                batch.add(chunk);
-                batchBytes += chunk.length;
+                int permits = kib(chunk.length);
+                inFlight.acquireUninterruptibly(permits);
+                batch.permits += permits;
+                heldHere += permits;
+                batch.chunks.add(chunk);
+                batch.bytes += chunk.length;
                 size += chunk.length;
-                if (batchBytes >= BATCH_BYTES || batch.size() >= BATCH_CHUNKS) {
-                    batches.add(submit(batch, held));
-                    batch = new ArrayList<>();
-                    batchBytes = 0;
-                    held = 0;
+                hash.chunks++;
+                if (batch.bytes >= BATCH_BYTES || batch.chunks.size() >= BATCH_CHUNKS) {
+                    hash.add(batch, from, batch.chunks.size());
+                    parts.add(new Part(batch, from, batch.chunks.size()));
+                    submit();
+                    from = 0;
+                    heldHere = 0;
                 }
             }
-            if (!batch.isEmpty()) {
-                batches.add(submit(batch, held));
-                held = 0;
-            }
         } catch (IOException | RuntimeException e) {
-            // The chunks read since the last batch are dropped with the file: give their room back.
-            inFlight.release(held);
+            // The file is dropped: its chunks still waiting in the batch go, and give their room back.
+            batch.chunks.subList(from, batch.chunks.size()).clear();
+            batch.bytes = batch.chunks.stream().mapToInt(c -> c.length).sum();
+            batch.permits -= heldHere;
+            inFlight.release(heldHere);
             throw e;
         }
-        byte[] digest = sha.digest();
+        if (from < batch.chunks.size()) {
+            if (hash.chunks > 1) {
+                hash.add(batch, from, batch.chunks.size());
+            }
+            parts.add(new Part(batch, from, batch.chunks.size()));
+        }
         long fileSize = size;
-        CompletableFuture<List<Id>> content = CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<Id> ids = new ArrayList<>();
-            batches.forEach(b -> ids.addAll(b.join()));
+        CompletableFuture<List<Id>> content = idsOf(parts).thenCombine(hash.done, (ids, ignored) -> {
+            // A file of one chunk is that chunk: its SHA-256 is the blob id, no second pass needed.
+            byte[] digest = ids.isEmpty() ? EMPTY_SHA256.clone() : ids.size() == 1 ? ids.get(0).bytes() : hash.sha.digest();
             digests.record(Node.contentKey(ids), fileSize, digest);
             return ids;
         });
         return new Stored(size, content);
     }
 
-    private CompletableFuture<List<Id>> submit(List<byte[]> batch, int permits) {
-        return saver.saveData(batch).whenComplete((ids, error) -> inFlight.release(permits));
+    /** Sends the partial batch to the saver; every file stored so far then completes on its own. */
+    public void flush() {
+        if (!batch.chunks.isEmpty()) {
+            submit();
+        }
+    }
+
+    private void submit() {
+        Batch sent = batch;
+        batch = new Batch();
+        List<byte[]> chunks = sent.chunks;
+        sent.chunks = null;
+        saver.saveData(chunks).whenComplete((ids, error) -> {
+            if (error != null) {
+                sent.ids.completeExceptionally(error);
+            } else {
+                sent.ids.complete(ids);
+            }
+            CompletableFuture.allOf(sent.hashing.toArray(CompletableFuture[]::new))
+                    .whenComplete((v, e) -> inFlight.release(sent.permits));
+        });
+    }
+
+    private static CompletableFuture<List<Id>> idsOf(List<Part> parts) {
+        CompletableFuture<?>[] all = parts.stream().map(p -> p.batch().ids).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all).thenApply(v -> {
+            List<Id> ids = new ArrayList<>();
+            for (Part p : parts) {
+                ids.addAll(p.batch().ids.join().subList(p.from(), p.to()));
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * A file's whole-content SHA-256, computed on the workers in chunk order: one task per batch
+     * the file spans, each after the previous, so the reading thread only reads and cuts.
+     */
+    private final class FileHash {
+        final MessageDigest sha = Id.sha256();
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        int chunks;
+
+        void add(Batch in, int from, int to) {
+            List<byte[]> slice = List.copyOf(in.chunks.subList(from, to));
+            done = done.thenRunAsync(() -> slice.forEach(sha::update), workers);
+            in.hashing.add(done);
+        }
     }
 
     private static int kib(int bytes) {

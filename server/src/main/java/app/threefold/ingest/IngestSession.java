@@ -195,6 +195,7 @@ public final class IngestSession implements AutoCloseable {
             throw new IllegalStateException(path.size() - 1 + " folders were entered but not left");
         }
         Frame root = path.peek();
+        content.flush();
         List<Node> top;
         try {
             top = allOf(root.children).join();

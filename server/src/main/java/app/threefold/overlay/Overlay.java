@@ -629,7 +629,10 @@ public final class Overlay {
 
     private CompletableFuture<List<Id>> chunk(Path spoolFile) throws IOException {
         try (InputStream in = Files.newInputStream(spoolFile)) {
-            return content.store(in).content();
+            CompletableFuture<List<Id>> stored = content.store(in).content();
+            // A closed file is saved now rather than when later files fill its batch.
+            content.flush();
+            return stored;
         }
     }
 

@@ -88,6 +88,11 @@ public final class BlobSaver implements AutoCloseable {
         }, workers);
     }
 
+    /** The pool the saver hashes, compresses and encrypts on; callers with CPU work of their own share it. */
+    public ExecutorService workers() {
+        return workers;
+    }
+
     /** Saves a tree blob on the calling thread; returns its id. */
     public Id saveTree(byte[] json) {
         Id id = Id.hash(json);
