@@ -9,6 +9,7 @@ import app.threefold.engine.Engine;
 import app.threefold.ingest.IngestSession;
 import app.threefold.repository.BlobSaver;
 import app.threefold.repository.Repository;
+import app.threefold.repository.RepositoryLock;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
 import java.io.IOException;
@@ -159,7 +160,15 @@ public final class DeviceSessions implements AutoCloseable {
         Repository repo = engine.repository();
         // Dedup must not trust blobs another program pruned since the last session.
         repo.syncIndex();
-        Journal journal = Journal.create(dir, device, base == null ? "" : base.id().hex());
+        // Before the journal: a session refused because of a prune elsewhere leaves nothing to replay.
+        RepositoryLock lock = RepositoryLock.acquire(repo, false, clock);
+        Journal journal;
+        try {
+            journal = Journal.create(dir, device, base == null ? "" : base.id().hex());
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         ExecutorService storer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "spool-" + device);
             t.setDaemon(true);
@@ -181,7 +190,7 @@ public final class DeviceSessions implements AutoCloseable {
             }
         };
         self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.workers(), BlobSaver.DEFAULT_PACK_SIZE), chunker,
-                engine.digests(), storer, clock, journal, quota, base);
+                engine.digests(), storer, clock, journal, quota, base, lock);
         return self[0];
     }
 

@@ -9,6 +9,7 @@ import app.threefold.ingest.IngestSession;
 import app.threefold.ingest.IngestStats;
 import app.threefold.repository.BlobSaver;
 import app.threefold.repository.Repository;
+import app.threefold.repository.RepositoryLock;
 import app.threefold.restore.ContentReader;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
@@ -77,6 +78,8 @@ public final class Overlay {
     private final Journal journal;
     private final Quota quota;
     private final ContentStore content;
+    /** Held for the whole session, so that a prune elsewhere waits instead of deleting what it stores. */
+    private final RepositoryLock lock;
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong unstoredBytes = new AtomicLong();
     private final List<Op> ops = new ArrayList<>();
@@ -109,8 +112,9 @@ public final class Overlay {
     }
 
     Overlay(String device, Repository repository, BlobSaver saver, Chunker chunker, ContentDigests digests,
-            ExecutorService storer, Clock clock, Journal journal, Quota quota, Snapshot base) {
+            ExecutorService storer, Clock clock, Journal journal, Quota quota, Snapshot base, RepositoryLock lock) {
         this.device = device;
+        this.lock = lock;
         this.repository = repository;
         this.saver = saver;
         this.content = new ContentStore(chunker, saver, digests, IN_FLIGHT_MIB);
@@ -891,6 +895,7 @@ public final class Overlay {
             spooled.set(0);
             return Optional.empty();
         }
+        lock.ensureHeld();
         Snapshot snapshot = new Snapshots(repository).save(new Snapshot(null, clock.instant(),
                 base == null ? null : base.id(), top.subtree(), List.of("/"), device, device, tags));
         long added = saver.bytesAdded() - bytesAddedBefore;
@@ -1004,7 +1009,11 @@ public final class Overlay {
     /** Stops background work; the journal folder stays unless the caller deletes it. */
     synchronized void close() throws IOException {
         storer.shutdown();
-        saver.close();
-        journal.close();
+        try {
+            saver.close();
+            journal.close();
+        } finally {
+            lock.close();
+        }
     }
 }

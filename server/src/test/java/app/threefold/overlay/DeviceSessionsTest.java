@@ -93,6 +93,27 @@ class DeviceSessionsTest {
     }
 
     @Test
+    void aLiveSessionHoldsARepositoryLockSoAPruneElsewhereWaitsAndTheLockGoesWithTheSession() throws Exception {
+        DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions.Lease lease = s.open("laptop");
+        put(lease.overlay(), List.of("kept.txt"), "uploaded while restic tried to prune");
+        Path locks = Engine.repositoryDir(tmp.resolve("data")).resolve("locks");
+        ResticCli restic = new ResticCli(Engine.repositoryDir(tmp.resolve("data")), RECOVERY);
+
+        ResticCli.Run prune = restic.run("prune");
+        assertThat(prune.exitCode()).as(prune.output()).isNotZero();
+        assertThat(prune.output()).contains("locked");
+
+        lease.close();
+        s.close();
+        try (var left = Files.list(locks)) {
+            assertThat(left).isEmpty();
+        }
+        restic.ok("prune");
+        assertThat(restoreLatest("restored").resolve("kept.txt")).hasContent("uploaded while restic tried to prune");
+    }
+
+    @Test
     void aLongSessionIsCheckpointedAndTheEndBuildsOnTheCheckpoint() throws Exception {
         DeviceSessions s = sessions(new DeviceSessions.Checkpoints(Duration.ofHours(1), 10, Duration.ofMillis(50)));
         DeviceSessions.Lease lease = s.open("laptop");
