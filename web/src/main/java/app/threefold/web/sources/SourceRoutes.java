@@ -149,24 +149,23 @@ public final class SourceRoutes {
         Access.requireAdmin(ctx);
         LocalSource s = source(ctx);
         Form form = Form.of(ctx, s.name());
-        try {
-            sources.change(s.name(), form.path(), form.schedule(), form.enabled(), Access.viewer(ctx).name());
-        } catch (ThreefoldException e) {
-            ctx.status(HttpStatus.UNPROCESSABLE_CONTENT);
-            show(ctx, form, e.getMessage());
-            return;
-        }
-        ctx.redirect("/sources", HttpStatus.SEE_OTHER);
+        thenList(ctx, form, () -> sources.change(s.name(), form.path(), form.schedule(), form.enabled(),
+                Access.viewer(ctx).name()));
     }
 
     private void remove(Context ctx) {
         Access.requireAdmin(ctx);
         LocalSource s = source(ctx);
+        thenList(ctx, null, () -> sources.remove(s.name(), Access.viewer(ctx).name()));
+    }
+
+    /** Makes {@code change} and goes back to the list, or shows the source's page again saying why it was refused. */
+    private void thenList(Context ctx, Form form, Runnable change) {
         try {
-            sources.remove(s.name(), Access.viewer(ctx).name());
-        } catch (SourceBusyException e) {
-            ctx.status(HttpStatus.CONFLICT);
-            show(ctx, null, e.getMessage());
+            change.run();
+        } catch (ThreefoldException e) {
+            ctx.status(e instanceof SourceBusyException ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_CONTENT);
+            show(ctx, form, e.getMessage());
             return;
         }
         ctx.redirect("/sources", HttpStatus.SEE_OTHER);
