@@ -16,6 +16,8 @@ import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
+import app.threefold.sources.LocalSources;
+import app.threefold.sources.SourceScheduler;
 import app.threefold.web.LiveEngine;
 import app.threefold.web.PanelServices;
 import app.threefold.web.WebServer;
@@ -24,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Executors;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running appliance, the composition root: the instance lock, the catalog (embedded or
- * external PostgreSQL), the web server and, with later issues, the SFTP server. {@link #stop()}
+ * external PostgreSQL), the engine, jobs, the local source scheduler, the SFTP and web servers. {@link #stop()}
  * takes them down in reverse order.
  */
 public final class Appliance implements AutoCloseable {
@@ -89,9 +93,18 @@ public final class Appliance implements AutoCloseable {
             Devices devices = new Devices(catalog.jdbi(), PasswordHasher.standard(), clock);
             // SFTP needs the repository: at start when it exists, else as soon as the wizard creates it.
             AtomicReference<SftpServer> sftp = new AtomicReference<>();
+            LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, config.dataDir(), clock,
+                    ZoneId.systemDefault());
+            // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
+            started.push(new Step("local source scheduler", new SourceScheduler(sources,
+                    Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "source-scheduler");
+                        t.setDaemon(true);
+                        return t;
+                    }), clock, SourceScheduler.TICK).start()));
             PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
                     new Restores(jobs, engine, audit, config.dataDir()), audit, new People(catalog.jdbi(), accounts),
-                    () -> sftp.get() == null ? -1 : sftp.get().port());
+                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, clock, sftpSteps)));

@@ -66,6 +66,13 @@ public final class Devices {
             throw new DeviceException("The device password is too short: use at least " + MIN_PASSWORD_LENGTH + " characters.");
         }
         AuthorizedKey key = hasKey ? AuthorizedKey.parse(publicKey) : null;
+        // The catalog's trigger refuses this too (V6); checking first gives the clearer message.
+        boolean source = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM local_sources WHERE name = :n)")
+                .bind("n", name).mapTo(Boolean.class).one());
+        if (source) {
+            throw new DeviceException("A local source is named '" + name + "'. A device's name becomes its snapshots'"
+                    + " hostname, so it needs a name of its own, e.g. " + name + "-laptop.");
+        }
         String hash = hasPassword ? hasher.hash(password) : null;
         Instant created = clock.instant();
         try {

@@ -7,6 +7,7 @@ import app.threefold.crypto.KeyFile;
 import app.threefold.index.CatalogIndex;
 import app.threefold.ingest.Backups;
 import app.threefold.ingest.CatalogContentDigests;
+import app.threefold.ingest.FolderSource;
 import app.threefold.ingest.IngestSession;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
@@ -157,7 +158,12 @@ public final class Engine implements AutoCloseable {
 
     /** Snapshots a folder for a device and records the snapshot's summary in the catalog. */
     public IngestSession.Result backupFolder(String device, Path folder) throws IOException {
-        IngestSession.Result result = backups().backupFolder(device, folder);
+        return backupFolder(device, folder, FolderSource.Progress.NONE);
+    }
+
+    /** As {@link #backupFolder(String, Path)}, telling {@code progress} after each file. */
+    public IngestSession.Result backupFolder(String device, Path folder, FolderSource.Progress progress) throws IOException {
+        IngestSession.Result result = backups().backupFolder(device, folder, progress);
         recordSnapshot(result.snapshot(), result);
         return result;
     }

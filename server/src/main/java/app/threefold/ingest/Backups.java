@@ -45,9 +45,14 @@ public final class Backups {
 
     /** Snapshots a folder on the NAS for a device. */
     public IngestSession.Result backupFolder(String device, Path folder) throws IOException {
+        return backupFolder(device, folder, FolderSource.Progress.NONE);
+    }
+
+    /** Snapshots a folder on the NAS for a device, telling {@code progress} after each file. */
+    public IngestSession.Result backupFolder(String device, Path folder, FolderSource.Progress progress) throws IOException {
         Path absolute = folder.toAbsolutePath().normalize();
         try (IngestSession session = begin(device)) {
-            FolderSource source = new FolderSource();
+            FolderSource source = new FolderSource(progress);
             source.ingest(absolute, session);
             IngestSession.Result result = session.commit(device, System.getProperty("user.name", "threefold"),
                     List.of(absolute.toString()), List.of());

@@ -20,7 +20,27 @@ import org.slf4j.LoggerFactory;
 public final class FolderSource {
     private static final Logger log = LoggerFactory.getLogger(FolderSource.class);
 
+    /** Told after each regular file how many files and bytes were handed to the session so far. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (files, bytes) -> {
+        };
+
+        void fed(long files, long bytes);
+    }
+
     private final List<String> skipped = new ArrayList<>();
+    private final Progress progress;
+    private long files;
+    private long bytes;
+
+    public FolderSource() {
+        this(Progress.NONE);
+    }
+
+    public FolderSource(Progress progress) {
+        this.progress = progress;
+    }
 
     /** Adds the contents of {@code root} (not the folder itself) to the session. */
     public void ingest(Path root, IngestSession session) throws IOException {
@@ -73,6 +93,7 @@ public final class FolderSource {
                 }
             } else if (a.isRegularFile()) {
                 session.file(name, attrs, () -> Files.newInputStream(entry));
+                progress.fed(++files, bytes += a.size());
             } else {
                 skip(where, "not a regular file, folder or link");
             }

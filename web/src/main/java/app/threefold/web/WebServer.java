@@ -22,6 +22,7 @@ import app.threefold.web.snapshots.CompareRoutes;
 import app.threefold.web.snapshots.DeviceRoutes;
 import app.threefold.web.snapshots.SearchRoutes;
 import app.threefold.web.snapshots.SnapshotCatalog;
+import app.threefold.web.sources.SourceRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.security.SecureRandom;
@@ -59,8 +60,9 @@ public final class WebServer implements AutoCloseable {
         Sessions sessions = new Sessions(services.clock(), random);
         SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
         SnapshotCatalog snapshots = new SnapshotCatalog(panel.catalog().jdbi());
-        DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), services.dataDir(), services.clock(),
-                pages);
+        SourceRoutes sources = new SourceRoutes(panel.sources(), panel.jobs(), services.clock(), pages);
+        DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), panel.sources(), sources,
+                services.dataDir(), services.clock(), pages);
         RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), pages);
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -101,6 +103,7 @@ public final class WebServer implements AutoCloseable {
             restoreTests.addTo(cfg.routes);
             new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
             new PeopleRoutes(panel.people(), snapshots, panel.audit(), pages).addTo(cfg.routes);
+            sources.addTo(cfg.routes);
             new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes, pages);
         });

@@ -79,7 +79,8 @@ class PanelSecurityTest {
         accounts.createAdmin("alice", "long enough".toCharArray());
         HttpClient anonymous = HttpClient.newHttpClient();
         List<String> routes = server.routes();
-        assertThat(routes).hasSizeGreaterThan(15).contains("GET /", "GET /jobs/{id}/events", "POST /api/v1/restore-tests");
+        assertThat(routes).hasSizeGreaterThan(15).contains("GET /", "GET /jobs/{id}/events", "POST /api/v1/restore-tests",
+                "GET /sources", "POST /sources/{source}/run");
         for (String route : routes) {
             String method = route.substring(0, route.indexOf(' '));
             String path = route.substring(route.indexOf(' ') + 1)
@@ -147,6 +148,27 @@ class PanelSecurityTest {
         HttpResponse<String> api = send(HttpClient.newHttpClient(), "GET", "/api/v1/status", null, Map.of("Authorization",
                 "Basic " + java.util.Base64.getEncoder().encodeToString("kid:kids password".getBytes())));
         assertThat(api.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void everyLocalSourceRouteIsForAdminsOnly() throws Exception {
+        accounts.createAdmin("alice", "long enough".toCharArray());
+        services.panel().people().createMember("kid", "kids password".toCharArray(), List.of("photo-share"));
+        HttpClient browser = browser();
+        String token = login(browser, "kid", "kids password");
+        List<String> routes = server.routes().stream().filter(r -> r.contains(" /sources")).toList();
+        assertThat(routes).hasSizeGreaterThanOrEqualTo(6);
+        for (String route : routes) {
+            String method = route.substring(0, route.indexOf(' '));
+            String path = route.substring(route.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "photo-share");
+            // With the session's CSRF token, so the refusal is about the role and not the form.
+            HttpResponse<String> r = send(browser, method, path, method.equals("GET") ? null
+                            : "_csrf=" + token + "&name=photo-share&path=/tmp&kind=hours&hours=1",
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"));
+            assertThat(r.statusCode()).as(route).isEqualTo(403);
+        }
+        assertThat(send(browser, "GET", "/", null, Map.of()).body()).doesNotContain("href=\"/sources\"");
+        assertThat(services.panel().sources().list()).isEmpty();
     }
 
     private String snapshotRow(String device) {

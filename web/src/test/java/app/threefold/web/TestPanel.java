@@ -7,6 +7,7 @@ import app.threefold.catalog.Catalog;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
+import app.threefold.sources.LocalSources;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -25,6 +26,7 @@ final class TestPanel {
         Jobs jobs = new Jobs(catalog.jdbi(), clock);
         return new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
                 new Restores(jobs, engine, audit, dataDir), audit,
-                new People(catalog.jdbi(), accounts), () -> -1);
+                new People(catalog.jdbi(), accounts), () -> -1,
+                new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC));
     }
 }

@@ -67,6 +67,15 @@ public final class ApiErrors {
         if (e instanceof JobNotFoundException) {
             return HttpStatus.NOT_FOUND.getCode();
         }
+        if (e instanceof app.threefold.sources.SourceNotFoundException) {
+            return HttpStatus.NOT_FOUND.getCode();
+        }
+        if (e instanceof app.threefold.sources.SourceBusyException) {
+            return HttpStatus.CONFLICT.getCode();
+        }
+        if (e instanceof app.threefold.sources.InvalidSourceException) {
+            return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
+        }
         if (e instanceof AccountException || e instanceof app.threefold.device.DeviceException) {
             return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
         }

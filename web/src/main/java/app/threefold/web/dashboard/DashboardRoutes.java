@@ -4,12 +4,15 @@ import app.threefold.access.Person;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
+import app.threefold.sources.LocalSource;
+import app.threefold.sources.LocalSources;
 import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
 import app.threefold.web.snapshots.SnapshotCatalog;
 import app.threefold.web.snapshots.SnapshotCatalog.Summary;
+import app.threefold.web.sources.SourceRoutes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
@@ -27,7 +30,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** {@code GET /}: a card per device with its 3-2-1 status, totals and the growth of stored bytes. */
+/** {@code GET /}: a card per device and local source with its 3-2-1 status, totals and the growth of stored bytes. */
 public final class DashboardRoutes {
 
     /** A device counts as stale when its last backup is older than this. */
@@ -41,12 +44,20 @@ public final class DashboardRoutes {
         }
     }
 
-    /** One device's card. */
+    /**
+     * One device's card. {@code source} is set for a local source (a folder on the NAS itself):
+     * its schedule and last run, shown instead of SFTP upload hints.
+     */
     public record DeviceCard(String name, Summary latest, String age, boolean stale, List<String> copies,
-                             int kinds, boolean offsite, List<String> missing, List<TestVerdict> tests) {
+                             int kinds, boolean offsite, List<String> missing, List<TestVerdict> tests,
+                             SourceRoutes.Row source) {
 
         public boolean backedUp() {
             return latest != null;
+        }
+
+        public boolean local() {
+            return source != null;
         }
     }
 
@@ -63,13 +74,18 @@ public final class DashboardRoutes {
 
     private final SnapshotCatalog catalog;
     private final Jobs jobs;
+    private final LocalSources sources;
+    private final SourceRoutes sourceRows;
     private final Path dataDir;
     private final Clock clock;
     private final Pages pages;
 
-    public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, Path dataDir, Clock clock, Pages pages) {
+    public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, LocalSources sources, SourceRoutes sourceRows,
+                           Path dataDir, Clock clock, Pages pages) {
         this.catalog = catalog;
         this.jobs = jobs;
+        this.sources = sources;
+        this.sourceRows = sourceRows;
         this.dataDir = dataDir;
         this.clock = clock;
         this.pages = pages;
@@ -94,12 +110,20 @@ public final class DashboardRoutes {
                     .add(new TestVerdict(j.copy(), verdict, j.finished(), j.id()));
         }
         Instant now = clock.instant();
+        Map<String, LocalSource> local = sources.list().stream()
+                .collect(Collectors.toMap(LocalSource::name, Function.identity()));
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(catalog.devices());
+        names.addAll(local.keySet());
         List<DeviceCard> cards = new ArrayList<>();
-        for (String device : catalog.devices()) {
+        for (String device : names) {
             if (!viewer.mayAccess(device)) {
                 continue;
             }
             Summary s = latest.get(device);
+            if (local.containsKey(device)) {
+                cards.add(localCard(local.get(device), s, now, tests.getOrDefault(device, List.of())));
+                continue;
+            }
             List<String> copies = new ArrayList<>(List.of("the device itself"));
             List<String> missing = new ArrayList<>();
             if (s != null) {
@@ -114,9 +138,29 @@ public final class DashboardRoutes {
             missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
             boolean stale = s == null || Duration.between(s.time(), now).compareTo(STALE) > 0;
             cards.add(new DeviceCard(device, s, s == null ? "never backed up" : Format.age(s.time(), now), stale,
-                    copies, s == null ? 1 : 2, false, missing, tests.getOrDefault(device, List.of())));
+                    copies, s == null ? 1 : 2, false, missing, tests.getOrDefault(device, List.of()), null));
         }
         return cards;
+    }
+
+    /**
+     * A local source's card. Its original lives on the NAS, so the repository beside it is a second
+     * copy on the same machine and disks: one kind of storage, nothing off-site, until a mirror.
+     */
+    private DeviceCard localCard(LocalSource source, Summary s, Instant now, List<TestVerdict> tests) {
+        List<String> copies = new ArrayList<>(List.of("the original folder on the NAS"));
+        List<String> missing = new ArrayList<>();
+        if (s != null) {
+            copies.add("the NAS's repository (same machine)");
+        } else {
+            missing.add("a first snapshot: run it now or wait for its schedule");
+        }
+        missing.add("a copy on another kind of storage: the original and the repository share this NAS, so one"
+                + " failure of its disks can take both; add a mirror (a USB disk, a friend's Threefold, a cloud bucket)");
+        missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
+        boolean stale = s == null || Duration.between(s.time(), now).compareTo(STALE) > 0;
+        return new DeviceCard(source.name(), s, s == null ? "never backed up" : Format.age(s.time(), now), stale, copies,
+                1, false, missing, tests, sourceRows.row(source));
     }
 
     DashboardPage page(Person viewer, Layout layout) throws IOException {

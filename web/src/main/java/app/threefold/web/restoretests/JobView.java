@@ -16,6 +16,33 @@ public record JobView(Job job) {
         return "restore".equals(job.kind());
     }
 
+    /** A local source's backup. */
+    public boolean backup() {
+        return "backup".equals(job.kind());
+    }
+
+    /** What the job does, for sentences: "backup", "restore" or "restore test". */
+    public String what() {
+        return backup() ? "backup" : restore() ? "restore" : "restore test";
+    }
+
+    /** The snapshot a backup saved or a restore test checked; empty if none. */
+    public String snapshot() {
+        Object v = job.result() == null ? null : job.result().get("snapshot");
+        return v == null ? "" : v.toString();
+    }
+
+    /** Entries a backup could not read, so they are missing from its snapshot. */
+    public long leftOut() {
+        return number("leftOut");
+    }
+
+    /** A sample of those entries, each with the reason. */
+    public List<String> problems() {
+        Object v = job.result() == null ? null : job.result().get("problems");
+        return v instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+    }
+
     public String target() {
         Object v = job.result() == null ? null : job.result().get("target");
         return v == null ? "" : v.toString();
@@ -41,6 +68,11 @@ public record JobView(Job job) {
 
     public long bytes() {
         return number("bytes");
+    }
+
+    /** What a backup added to the repository after dedup and compression. */
+    public long addedBytes() {
+        return number("bytesAdded");
     }
 
     public double seconds() {

@@ -1,0 +1,11 @@
+package app.threefold.sources;
+
+import app.threefold.ThreefoldException;
+
+/** A local source was refused as given: a bad or taken name, an unusable folder, a bad schedule. Nothing changed. */
+public class InvalidSourceException extends ThreefoldException {
+
+    public InvalidSourceException(String message) {
+        super(message);
+    }
+}

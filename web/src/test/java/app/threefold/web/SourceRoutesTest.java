@@ -1,0 +1,167 @@
+package app.threefold.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.threefold.account.Accounts;
+import app.threefold.account.ApiTokens;
+import app.threefold.account.PasswordHasher;
+import app.threefold.catalog.Catalog;
+import app.threefold.catalog.TestDatabase;
+import app.threefold.engine.Engine;
+import app.threefold.health.ComponentHealth;
+import app.threefold.sources.LocalSource;
+import app.threefold.sources.LocalSources;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Local sources pages against a real engine and catalog: forms, errors, Run now, the dashboard card. */
+@ExtendWith(TestDatabase.class)
+class SourceRoutesTest {
+
+    private WebServer server;
+    private WebServices services;
+    private Engine engine;
+    private HttpClient browser;
+    private String csrf;
+    private Path dataDir;
+    private Path photos;
+
+    @BeforeEach
+    void start(Catalog catalog, @TempDir Path dataDir, @TempDir Path share) throws Exception {
+        this.dataDir = dataDir;
+        Clock clock = Clock.systemUTC();
+        engine = Engine.create(dataDir, "repository password".toCharArray(), catalog, clock);
+        photos = Files.createDirectories(share.resolve("photos"));
+        Files.writeString(photos.resolve("beach.jpg"), "not really a photo");
+        Accounts accounts = new Accounts(catalog.jdbi(), new PasswordHasher(1024, 1, 1, new SecureRandom()), clock);
+        accounts.createAdmin("alice", "long enough".toCharArray());
+        services = new WebServices("test", clock, clock.instant(),
+                () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
+                new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
+                TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
+        server = WebServer.start("127.0.0.1", 0, services);
+        browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String token = csrfOf(get("/login").body());
+        assertThat(post("/login", "_csrf=" + token + "&name=alice&password=long+enough").statusCode()).isEqualTo(303);
+        csrf = csrfOf(get("/").body());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        services.panel().jobs().close();
+        engine.close();
+    }
+
+    @Test
+    void anAdminAddsASourceRunsItAndFindsItsCardAndSnapshots() throws Exception {
+        HttpResponse<String> added = post("/sources", form("name", "photo-share", "path", photos.toString(),
+                "kind", "daily", "time", "03:30", "hours", "6"));
+        assertThat(added.statusCode()).isEqualTo(303);
+        String list = get("/sources").body();
+        assertThat(list).contains("photo-share", photos.toString(), "daily at 03:30", "not run yet", "Run now");
+
+        HttpResponse<String> run = post("/sources/photo-share/run", form(), Map.of("HX-Request", "true"));
+        assertThat(run.statusCode()).isEqualTo(200);
+        assertThat(run.body()).contains("sse-connect=\"/jobs/");
+        LocalSources sources = services.panel().sources();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (sources.find("photo-share").orElseThrow().lastRun() == null
+                || sources.find("photo-share").orElseThrow().lastRun().finished() == null) {
+            assertThat(System.nanoTime()).as("the run ends within 60 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        LocalSource.LastRun last = sources.find("photo-share").orElseThrow().lastRun();
+        assertThat(last.status()).isEqualTo(LocalSource.Status.SUCCEEDED);
+
+        assertThat(get("/sources").body()).contains("succeeded", "/devices/photo-share/snapshots/" + last.snapshot());
+        assertThat(get("/jobs/" + last.job()).body()).contains("Backed up.", "1 files");
+        String dashboard = get("/").body();
+        assertThat(dashboard).contains("data-device=\"photo-share\"", "Local source", "Last backup just now",
+                "2 of 3 copies", "1 of 2 kinds of storage", "not a separate kind of storage, and not off-site");
+        assertThat(get("/devices/photo-share").body()).contains(last.snapshot().substring(0, 8));
+        assertThat(get("/devices/photo-share/snapshots/" + last.snapshot()).body()).contains("beach.jpg");
+    }
+
+    @Test
+    void aRefusedFormKeepsWhatWasTypedAndChangesNothing() throws Exception {
+        HttpResponse<String> inside = post("/sources", form("name", "repo", "path", dataDir.resolve("repository").toString(),
+                "kind", "hours", "time", "", "hours", "6"));
+        HttpResponse<String> badHours = post("/sources", form("name", "photo-share", "path", photos.toString(),
+                "kind", "hours", "time", "", "hours", "0"));
+
+        assertThat(inside.statusCode()).isEqualTo(422);
+        assertThat(inside.body()).contains("inside the appliance's data directory", "value=\"repo\"");
+        assertThat(badHours.statusCode()).isEqualTo(422);
+        assertThat(badHours.body()).contains("1 to 168", "value=\"photo-share\"");
+        assertThat(services.panel().sources().list()).isEmpty();
+    }
+
+    @Test
+    void anAdminChangesTheScheduleDisablesAndRemovesASource() throws Exception {
+        post("/sources", form("name", "photo-share", "path", photos.toString(), "kind", "daily", "time", "03:30",
+                "hours", ""));
+
+        assertThat(get("/sources/photo-share").body()).contains("value=\"03:30\"", "Remove photo-share");
+        HttpResponse<String> changed = post("/sources/photo-share", form("path", photos.toString(), "kind", "hours",
+                "time", "03:30", "hours", "12"));
+        assertThat(changed.statusCode()).isEqualTo(303);
+        assertThat(get("/sources").body()).contains("every 12 hours", "never (disabled)");
+        assertThat(services.panel().sources().find("photo-share").orElseThrow().enabled()).isFalse();
+
+        assertThat(post("/sources/photo-share/remove", form()).statusCode()).isEqualTo(303);
+        assertThat(services.panel().sources().list()).isEmpty();
+        assertThat(get("/sources/photo-share").statusCode()).isEqualTo(404);
+    }
+
+    private String form(String... pairs) {
+        StringBuilder b = new StringBuilder("_csrf=").append(csrf);
+        for (int i = 0; i < pairs.length; i += 2) {
+            b.append('&').append(pairs[i]).append('=').append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+        }
+        return b.toString();
+    }
+
+    private static String csrfOf(String html) {
+        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).as("a CSRF field").isTrue();
+        return m.group(1);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return browser.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return post(path, body, Map.of());
+    }
+
+    private HttpResponse<String> post(String path, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return browser.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+}
