@@ -172,10 +172,11 @@ public final class Devices {
             throw new DeviceException("There is no device named '" + name + "'; list them with GET /api/v1/devices.");
         }
         return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, time, files, bytes, bytes_added, parent, recovered FROM snapshots WHERE device = :n ORDER BY time DESC")
+                        "SELECT id, time, files, bytes, bytes_added, files_removed, parent, recovered FROM snapshots"
+                                + " WHERE device = :n ORDER BY time DESC")
                 .bind("n", name)
                 .map((rs, ctx) -> new SnapshotSummary(hex(rs.getBytes("id")), rs.getTimestamp("time").toInstant(),
-                        rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"),
+                        rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"), rs.getLong("files_removed"),
                         rs.getBytes("parent") == null ? null : hex(rs.getBytes("parent")), rs.getBoolean("recovered")))
                 .list());
     }

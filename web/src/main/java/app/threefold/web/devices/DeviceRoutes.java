@@ -80,6 +80,7 @@ public final class DeviceRoutes {
         m.put("files", s.files());
         m.put("bytes", s.bytes());
         m.put("bytesAdded", s.bytesAdded());
+        m.put("filesRemoved", s.filesRemoved());
         m.put("parent", s.parent());
         m.put("recovered", s.recovered());
         return m;

@@ -18,7 +18,7 @@ public final class SnapshotCatalog {
 
     /** One snapshot's summary row. */
     public record Summary(String id, String device, Instant time, String parent, String tree, long files, long bytes,
-                          long bytesAdded, long filesNew, long filesChanged, long filesUnchanged) {
+                          long bytesAdded, long filesNew, long filesChanged, long filesUnchanged, long filesRemoved) {
 
         public String shortId() {
             return id.substring(0, 8);
@@ -96,6 +96,6 @@ public final class SnapshotCatalog {
                 rs.getTimestamp("time").toInstant(), parent == null ? null : HexFormat.of().formatHex(parent),
                 HexFormat.of().formatHex(rs.getBytes("tree")),
                 rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"), rs.getLong("files_new"),
-                rs.getLong("files_changed"), rs.getLong("files_unchanged"));
+                rs.getLong("files_changed"), rs.getLong("files_unchanged"), rs.getLong("files_removed"));
     }
 }
