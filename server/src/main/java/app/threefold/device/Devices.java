@@ -137,17 +137,51 @@ public final class Devices {
      * @throws DeviceException if the password is too short
      */
     public Device setPassword(String name, char[] password) {
-        boolean clear = password == null || password.length == 0;
-        if (!clear && password.length < MIN_PASSWORD_LENGTH) {
+        return change(name, new DeviceChange(password == null ? new char[0] : password, null, null, null));
+    }
+
+    /**
+     * Applies every part of {@code change} or, if any part is refused, none: all input is checked
+     * before anything is written.
+     *
+     * @throws UnknownDeviceException if there is no such device
+     * @throws LastLoginMethodException if the device would have neither a password nor a key
+     * @throws DeviceException for a short password, an unusable key or a negative quota
+     */
+    public Device change(String name, DeviceChange change) {
+        char[] password = change.password();
+        boolean clear = password != null && password.length == 0;
+        if (password != null && !clear && password.length < MIN_PASSWORD_LENGTH) {
             throw new DeviceException("The device password is too short: use at least " + MIN_PASSWORD_LENGTH + " characters.");
         }
-        String hash = clear ? null : hasher.hash(password);
+        List<AuthorizedKey> keys = change.publicKeys() == null ? null
+                : change.publicKeys().stream().map(AuthorizedKey::parse).toList();
+        if (change.quotaBytes() != null && change.quotaBytes() < 0) {
+            throw new DeviceException("A quota cannot be negative; use 0 for none.");
+        }
+        String hash = password == null || clear ? null : hasher.hash(password);
         jdbi.useTransaction(h -> {
             Logins logins = lockLogins(h, name);
-            if (clear && logins.fingerprints().isEmpty()) {
-                throw new LastLoginMethodException(name, "clear the password");
+            boolean hasPassword = password == null ? logins.hasPassword() : !clear;
+            boolean hasKey = keys == null ? !logins.fingerprints().isEmpty() : !keys.isEmpty();
+            if (!hasPassword && !hasKey) {
+                throw new LastLoginMethodException(name, keys != null && keys.isEmpty() ? "remove every key" : "clear the password");
             }
-            h.createUpdate("UPDATE devices SET password_hash = :h WHERE id = :d").bind("h", hash).bind("d", logins.id()).execute();
+            if (password != null) {
+                h.createUpdate("UPDATE devices SET password_hash = :h WHERE id = :d").bind("h", hash).bind("d", logins.id()).execute();
+            }
+            if (keys != null) {
+                h.createUpdate("DELETE FROM device_keys WHERE device = :d").bind("d", logins.id()).execute();
+                keys.forEach(k -> insertKey(h, logins.id(), k));
+            }
+            if (change.quotaBytes() != null) {
+                h.createUpdate("UPDATE devices SET quota_bytes = :q WHERE id = :d").bind("q", change.quotaBytes())
+                        .bind("d", logins.id()).execute();
+            }
+            if (change.enabled() != null) {
+                h.createUpdate("UPDATE devices SET enabled = :e WHERE id = :d").bind("e", change.enabled())
+                        .bind("d", logins.id()).execute();
+            }
         });
         return find(name).orElseThrow();
     }
@@ -187,13 +221,6 @@ public final class Devices {
                     .bind("n", name).bind("t", clock.instant()).bind("a", actor).execute();
             audit(h, actor, "device.deleted", Map.of("device", name));
         });
-    }
-
-    /** Deleted devices that left snapshots (which stay browsable and restorable), by name. */
-    public List<String> archived() {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT name FROM archived_devices a WHERE EXISTS (SELECT 1 FROM snapshots s WHERE s.device = a.name)
-                        ORDER BY name""").mapTo(String.class).list());
     }
 
     /** Every device, by name. */

@@ -116,16 +116,41 @@ class DevicesTest {
         assertThat(devices.authenticateByPassword("old-pc", "long enough".toCharArray())).isFalse();
         assertThat(devices.authenticateByKey("old-pc", AuthorizedKey.parse(key).fingerprint())).isFalse();
         assertThat(devices.find("old-pc")).isEmpty();
-        assertThat(devices.archived()).containsExactly("old-pc");
+        assertThat(archived()).containsExactly("old-pc");
         assertThat(devices.snapshots("old-pc")).hasSize(1);
         long assigned = catalog.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM member_devices").mapTo(Long.class).one());
         assertThat(assigned).isZero();
         assertThatThrownBy(() -> devices.delete("old-pc", "alice")).isInstanceOf(UnknownDeviceException.class);
 
         devices.create("old-pc", "a new password".toCharArray(), null);
-        assertThat(devices.archived()).isEmpty();
+        assertThat(archived()).isEmpty();
         assertThat(devices.snapshots("old-pc")).hasSize(1);
         assertThat(devices.authenticateByKey("old-pc", AuthorizedKey.parse(key).fingerprint())).isFalse();
+    }
+
+    private java.util.List<String> archived() {
+        return catalog.jdbi().withHandle(h -> h.createQuery("SELECT name FROM archived_devices").mapTo(String.class).list());
+    }
+
+    @Test
+    void aChangeIsAppliedWholeOrNotAtAll() throws Exception {
+        String key = keygen("ed25519", 256);
+        devices.create("desk", "long enough".toCharArray(), null);
+
+        assertThatThrownBy(() -> devices.change("desk", new DeviceChange(new char[0], java.util.List.of("ssh-rsa AAAA"), 5L, false)))
+                .isInstanceOf(DeviceException.class);
+        assertThatThrownBy(() -> devices.change("desk", new DeviceChange(new char[0], java.util.List.of(), null, null)))
+                .isInstanceOf(LastLoginMethodException.class).hasMessageContaining("remove every key");
+        Device unchanged = devices.find("desk").orElseThrow();
+        assertThat(unchanged.hasPassword()).isTrue();
+        assertThat(unchanged.enabled()).isTrue();
+        assertThat(unchanged.quotaBytes()).isZero();
+
+        Device changed = devices.change("desk", new DeviceChange(new char[0], java.util.List.of(key), 5_000_000L, false));
+        assertThat(changed.hasPassword()).isFalse();
+        assertThat(changed.keyFingerprints()).containsExactly(AuthorizedKey.parse(key).fingerprint());
+        assertThat(changed.quotaBytes()).isEqualTo(5_000_000L);
+        assertThat(changed.enabled()).isFalse();
     }
 
     @Test

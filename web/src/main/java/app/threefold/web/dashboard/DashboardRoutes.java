@@ -41,9 +41,12 @@ public final class DashboardRoutes {
         }
     }
 
-    /** One device's card. */
+    /**
+     * One device's card. An archived device was deleted by an admin: it no longer backs up, so it
+     * is listed apart and never counts as stale.
+     */
     public record DeviceCard(String name, Summary latest, String age, boolean stale, List<String> copies,
-                             int kinds, boolean offsite, List<String> missing, List<TestVerdict> tests) {
+                             int kinds, boolean offsite, List<String> missing, List<TestVerdict> tests, boolean archived) {
 
         public boolean backedUp() {
             return latest != null;
@@ -51,8 +54,8 @@ public final class DashboardRoutes {
     }
 
     /** The dashboard's model; {@code chart} is JSON for the chart script. */
-    public record DashboardPage(Layout layout, List<DeviceCard> devices, long logicalBytes, long storedBytes,
-                                long freeBytes, String chart) {
+    public record DashboardPage(Layout layout, List<DeviceCard> devices, List<DeviceCard> archived, long logicalBytes,
+                                long storedBytes, long freeBytes, String chart) {
 
         public String ratio() {
             return storedBytes == 0 ? "—" : Format.ratio((double) logicalBytes / storedBytes);
@@ -94,6 +97,7 @@ public final class DashboardRoutes {
                     .add(new TestVerdict(j.copy(), verdict, j.finished(), j.id()));
         }
         Instant now = clock.instant();
+        java.util.Set<String> archived = catalog.archived();
         List<DeviceCard> cards = new ArrayList<>();
         for (String device : catalog.devices()) {
             if (!viewer.mayAccess(device)) {
@@ -112,16 +116,19 @@ public final class DashboardRoutes {
                         + ": add a mirror (a friend's Threefold, a cloud bucket or a USB disk)");
             }
             missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
-            boolean stale = s == null || Duration.between(s.time(), now).compareTo(STALE) > 0;
+            boolean gone = archived.contains(device);
+            boolean stale = !gone && (s == null || Duration.between(s.time(), now).compareTo(STALE) > 0);
             cards.add(new DeviceCard(device, s, s == null ? "never backed up" : Format.age(s.time(), now), stale,
-                    copies, s == null ? 1 : 2, false, missing, tests.getOrDefault(device, List.of())));
+                    copies, s == null ? 1 : 2, false, missing, tests.getOrDefault(device, List.of()), gone));
         }
         return cards;
     }
 
     DashboardPage page(Person viewer, Layout layout) throws IOException {
-        List<DeviceCard> cards = cards(viewer);
-        long logical = cards.stream().filter(DeviceCard::backedUp).mapToLong(c -> c.latest().bytes()).sum();
+        List<DeviceCard> all = cards(viewer);
+        List<DeviceCard> cards = all.stream().filter(c -> !c.archived()).toList();
+        // Archived snapshots are still protected data, so they count in the totals.
+        long logical = all.stream().filter(DeviceCard::backedUp).mapToLong(c -> c.latest().bytes()).sum();
         List<Map<String, Object>> points = catalog.growth().stream()
                 .map(p -> Map.<String, Object>of("t", Format.time(p.time()), "b", p.storedBytes())).toList();
         String chart;
@@ -130,7 +137,7 @@ public final class DashboardRoutes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return new DashboardPage(layout, cards, logical, catalog.storedBytes(),
+        return new DashboardPage(layout, cards, all.stream().filter(DeviceCard::archived).toList(), logical, catalog.storedBytes(),
                 Files.getFileStore(dataDir).getUsableSpace(), chart);
     }
 }

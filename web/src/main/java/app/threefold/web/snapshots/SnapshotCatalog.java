@@ -25,6 +25,10 @@ public final class SnapshotCatalog {
         }
     }
 
+    /** A device's snapshots in numbers: how many, the latest one's files and bytes, what they added in all. */
+    public record Totals(long snapshots, long latestFiles, long latestBytes, long bytesAdded) {
+    }
+
     /** Stored bytes after a point in time, for the growth chart. */
     public record Point(Instant time, long storedBytes) {
     }
@@ -44,6 +48,23 @@ public final class SnapshotCatalog {
                     : "SELECT DISTINCT device FROM snapshots ORDER BY 1";
             return h.createQuery(sql).mapTo(String.class).list();
         });
+    }
+
+    /** Devices an admin deleted; their snapshots stay (see {@code archived_devices}). */
+    public java.util.Set<String> archived() {
+        return new java.util.HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT name FROM archived_devices")
+                .mapTo(String.class).list()));
+    }
+
+    public Totals totals(String device) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT count(*) AS n, COALESCE(SUM(bytes_added), 0) AS added,
+                               COALESCE((SELECT files FROM snapshots WHERE device = :d ORDER BY time DESC LIMIT 1), 0) AS files,
+                               COALESCE((SELECT bytes FROM snapshots WHERE device = :d ORDER BY time DESC LIMIT 1), 0) AS bytes
+                        FROM snapshots WHERE device = :d""")
+                .bind("d", device)
+                .map((rs, ctx) -> new Totals(rs.getLong("n"), rs.getLong("files"), rs.getLong("bytes"), rs.getLong("added")))
+                .one());
     }
 
     /** The newest snapshot of each device that has one. */
