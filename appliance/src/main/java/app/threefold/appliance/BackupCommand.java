@@ -49,8 +49,9 @@ final class BackupCommand implements Callable<Integer> {
         }
         IngestStats st = result.stats();
         terminal.out().printf("Snapshot %s of %s saved.%n", result.snapshot().id().shortHex(), device);
-        terminal.out().printf("Files: %d new, %d changed, %d unchanged%s; %d folders%n", st.filesNew(), st.filesChanged(),
-                st.filesUnchanged(), st.filesFailed() > 0 ? ", " + st.filesFailed() + " failed" : "", st.dirs());
+        terminal.out().printf("Files: %d new, %d changed, %d unchanged, %d removed%s; %d folders%n", st.filesNew(),
+                st.filesChanged(), st.filesUnchanged(), st.filesRemoved(), st.filesFailed() > 0 ? ", " + st.filesFailed() + " failed" : "",
+                st.dirs());
         terminal.out().printf("Read %s of %s; added %s to the repository after dedup and compression; took %s%n",
                 Sizes.human(st.bytesRead()), Sizes.human(st.bytesTotal()), Sizes.human(st.bytesAdded()), Sizes.seconds(st.duration()));
         result.problems().forEach(p -> terminal.err().println("left out: " + p));

@@ -228,6 +228,21 @@ class AdminPanelBrowserTest {
         page.reload();
         shoot(page, "device");
 
+        // Edit the laptop: a quota; then the delete confirmation, which says what stays (not submitted).
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Edit").setExact(true)).click();
+        assertThat(page).hasURL(base + "/devices/laptop/edit");
+        page.getByLabel("Quota in GB").fill("250");
+        page.getByText("Save quota").click();
+        assertThat(page.getByLabel("Quota in GB")).hasValue("250");
+        assertThat(page.locator("main")).containsText("of its 250 GB quota");
+        shoot(page, "device-edit");
+        page.getByText("Delete laptop…").click();
+        assertThat(page.getByTestId("consequences")).containsText("snapshots stay in the repository");
+        page.getByLabel("Type laptop to confirm").fill("laptop");
+        shoot(page, "device-delete");
+        page.navigate(base + "/devices/laptop");
+
         // The same through the JSON API, as a script would.
         String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
                 "admin:correct horse battery".getBytes(StandardCharsets.UTF_8));

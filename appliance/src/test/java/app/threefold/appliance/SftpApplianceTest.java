@@ -68,7 +68,7 @@ class SftpApplianceTest {
                 snapshots = send(appliance, "GET", "/api/v1/devices/anna-laptop/snapshots", null).body();
             }
             assertThat(snapshots).contains("\"files\":2", "\"bytes\":300006", "\"parent\":null", "\"bytesAdded\"");
-            assertThat(send(appliance, "GET", "/api/v1/devices/nobody/snapshots", null).statusCode()).isEqualTo(422);
+            assertThat(send(appliance, "GET", "/api/v1/devices/nobody/snapshots", null).statusCode()).isEqualTo(404);
         }
         Path restored = tmp.resolve("restored");
         new ResticCli(dataDir.resolve("repository"), RECOVERY).ok("restore", "latest", "--host", "anna-laptop", "--target", restored.toString());

@@ -72,6 +72,21 @@ public final class Accounts {
         }
     }
 
+    /**
+     * Replaces an account's password.
+     *
+     * @return false if there is no such account
+     * @throws AccountException if the password is shorter than 8 characters
+     */
+    public boolean setPassword(long id, char[] password) {
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            throw new AccountException("The password is too short: use at least " + MIN_PASSWORD_LENGTH + " characters.");
+        }
+        String hash = hasher.hash(password);
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE admin_users SET password_hash = :h WHERE id = :id")
+                .bind("h", hash).bind("id", id).execute()) == 1;
+    }
+
     /** The administrator if {@code password} is theirs; empty for a wrong password or an unknown name. */
     public Optional<AdminUser> verifyLogin(String name, char[] password) {
         Optional<StoredAdmin> stored = jdbi.withHandle(h -> h.createQuery(

@@ -17,8 +17,9 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 
 /**
- * The household machines that back up over SFTP: creating them, checking their logins, their
- * quota, and the audit trail of what they did.
+ * The household machines that back up over SFTP: creating, changing and deleting them, checking
+ * their logins, their quota, and the audit trail of what they did. Deleting a device ends its
+ * account, never its snapshots: those stay in the repository and the device is listed as archived.
  */
 public final class Devices {
     /**
@@ -83,6 +84,8 @@ public final class Devices {
                 if (key != null) {
                     insertKey(h, id, key);
                 }
+                // Re-adding a deleted device's name continues its history.
+                h.createUpdate("DELETE FROM archived_devices WHERE name = :n").bind("n", name).execute();
                 audit(h, "admin", "device.created", Map.of("device", name));
             });
         } catch (UnableToExecuteStatementException e) {
@@ -108,7 +111,123 @@ public final class Devices {
 
     private static long idOf(Handle h, String name) {
         return h.createQuery("SELECT id FROM devices WHERE name = :n").bind("n", name).mapTo(Long.class).findOne()
-                .orElseThrow(() -> new DeviceException("There is no device named '" + name + "'; list them with GET /api/v1/devices."));
+                .orElseThrow(() -> new UnknownDeviceException(name));
+    }
+
+    /**
+     * Stops trusting a key. Refused if it is the device's last way to log in.
+     *
+     * @throws UnknownDeviceException if there is no such device
+     * @throws LastLoginMethodException if the device has no password and no other key
+     * @throws DeviceException if the device has no key with that fingerprint
+     */
+    public Device removeKey(String name, String fingerprint) {
+        jdbi.useTransaction(h -> {
+            Logins logins = lockLogins(h, name);
+            if (!logins.fingerprints().contains(fingerprint)) {
+                throw new DeviceException("Device '" + name + "' has no key " + fingerprint + "; nothing was removed.");
+            }
+            if (!logins.hasPassword() && logins.fingerprints().size() == 1) {
+                throw new LastLoginMethodException(name, "remove the only key");
+            }
+            h.createUpdate("DELETE FROM device_keys WHERE device = :d AND fingerprint = :f")
+                    .bind("d", logins.id()).bind("f", fingerprint).execute();
+        });
+        return find(name).orElseThrow();
+    }
+
+    /**
+     * Sets or changes the device's SFTP password; null or empty clears it, which needs a key.
+     *
+     * @throws UnknownDeviceException if there is no such device
+     * @throws LastLoginMethodException if clearing it would leave the device without a way to log in
+     * @throws DeviceException if the password is too short
+     */
+    public Device setPassword(String name, char[] password) {
+        return change(name, new DeviceChange(password == null ? new char[0] : password, null, null, null));
+    }
+
+    /**
+     * Applies every part of {@code change} or, if any part is refused, none: all input is checked
+     * before anything is written.
+     *
+     * @throws UnknownDeviceException if there is no such device
+     * @throws LastLoginMethodException if the device would have neither a password nor a key
+     * @throws DeviceException for a short password, an unusable key or a negative quota
+     */
+    public Device change(String name, DeviceChange change) {
+        char[] password = change.password();
+        boolean clear = password != null && password.length == 0;
+        if (password != null && !clear && password.length < MIN_PASSWORD_LENGTH) {
+            throw new DeviceException("The device password is too short: use at least " + MIN_PASSWORD_LENGTH + " characters.");
+        }
+        List<AuthorizedKey> keys = change.publicKeys() == null ? null
+                : change.publicKeys().stream().map(AuthorizedKey::parse).toList();
+        if (change.quotaBytes() != null && change.quotaBytes() < 0) {
+            throw new DeviceException("A quota cannot be negative; use 0 for none.");
+        }
+        String hash = password == null || clear ? null : hasher.hash(password);
+        jdbi.useTransaction(h -> {
+            Logins logins = lockLogins(h, name);
+            boolean hasPassword = password == null ? logins.hasPassword() : !clear;
+            boolean hasKey = keys == null ? !logins.fingerprints().isEmpty() : !keys.isEmpty();
+            if (!hasPassword && !hasKey) {
+                throw new LastLoginMethodException(name, keys != null && keys.isEmpty() ? "remove every key" : "clear the password");
+            }
+            if (password != null) {
+                h.createUpdate("UPDATE devices SET password_hash = :h WHERE id = :d").bind("h", hash).bind("d", logins.id()).execute();
+            }
+            if (keys != null) {
+                h.createUpdate("DELETE FROM device_keys WHERE device = :d").bind("d", logins.id()).execute();
+                keys.forEach(k -> insertKey(h, logins.id(), k));
+            }
+            if (change.quotaBytes() != null) {
+                h.createUpdate("UPDATE devices SET quota_bytes = :q WHERE id = :d").bind("q", change.quotaBytes())
+                        .bind("d", logins.id()).execute();
+            }
+            if (change.enabled() != null) {
+                h.createUpdate("UPDATE devices SET enabled = :e WHERE id = :d").bind("e", change.enabled())
+                        .bind("d", logins.id()).execute();
+            }
+        });
+        return find(name).orElseThrow();
+    }
+
+    /** The device's row, locked for the transaction, with what it can log in with. */
+    private record Logins(long id, boolean hasPassword, List<String> fingerprints) {
+    }
+
+    private static Logins lockLogins(Handle h, String name) {
+        // FOR UPDATE: two edits at once cannot each remove one of the last two ways in.
+        Logins row = h.createQuery("SELECT id, password_hash IS NOT NULL AS has_password FROM devices WHERE name = :n FOR UPDATE")
+                .bind("n", name)
+                .map((rs, ctx) -> new Logins(rs.getLong("id"), rs.getBoolean("has_password"), List.of()))
+                .findOne().orElseThrow(() -> new UnknownDeviceException(name));
+        List<String> keys = h.createQuery("SELECT fingerprint FROM device_keys WHERE device = :d")
+                .bind("d", row.id()).mapTo(String.class).list();
+        return new Logins(row.id(), row.hasPassword(), keys);
+    }
+
+    /**
+     * Deletes the device's account: it can no longer log in over SFTP, its keys and its members'
+     * assignments go. Its snapshots stay in the repository; the device is listed as archived until
+     * a device of the same name is added again.
+     *
+     * @throws UnknownDeviceException if there is no such device
+     */
+    public void delete(String name, String actor) {
+        jdbi.useTransaction(h -> {
+            int n = h.createUpdate("DELETE FROM devices WHERE name = :n").bind("n", name).execute();
+            if (n == 0) {
+                throw new UnknownDeviceException(name);
+            }
+            h.createUpdate("DELETE FROM member_devices WHERE device = :n").bind("n", name).execute();
+            h.createUpdate("""
+                            INSERT INTO archived_devices (name, archived, actor) VALUES (:n, :t, :a)
+                            ON CONFLICT (name) DO UPDATE SET archived = :t, actor = :a""")
+                    .bind("n", name).bind("t", clock.instant()).bind("a", actor).execute();
+            audit(h, actor, "device.deleted", Map.of("device", name));
+        });
     }
 
     /** Every device, by name. */
@@ -169,22 +288,28 @@ public final class Devices {
     private void update(String name, String sql, Object value) {
         int n = jdbi.withHandle(h -> h.createUpdate(sql).bind("v", value).bind("n", name).execute());
         if (n == 0) {
-            throw new DeviceException("There is no device named '" + name + "'; list them with GET /api/v1/devices.");
+            throw new UnknownDeviceException(name);
         }
     }
 
-    /** The device's snapshots from the catalog, newest first. */
+    /**
+     * The device's snapshots from the catalog, newest first; a deleted device's too.
+     *
+     * @throws UnknownDeviceException if no device of that name exists or left snapshots
+     */
     public List<SnapshotSummary> snapshots(String name) {
-        if (find(name).isEmpty()) {
-            throw new DeviceException("There is no device named '" + name + "'; list them with GET /api/v1/devices.");
-        }
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, time, files, bytes, bytes_added, parent, recovered FROM snapshots WHERE device = :n ORDER BY time DESC")
+        List<SnapshotSummary> found = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, time, files, bytes, bytes_added, files_removed, parent, recovered FROM snapshots"
+                                + " WHERE device = :n ORDER BY time DESC")
                 .bind("n", name)
                 .map((rs, ctx) -> new SnapshotSummary(hex(rs.getBytes("id")), rs.getTimestamp("time").toInstant(),
-                        rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"),
+                        rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"), rs.getLong("files_removed"),
                         rs.getBytes("parent") == null ? null : hex(rs.getBytes("parent")), rs.getBoolean("recovered")))
                 .list());
+        if (found.isEmpty() && find(name).isEmpty()) {
+            throw new UnknownDeviceException(name);
+        }
+        return found;
     }
 
     private static String hex(byte[] b) {

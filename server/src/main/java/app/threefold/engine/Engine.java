@@ -173,8 +173,9 @@ public final class Engine implements AutoCloseable {
         var st = result.stats();
         catalog.jdbi().useHandle(h -> {
             var insert = h.createUpdate("""
-                        INSERT INTO snapshots (id, device, time, parent, tree, files, bytes, bytes_added, files_new, files_changed, files_unchanged)
-                        VALUES (:id, :device, :time, :parent, :tree, :files, :bytes, :added, :new, :changed, :unchanged)
+                        INSERT INTO snapshots (id, device, time, parent, tree, files, bytes, bytes_added, files_new, files_changed,
+                                               files_unchanged, files_removed)
+                        VALUES (:id, :device, :time, :parent, :tree, :files, :bytes, :added, :new, :changed, :unchanged, :removed)
                         ON CONFLICT (id) DO NOTHING""")
                 .bind("id", s.id().bytes())
                 .bind("device", s.hostname())
@@ -185,7 +186,8 @@ public final class Engine implements AutoCloseable {
                 .bind("added", st.bytesAdded())
                 .bind("new", st.filesNew())
                 .bind("changed", st.filesChanged())
-                .bind("unchanged", st.filesUnchanged());
+                .bind("unchanged", st.filesUnchanged())
+                .bind("removed", st.filesRemoved());
             if (s.parent() == null) {
                 insert.bindNull("parent", java.sql.Types.BINARY);
             } else {

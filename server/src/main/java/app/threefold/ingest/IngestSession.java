@@ -20,8 +20,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Entries arrive depth-first: {@link #enterDirectory}, its entries, {@link #leaveDirectory}.
  * A file whose size and mtime equal those of the same path in the parent snapshot keeps its
- * content without being read. Memory stays bounded: at most {@value #MAX_IN_FLIGHT_MIB} MiB of
+ * content without being read. A path of the parent snapshot that is not seen again is counted as
+ * removed when its folder is left (see {@link RemovedFiles}). Memory stays bounded: at most {@value #MAX_IN_FLIGHT_MIB} MiB of
  * chunks wait for the workers, and only the folders on the current path are held open.
  */
 public final class IngestSession implements AutoCloseable {
@@ -50,23 +53,30 @@ public final class IngestSession implements AutoCloseable {
     private final Snapshot parent;
     private final RepositoryLock lock;
     private final ContentStore content;
+    private final RemovedFiles removed;
     private final Deque<Frame> path = new ArrayDeque<>();
     private final Instant started;
     private final AtomicLong bytesRead = new AtomicLong();
     private long filesNew;
     private long filesChanged;
     private long filesUnchanged;
+    private long filesRemoved;
     private long filesFailed;
     private long dirs;
     private long bytesTotal;
     private final List<String> problems = new ArrayList<>();
 
-    /** One folder on the current path: its entries so far and its counterpart in the parent snapshot. */
+    /**
+     * One folder on the current path: its entries so far, its counterpart in the parent snapshot,
+     * and the names seen as files and as folders, to tell what is gone when the folder is left.
+     */
     private static final class Frame {
         final String name;
         final Attributes attributes;
         final Map<String, Node> previous;
         final List<CompletableFuture<Node>> children = new ArrayList<>();
+        final Set<String> seenFiles = new HashSet<>();
+        final Set<String> seenDirs = new HashSet<>();
 
         Frame(String name, Attributes attributes, Map<String, Node> previous) {
             this.name = name;
@@ -84,6 +94,7 @@ public final class IngestSession implements AutoCloseable {
         this.clock = clock;
         this.parent = parent;
         this.content = new ContentStore(chunker, saver, digests, MAX_IN_FLIGHT_MIB);
+        this.removed = new RemovedFiles(repository);
         this.started = clock.instant();
         path.push(new Frame("", null, parent == null ? Map.of() : loadTree(parent.tree())));
         // Last: if taking the lock fails, nothing is left to release.
@@ -96,17 +107,19 @@ public final class IngestSession implements AutoCloseable {
     }
 
     public void enterDirectory(String name, Attributes attributes) throws IOException {
+        path.peek().seenDirs.add(name);
         Node before = path.peek().previous.get(name);
         Map<String, Node> previous = before != null && before.isDir() && before.subtree() != null
                 ? loadTree(before.subtree()) : Map.of();
         path.push(new Frame(name, attributes, previous));
     }
 
-    public void leaveDirectory() {
+    public void leaveDirectory() throws IOException {
         if (path.size() <= 1) {
             throw new IllegalStateException("leaveDirectory without a matching enterDirectory");
         }
         Frame dir = path.pop();
+        countRemoved(dir);
         dirs++;
         CompletableFuture<Node> node = allOf(dir.children).thenApplyAsync(children -> {
             Id subtree = saver.saveTree(TreeCodec.encode(children));
@@ -114,6 +127,15 @@ public final class IngestSession implements AutoCloseable {
             return withOwner(Node.dir(dir.name, a.permissions(), a.mtime(), subtree), a);
         }, workers);
         path.peek().children.add(node);
+    }
+
+    /** Files of the parent snapshot's folder that this folder no longer has, by path. */
+    private void countRemoved(Frame dir) throws IOException {
+        for (Node was : dir.previous.values()) {
+            if (was.isFile() && !dir.seenFiles.contains(was.name()) || was.isDir() && !dir.seenDirs.contains(was.name())) {
+                filesRemoved += removed.filesIn(was);
+            }
+        }
     }
 
     public void symlink(String name, Attributes attributes, String target) {
@@ -130,6 +152,7 @@ public final class IngestSession implements AutoCloseable {
      */
     public Outcome file(String name, Attributes attributes, ContentOpener opener) {
         Frame dir = path.peek();
+        dir.seenFiles.add(name);
         Node before = dir.previous.get(name);
         bytesTotal += attributes.size();
         if (before != null && before.isFile() && before.size() == attributes.size()
@@ -196,6 +219,7 @@ public final class IngestSession implements AutoCloseable {
         }
         Frame root = path.peek();
         content.flush();
+        countRemoved(root);
         List<Node> top;
         try {
             top = allOf(root.children).join();
@@ -208,7 +232,7 @@ public final class IngestSession implements AutoCloseable {
         lock.ensureHeld();
         Snapshot snapshot = new Snapshots(repository).save(new Snapshot(null, clock.instant(),
                 parent == null ? null : parent.id(), tree, paths, hostname, username, tags));
-        IngestStats stats = new IngestStats(filesNew, filesChanged, filesUnchanged, filesFailed, dirs,
+        IngestStats stats = new IngestStats(filesNew, filesChanged, filesUnchanged, filesRemoved, filesFailed, dirs,
                 bytesRead.get(), bytesTotal, saver.bytesAdded(), Duration.between(started, clock.instant()));
         return new Result(snapshot, stats, List.copyOf(problems));
     }

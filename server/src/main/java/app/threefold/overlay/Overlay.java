@@ -7,6 +7,7 @@ import app.threefold.ingest.ContentDigests;
 import app.threefold.ingest.ContentStore;
 import app.threefold.ingest.IngestSession;
 import app.threefold.ingest.IngestStats;
+import app.threefold.ingest.RemovedFiles;
 import app.threefold.repository.BlobSaver;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryLock;
@@ -80,6 +81,7 @@ public final class Overlay {
     private final ContentStore content;
     /** Held for the whole session, so that a prune elsewhere waits instead of deleting what it stores. */
     private final RepositoryLock lock;
+    private final RemovedFiles removed;
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong unstoredBytes = new AtomicLong();
     private final List<Op> ops = new ArrayList<>();
@@ -116,6 +118,7 @@ public final class Overlay {
         this.device = device;
         this.lock = lock;
         this.repository = repository;
+        this.removed = new RemovedFiles(repository);
         this.saver = saver;
         this.content = new ContentStore(chunker, saver, digests, IN_FLIGHT_MIB);
         this.digests = digests;
@@ -885,7 +888,7 @@ public final class Overlay {
             return Optional.empty();
         }
         Counts counts = new Counts();
-        Node top = build(root, counts);
+        Node top = build(root, counts, root.base);
         saver.flush();
         digests.flush();
         if (base != null && top.subtree().equals(base.tree())) {
@@ -900,7 +903,8 @@ public final class Overlay {
                 base == null ? null : base.id(), top.subtree(), List.of("/"), device, device, tags));
         long added = saver.bytesAdded() - bytesAddedBefore;
         bytesAddedBefore = saver.bytesAdded();
-        IngestStats stats = new IngestStats(counts.filesNew, counts.filesChanged, counts.filesUnchanged, 0, counts.dirs,
+        IngestStats stats = new IngestStats(counts.filesNew, counts.filesChanged, counts.filesUnchanged, counts.filesRemoved, 0,
+                counts.dirs,
                 counts.bytesRead, counts.bytes, added, Duration.between(started, clock.instant()));
         settle(root, top);
         base = snapshot;
@@ -914,28 +918,45 @@ public final class Overlay {
         long filesNew;
         long filesChanged;
         long filesUnchanged;
+        long filesRemoved;
         long dirs;
         long bytes;
         long bytesRead;
     }
 
-    /** The node to write for {@code n}: unchanged ones as they were, changed folders re-encoded. */
-    private Node build(OverlayNode n, Counts counts) throws IOException {
+    /**
+     * The node to write for {@code n}: unchanged ones as they were, changed folders re-encoded.
+     * {@code was} is what the base snapshot has at n's path (n may have been moved there), for
+     * counting the files that are gone.
+     */
+    private Node build(OverlayNode n, Counts counts, Node was) throws IOException {
         if (n.writing) {
-            return n.previous == null ? null : build(n.previous, counts);
+            return n.previous == null ? null : build(n.previous, counts, was);
         }
         if (!n.changed && n.base != null && n != root) {
             count(n.base, counts);
+            counts.filesRemoved += removed.between(was, n.base);
             return n.base;
         }
         String name = n == root ? "root" : n.name;
         switch (n.kind) {
             case DIRECTORY -> {
+                if (was != null && !was.isDir()) {
+                    counts.filesRemoved += removed.filesIn(was);
+                }
+                Map<String, Node> before = was != null && was.isDir() ? removed.entries(was) : Map.of();
                 List<Node> nodes = new ArrayList<>();
                 for (OverlayNode c : children(n).values()) {
-                    Node built = build(c, counts);
+                    Node built = build(c, counts, before.get(c.name));
                     if (built != null) {
                         nodes.add(built.name().equals(c.name) ? built : built.withName(c.name));
+                    }
+                }
+                java.util.Set<String> kept = new java.util.HashSet<>();
+                nodes.forEach(b -> kept.add(b.name()));
+                for (Node gone : before.values()) {
+                    if (!kept.contains(gone.name())) {
+                        counts.filesRemoved += removed.filesIn(gone);
                     }
                 }
                 counts.dirs++;
@@ -943,9 +964,13 @@ public final class Overlay {
                 return Node.dir(name, n.permissions, n.mtime, tree);
             }
             case SYMLINK -> {
+                counts.filesRemoved += removed.filesIn(was);
                 return Node.symlink(name, n.mtime, n.linkTarget);
             }
             default -> {
+                if (was != null && !was.isFile()) {
+                    counts.filesRemoved += removed.filesIn(was);
+                }
                 List<Id> content = n.content;
                 if (content == null) {
                     throw new IllegalStateException(name + " has no stored content");

@@ -99,4 +99,82 @@ class DevicesTest {
                 .mapTo(String.class).list());
         assertThat(actions).containsExactly("device.created", "sftp.login");
     }
+
+    @Test
+    void aDeletedDeviceCannotLogInLosesItsMembersAndIsArchivedUntilItsNameIsAddedAgain() throws Exception {
+        String key = keygen("ed25519", 256);
+        devices.create("old-pc", "long enough".toCharArray(), key);
+        long member = catalog.jdbi().withHandle(h -> h.createUpdate(
+                        "INSERT INTO admin_users (name, password_hash, created, role) VALUES ('kid', 'x', now(), 'member')")
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        catalog.jdbi().useHandle(h -> h.execute("INSERT INTO member_devices (user_id, device) VALUES (?, 'old-pc')", member));
+        catalog.jdbi().useHandle(h -> h.execute(
+                "INSERT INTO snapshots (id, device, time, tree) VALUES ('\\x01', 'old-pc', now(), '\\x02')"));
+
+        devices.delete("old-pc", "alice");
+
+        assertThat(devices.authenticateByPassword("old-pc", "long enough".toCharArray())).isFalse();
+        assertThat(devices.authenticateByKey("old-pc", AuthorizedKey.parse(key).fingerprint())).isFalse();
+        assertThat(devices.find("old-pc")).isEmpty();
+        assertThat(archived()).containsExactly("old-pc");
+        assertThat(devices.snapshots("old-pc")).hasSize(1);
+        long assigned = catalog.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM member_devices").mapTo(Long.class).one());
+        assertThat(assigned).isZero();
+        assertThatThrownBy(() -> devices.delete("old-pc", "alice")).isInstanceOf(UnknownDeviceException.class);
+
+        devices.create("old-pc", "a new password".toCharArray(), null);
+        assertThat(archived()).isEmpty();
+        assertThat(devices.snapshots("old-pc")).hasSize(1);
+        assertThat(devices.authenticateByKey("old-pc", AuthorizedKey.parse(key).fingerprint())).isFalse();
+    }
+
+    private java.util.List<String> archived() {
+        return catalog.jdbi().withHandle(h -> h.createQuery("SELECT name FROM archived_devices").mapTo(String.class).list());
+    }
+
+    @Test
+    void aChangeIsAppliedWholeOrNotAtAll() throws Exception {
+        String key = keygen("ed25519", 256);
+        devices.create("desk", "long enough".toCharArray(), null);
+
+        assertThatThrownBy(() -> devices.change("desk", new DeviceChange(new char[0], java.util.List.of("ssh-rsa AAAA"), 5L, false)))
+                .isInstanceOf(DeviceException.class);
+        assertThatThrownBy(() -> devices.change("desk", new DeviceChange(new char[0], java.util.List.of(), null, null)))
+                .isInstanceOf(LastLoginMethodException.class).hasMessageContaining("remove every key");
+        Device unchanged = devices.find("desk").orElseThrow();
+        assertThat(unchanged.hasPassword()).isTrue();
+        assertThat(unchanged.enabled()).isTrue();
+        assertThat(unchanged.quotaBytes()).isZero();
+
+        Device changed = devices.change("desk", new DeviceChange(new char[0], java.util.List.of(key), 5_000_000L, false));
+        assertThat(changed.hasPassword()).isFalse();
+        assertThat(changed.keyFingerprints()).containsExactly(AuthorizedKey.parse(key).fingerprint());
+        assertThat(changed.quotaBytes()).isEqualTo(5_000_000L);
+        assertThat(changed.enabled()).isFalse();
+    }
+
+    @Test
+    void aDeviceKeepsAtLeastOneWayToLogIn() throws Exception {
+        String key = keygen("ed25519", 256);
+        devices.create("phone", "long enough".toCharArray(), null);
+
+        assertThatThrownBy(() -> devices.setPassword("phone", null)).isInstanceOf(LastLoginMethodException.class)
+                .hasMessageContaining("neither a password nor a key");
+        assertThatThrownBy(() -> devices.setPassword("phone", "short".toCharArray())).hasMessageContaining("too short");
+        assertThat(devices.authenticateByPassword("phone", "long enough".toCharArray())).isTrue();
+
+        devices.setPassword("phone", "another password".toCharArray());
+        assertThat(devices.authenticateByPassword("phone", "long enough".toCharArray())).isFalse();
+        assertThat(devices.authenticateByPassword("phone", "another password".toCharArray())).isTrue();
+
+        String fingerprint = devices.addKey("phone", key).keyFingerprints().get(0);
+        assertThat(devices.setPassword("phone", new char[0]).hasPassword()).isFalse();
+        assertThatThrownBy(() -> devices.removeKey("phone", fingerprint)).isInstanceOf(LastLoginMethodException.class);
+        assertThatThrownBy(() -> devices.removeKey("phone", "SHA256:nope")).hasMessageContaining("has no key");
+        assertThatThrownBy(() -> devices.setPassword("nobody", null)).isInstanceOf(UnknownDeviceException.class);
+
+        devices.setPassword("phone", "long enough".toCharArray());
+        assertThat(devices.removeKey("phone", fingerprint).keyFingerprints()).isEmpty();
+        assertThat(devices.authenticateByKey("phone", fingerprint)).isFalse();
+    }
 }

@@ -58,6 +58,32 @@ class EngineTest {
     }
 
     @Test
+    void aBackupCountsTheFilesRemovedSinceTheLastOneIncludingThoseInARemovedFolder(Catalog catalog) throws Exception {
+        Path src = tmp.resolve("src");
+        for (String f : List.of("a.txt", "b.txt", "c.txt", "old/1.txt", "old/2.txt", "old/deeper/3.txt", "keep/d.txt")) {
+            TestTrees.write(src.resolve(f), ("content of " + f).getBytes());
+        }
+        try (Engine engine = Engine.create(tmp.resolve("data"), RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            assertThat(engine.backupFolder("laptop", src).stats().filesRemoved()).isZero();
+            Files.delete(src.resolve("a.txt"));
+            Files.delete(src.resolve("keep/d.txt"));
+            try (var walk = Files.walk(src.resolve("old"))) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            TestTrees.write(src.resolve("new.txt"), "new".getBytes());
+
+            IngestSession.Result second = engine.backupFolder("laptop", src);
+
+            assertThat(second.stats().filesRemoved()).isEqualTo(5);
+            assertThat(second.stats().filesNew()).isEqualTo(1);
+            assertThat(second.stats().filesUnchanged()).isEqualTo(2);
+            Long recorded = catalog.jdbi().withHandle(h -> h.createQuery("SELECT files_removed FROM snapshots WHERE id = :id")
+                    .bind("id", second.snapshot().id().bytes()).mapTo(Long.class).one());
+            assertThat(recorded).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aPruneByResticIsNoticedSoDedupNeverTrustsDeletedBlobs(Catalog catalog) throws Exception {
         Path data = tmp.resolve("data");
         Path src = tmp.resolve("src");

@@ -104,6 +104,7 @@ class ResticCompatibilityTest {
         assertThat(second.snapshot().parent()).isEqualTo(first.snapshot().id());
         assertThat(second.stats().filesNew()).isEqualTo(1);
         assertThat(second.stats().filesUnchanged()).isEqualTo(7);
+        assertThat(second.stats().filesRemoved()).isEqualTo(1);
         assertThat(second.stats().bytesRead()).isEqualTo(9);
         assertThat(second.stats().bytesAdded()).isLessThan(4096);
         Path restored = tmp.resolve("restored");

@@ -139,6 +139,38 @@ class DeviceSessionsTest {
     }
 
     @Test
+    void aSessionThatDeletesAndRenamesCountsTheFilesGoneFromTheirOldPaths() throws Exception {
+        DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        try (DeviceSessions.Lease first = s.open("laptop")) {
+            Overlay o = first.overlay();
+            o.mkdir(List.of("old"), 0755);
+            o.mkdir(List.of("moved"), 0755);
+            for (String f : List.of("a.txt", "b.txt", "c.txt", "old/1.txt", "old/2.txt", "old/3.txt", "moved/m.txt")) {
+                put(o, List.of(f.split("/")), f);
+            }
+        }
+        s.close();
+        DeviceSessions again = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        try (DeviceSessions.Lease second = again.open("laptop")) {
+            Overlay o = second.overlay();
+            o.remove(List.of("a.txt"));
+            o.remove(List.of("b.txt"));
+            for (String f : List.of("1.txt", "2.txt", "3.txt")) {
+                o.remove(List.of("old", f));
+            }
+            o.rmdir(List.of("old"));
+            o.rename(List.of("c.txt"), List.of("renamed.txt"), false);
+            o.rename(List.of("moved"), List.of("elsewhere"), false);
+        }
+        again.close();
+
+        List<Long> removed = catalog.jdbi().withHandle(h -> h.createQuery("SELECT files_removed FROM snapshots ORDER BY time")
+                .mapTo(Long.class).list());
+        // a, b, old/1..3, c.txt at its old path, moved/m.txt at its old path.
+        assertThat(removed).containsExactly(0L, 7L);
+    }
+
+    @Test
     void twoConnectionsShareOneSessionAndASnapshotThatLandedMeanwhileIsKept() throws Exception {
         DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
         DeviceSessions.Lease a = s.open("laptop");

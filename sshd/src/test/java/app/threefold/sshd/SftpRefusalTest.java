@@ -69,6 +69,18 @@ class SftpRefusalTest {
     }
 
     @Test
+    void aDeletedDeviceCannotLogInAndItsSnapshotsStay() throws Exception {
+        f.devices.delete("laptop", "alice");
+
+        SftpFixture.Run login = f.sftp("laptop", PW, "ls\n");
+        assertThat(login.exit()).isNotZero();
+        assertThat(login.output()).contains("Permission denied");
+        f.awaitIdle();
+        assertThat(f.snapshotCount("laptop")).isEqualTo(1);
+        assertThat(f.restic().ok("snapshots", "--host", "laptop")).contains("1 snapshots");
+    }
+
+    @Test
     void noPathReachesAnotherDeviceOrTheHost() throws Exception {
         for (String path : List.of("/secret.txt", "../desk/secret.txt", "/../../desk/secret.txt", "../../../../etc/passwd",
                 "/etc/passwd", "..%2f..%2fetc%2fpasswd", "/./../sftp-sessions")) {

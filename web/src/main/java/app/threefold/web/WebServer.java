@@ -6,6 +6,7 @@ import app.threefold.web.api.ApiErrors;
 import app.threefold.web.api.JobRoutes;
 import app.threefold.web.api.StatusRoutes;
 import app.threefold.web.dashboard.DashboardRoutes;
+import app.threefold.web.devicesetup.DeviceEditRoutes;
 import app.threefold.web.devicesetup.DeviceSetupRoutes;
 import app.threefold.web.health.HealthRoutes;
 import app.threefold.web.page.Pages;
@@ -96,13 +97,14 @@ public final class WebServer implements AutoCloseable {
             // Before DeviceRoutes, so /devices/new is not taken for a device named "new".
             new DeviceSetupRoutes(services.devices(), services.sshHostKeys(), panel.sftpPort(), panel.audit(), pages)
                     .addTo(cfg.routes);
+            new DeviceEditRoutes(services.devices(), snapshots, panel.audit(), pages).addTo(cfg.routes);
             new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
             new BrowseRoutes(snapshots, panel.engine(), panel.restores(), panel.audit(), pages).addTo(cfg.routes);
             new SearchRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
             new CompareRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
             restoreTests.addTo(cfg.routes);
             new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
-            new PeopleRoutes(panel.people(), snapshots, panel.audit(), pages).addTo(cfg.routes);
+            new PeopleRoutes(panel.people(), snapshots, sessions, panel.audit(), pages).addTo(cfg.routes);
             sources.addTo(cfg.routes);
             new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes, pages);

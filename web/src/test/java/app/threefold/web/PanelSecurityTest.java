@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.threefold.access.People;
 import app.threefold.account.Accounts;
-import app.threefold.account.ApiTokens;
 import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
-import app.threefold.health.ComponentHealth;
-import app.threefold.health.ComponentHealth.State;
-import app.threefold.health.HealthProbe;
+import app.threefold.device.Devices;
 import app.threefold.web.session.Guard;
-import java.net.CookieManager;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -23,8 +17,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(TestDatabase.class)
 class PanelSecurityTest {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    /**
+     * Routes a member may use on a device that is not theirs and still not get a 403: their own
+     * pages, logging out, and job progress (which answers 404 for a job that is not theirs).
+     */
+    private static final Set<String> MEMBER_ROUTES = Set.of("GET /", "GET /devices", "GET /login", "POST /login",
+            "POST /logout", "GET /logout", "GET /setup", "POST /setup", "GET /healthz", "GET /jobs/{id}/events",
+            "GET /jobs/{id}");
     private Catalog catalog;
     private Accounts accounts;
     private WebServices services;
@@ -45,11 +44,9 @@ class PanelSecurityTest {
     void start(Catalog catalog, @TempDir Path dataDir) {
         this.catalog = catalog;
         Clock clock = Clock.systemUTC();
-        accounts = new Accounts(catalog.jdbi(), new PasswordHasher(1024, 1, 1, new SecureRandom()), clock);
-        HealthProbe probe = () -> List.of(new ComponentHealth("database", State.UP));
-        services = new WebServices("test", clock, clock.instant(), probe, accounts,
-                new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
-                TestPanel.create(catalog, accounts, clock, dataDir));
+        PasswordHasher hasher = new PasswordHasher(1024, 1, 1, new SecureRandom());
+        accounts = new Accounts(catalog.jdbi(), hasher, clock);
+        services = TestPanel.services(catalog, accounts, clock, dataDir, new Devices(catalog.jdbi(), hasher, clock));
         server = WebServer.start("127.0.0.1", 0, services);
     }
 
@@ -61,13 +58,13 @@ class PanelSecurityTest {
 
     @Test
     void beforeSetupEveryPageLeadsToTheWizard() throws Exception {
-        HttpClient anonymous = HttpClient.newHttpClient();
-        for (String path : List.of("/", "/login", "/devices", "/activity", "/devices/x/snapshots/00")) {
-            HttpResponse<String> r = send(anonymous, "GET", path, null, Map.of());
+        PanelClient anonymous = new PanelClient(server.port(), HttpClient.newHttpClient());
+        for (String path : List.of("/", "/login", "/devices", "/activity", "/devices/x/snapshots/00", "/people/1")) {
+            HttpResponse<String> r = anonymous.get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(302);
             assertThat(r.headers().firstValue("Location")).as(path).hasValue("/setup");
         }
-        HttpResponse<String> setup = send(anonymous, "GET", "/setup", null, Map.of());
+        HttpResponse<String> setup = anonymous.get("/setup");
         assertThat(setup.body()).contains("Welcome to Threefold");
         assertThat(setup.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("default-src 'self'", "frame-ancestors 'none'");
@@ -77,15 +74,16 @@ class PanelSecurityTest {
     @Test
     void everyRouteExceptHealthzLoginAndStaticAssetsIsClosedToStrangers() throws Exception {
         accounts.createAdmin("alice", "long enough".toCharArray());
-        HttpClient anonymous = HttpClient.newHttpClient();
+        PanelClient anonymous = new PanelClient(server.port(), HttpClient.newHttpClient());
         List<String> routes = server.routes();
         assertThat(routes).hasSizeGreaterThan(15).contains("GET /", "GET /jobs/{id}/events", "POST /api/v1/restore-tests",
-                "GET /sources", "POST /sources/{source}/run");
+                "GET /sources", "POST /sources/{source}/run",
+                "POST /devices/{device}/delete", "DELETE /api/v1/devices/{name}", "PATCH /api/v1/devices/{name}",
+                "POST /people/{id}/remove");
         for (String route : routes) {
-            String method = route.substring(0, route.indexOf(' '));
-            String path = route.substring(route.indexOf(' ') + 1)
-                    .replace("{id}", "1").replaceAll("\\{[^}]+}", "x").replace("*", "x");
-            HttpResponse<String> r = send(anonymous, method, path, "", Map.of());
+            String method = method(route);
+            String path = samplePath(route);
+            HttpResponse<String> r = anonymous.send(method, path, "", Map.of());
             if (Guard.open(path)) {
                 // Open to read; a login attempt still needs the login form's CSRF token.
                 assertThat(r.statusCode()).as(route).isEqualTo(method.equals("GET") ? 200 : 403);
@@ -101,17 +99,43 @@ class PanelSecurityTest {
     }
 
     @Test
+    void everyAdminRouteAndEveryRouteOfAnotherDeviceForbidsAMember() throws Exception {
+        accounts.createAdmin("alice", "long enough".toCharArray());
+        services.panel().people().createMember("kid", "kids password".toCharArray(), List.of("kid-laptop"));
+        services.devices().create("x", "long enough".toCharArray(), null);
+        snapshotRow("x");
+        PanelClient kid = new PanelClient(server.port()).login("kid", "kids password");
+
+        for (String route : server.routes()) {
+            String path = samplePath(route);
+            if (MEMBER_ROUTES.contains(route) || path.startsWith("/api/") || Guard.open(path)) {
+                continue;
+            }
+            HttpResponse<String> r = method(route).equals("GET") ? kid.get(path) : kid.post(path, Map.of("confirm", "x"));
+            assertThat(r.statusCode()).as(route).isEqualTo(403);
+        }
+        assertThat(services.devices().find("x")).isPresent();
+        assertThat(services.panel().people().list()).hasSize(2);
+        assertThat(services.panel().sources().list()).isEmpty();
+        assertThat(kid.get("/").body()).doesNotContain("href=\"/sources\"");
+    }
+
+    @Test
     void formsWithoutTheSessionsCsrfTokenAreRefused() throws Exception {
         accounts.createAdmin("alice", "long enough".toCharArray());
-        HttpClient browser = browser();
-        String token = login(browser, "alice", "long enough");
+        services.devices().create("laptop", "long enough".toCharArray(), null);
+        PanelClient browser = new PanelClient(server.port()).login("alice", "long enough");
+        String formType = "application/x-www-form-urlencoded";
 
-        HttpResponse<String> forged = send(browser, "POST", "/people", "name=mallory&password=12345678",
-                Map.of("Content-Type", "application/x-www-form-urlencoded"));
-        HttpResponse<String> genuine = send(browser, "POST", "/people",
-                "name=bob&password=12345678&_csrf=" + token, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        HttpResponse<String> forged = browser.send("POST", "/people", "name=mallory&password=12345678",
+                Map.of("Content-Type", formType));
+        HttpResponse<String> forgedDelete = browser.send("POST", "/devices/laptop/delete", "confirm=laptop",
+                Map.of("Content-Type", formType));
+        HttpResponse<String> genuine = browser.post("/people", Map.of("name", "bob", "password", "12345678"));
 
         assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forgedDelete.statusCode()).isEqualTo(403);
+        assertThat(services.devices().find("laptop")).isPresent();
         assertThat(genuine.statusCode()).isEqualTo(303);
         assertThat(services.panel().people().list()).extracting(p -> p.name()).containsExactly("alice", "bob");
     }
@@ -119,8 +143,8 @@ class PanelSecurityTest {
     @Test
     void theSixthWrongPasswordInARowIsRefusedEvenWithTheRightOneAfterIt() throws Exception {
         accounts.createAdmin("alice", "long enough".toCharArray());
-        HttpClient browser = browser();
-        String token = csrfOf(send(browser, "GET", "/login", null, Map.of()).body());
+        PanelClient browser = new PanelClient(server.port());
+        String token = PanelClient.csrfOf(browser.get("/login").body());
         for (int i = 0; i < 5; i++) {
             assertThat(postLogin(browser, token, "alice", "wrong password").statusCode()).isEqualTo(401);
         }
@@ -136,39 +160,25 @@ class PanelSecurityTest {
         people.createMember("kid", "kids password".toCharArray(), List.of("kid-laptop"));
         String other = snapshotRow("parents-pc");
         snapshotRow("kid-laptop");
-        HttpClient browser = browser();
-        login(browser, "kid", "kids password");
+        PanelClient browser = new PanelClient(server.port()).login("kid", "kids password");
 
-        HttpResponse<String> dashboard = send(browser, "GET", "/", null, Map.of());
+        HttpResponse<String> dashboard = browser.get("/");
         assertThat(dashboard.body()).contains("kid-laptop").doesNotContain("parents-pc");
-        assertThat(send(browser, "GET", "/devices/parents-pc", null, Map.of()).statusCode()).isEqualTo(403);
-        assertThat(send(browser, "GET", "/devices/parents-pc/snapshots/" + other + "/file?path=/a", null, Map.of())
-                .statusCode()).isEqualTo(403);
-        assertThat(send(browser, "GET", "/activity", null, Map.of()).statusCode()).isEqualTo(403);
-        HttpResponse<String> api = send(HttpClient.newHttpClient(), "GET", "/api/v1/status", null, Map.of("Authorization",
-                "Basic " + java.util.Base64.getEncoder().encodeToString("kid:kids password".getBytes())));
+        assertThat(browser.get("/devices/parents-pc").statusCode()).isEqualTo(403);
+        assertThat(browser.get("/devices/parents-pc/snapshots/" + other + "/file?path=/a").statusCode()).isEqualTo(403);
+        assertThat(browser.get("/activity").statusCode()).isEqualTo(403);
+        HttpResponse<String> api = new PanelClient(server.port(), HttpClient.newHttpClient()).send("GET", "/api/v1/status", null,
+                Map.of("Authorization", PanelClient.basic("kid", "kids password")));
         assertThat(api.statusCode()).isEqualTo(403);
     }
 
-    @Test
-    void everyLocalSourceRouteIsForAdminsOnly() throws Exception {
-        accounts.createAdmin("alice", "long enough".toCharArray());
-        services.panel().people().createMember("kid", "kids password".toCharArray(), List.of("photo-share"));
-        HttpClient browser = browser();
-        String token = login(browser, "kid", "kids password");
-        List<String> routes = server.routes().stream().filter(r -> r.contains(" /sources")).toList();
-        assertThat(routes).hasSizeGreaterThanOrEqualTo(6);
-        for (String route : routes) {
-            String method = route.substring(0, route.indexOf(' '));
-            String path = route.substring(route.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "photo-share");
-            // With the session's CSRF token, so the refusal is about the role and not the form.
-            HttpResponse<String> r = send(browser, method, path, method.equals("GET") ? null
-                            : "_csrf=" + token + "&name=photo-share&path=/tmp&kind=hours&hours=1",
-                    Map.of("Content-Type", "application/x-www-form-urlencoded"));
-            assertThat(r.statusCode()).as(route).isEqualTo(403);
-        }
-        assertThat(send(browser, "GET", "/", null, Map.of()).body()).doesNotContain("href=\"/sources\"");
-        assertThat(services.panel().sources().list()).isEmpty();
+    private static String method(String route) {
+        return route.substring(0, route.indexOf(' '));
+    }
+
+    /** A concrete path for a route pattern: ids 1, every other parameter "x". */
+    private static String samplePath(String route) {
+        return route.substring(route.indexOf(' ') + 1).replace("{id}", "1").replaceAll("\\{[^}]+}", "x").replace("*", "x");
     }
 
     private String snapshotRow(String device) {
@@ -180,35 +190,9 @@ class PanelSecurityTest {
         return java.util.HexFormat.of().formatHex(id);
     }
 
-    private HttpClient browser() {
-        return HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-    }
-
-    /** Logs in and returns the session's CSRF token. */
-    private String login(HttpClient browser, String name, String password) throws Exception {
-        String token = csrfOf(send(browser, "GET", "/login", null, Map.of()).body());
-        HttpResponse<String> r = postLogin(browser, token, name, password);
-        assertThat(r.statusCode()).isEqualTo(303);
-        return csrfOf(send(browser, "GET", "/", null, Map.of()).body());
-    }
-
-    private HttpResponse<String> postLogin(HttpClient browser, String token, String name, String password)
+    private static HttpResponse<String> postLogin(PanelClient browser, String token, String name, String password)
             throws Exception {
-        return send(browser, "POST", "/login", "_csrf=" + token + "&name=" + name + "&password="
-                + password.replace(" ", "+"), Map.of("Content-Type", "application/x-www-form-urlencoded"));
-    }
-
-    private static String csrfOf(String html) {
-        Matcher m = CSRF.matcher(html);
-        assertThat(m.find()).as("a CSRF field in " + html).isTrue();
-        return m.group(1);
-    }
-
-    private HttpResponse<String> send(HttpClient client, String method, String path, String body,
-                                      Map<String, String> headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(b::header);
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return browser.send("POST", "/login", PanelClient.form(Map.of("_csrf", token, "name", name, "password", password)),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
     }
 }

@@ -2,14 +2,21 @@ package app.threefold.web;
 
 import app.threefold.access.People;
 import app.threefold.account.Accounts;
+import app.threefold.account.ApiTokens;
 import app.threefold.audit.AuditLog;
 import app.threefold.catalog.Catalog;
+import app.threefold.device.Devices;
+import app.threefold.health.ComponentHealth;
+import app.threefold.health.HealthProbe;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
 import app.threefold.sources.LocalSources;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 
 /** Panel services over a test catalog, without a repository (as before the setup wizard). */
 final class TestPanel {
@@ -28,5 +35,13 @@ final class TestPanel {
                 new Restores(jobs, engine, audit, dataDir), audit,
                 new People(catalog.jdbi(), accounts), () -> -1,
                 new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC));
+    }
+
+    /** Everything the web server needs, with a healthy database and {@code devices} (may be null). */
+    static WebServices services(Catalog catalog, Accounts accounts, Clock clock, Path dataDir, Devices devices) {
+        HealthProbe probe = () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP));
+        return new WebServices("test", clock, clock.instant(), probe, accounts,
+                new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, devices, Map::of,
+                create(catalog, accounts, clock, dataDir));
     }
 }

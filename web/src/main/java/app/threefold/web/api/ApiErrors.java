@@ -1,7 +1,10 @@
 package app.threefold.web.api;
 
 import app.threefold.ThreefoldException;
+import app.threefold.access.PeopleException;
+import app.threefold.access.UnknownPersonException;
 import app.threefold.account.AccountException;
+import app.threefold.device.UnknownDeviceException;
 import app.threefold.catalog.CatalogUnavailableException;
 import app.threefold.jobs.JobNotFoundException;
 import app.threefold.web.page.Layout;
@@ -64,7 +67,7 @@ public final class ApiErrors {
         if (e instanceof CatalogUnavailableException) {
             return HttpStatus.SERVICE_UNAVAILABLE.getCode();
         }
-        if (e instanceof JobNotFoundException) {
+        if (e instanceof JobNotFoundException || e instanceof UnknownDeviceException || e instanceof UnknownPersonException) {
             return HttpStatus.NOT_FOUND.getCode();
         }
         if (e instanceof app.threefold.sources.SourceNotFoundException) {
@@ -75,6 +78,9 @@ public final class ApiErrors {
         }
         if (e instanceof app.threefold.sources.InvalidSourceException) {
             return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
+        }
+        if (e instanceof PeopleException) {
+            return HttpStatus.CONFLICT.getCode();
         }
         if (e instanceof AccountException || e instanceof app.threefold.device.DeviceException) {
             return HttpStatus.UNPROCESSABLE_CONTENT.getCode();

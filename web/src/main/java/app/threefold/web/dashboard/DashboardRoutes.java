@@ -45,12 +45,13 @@ public final class DashboardRoutes {
     }
 
     /**
-     * One device's card. {@code source} is set for a local source (a folder on the NAS itself):
-     * its schedule and last run, shown instead of SFTP upload hints.
+     * One device's card. {@code source} is set for a local source (a folder on the NAS itself): its
+     * schedule and last run, shown instead of SFTP upload hints. An archived device was deleted by an
+     * admin: it no longer backs up, so it is listed apart and never counts as stale.
      */
     public record DeviceCard(String name, Summary latest, String age, boolean stale, List<String> copies,
                              int kinds, boolean offsite, List<String> missing, List<TestVerdict> tests,
-                             SourceRoutes.Row source) {
+                             SourceRoutes.Row source, boolean archived) {
 
         public boolean backedUp() {
             return latest != null;
@@ -62,8 +63,8 @@ public final class DashboardRoutes {
     }
 
     /** The dashboard's model; {@code chart} is JSON for the chart script. */
-    public record DashboardPage(Layout layout, List<DeviceCard> devices, long logicalBytes, long storedBytes,
-                                long freeBytes, String chart) {
+    public record DashboardPage(Layout layout, List<DeviceCard> devices, List<DeviceCard> archived, long logicalBytes,
+                                long storedBytes, long freeBytes, String chart) {
 
         public String ratio() {
             return storedBytes == 0 ? "—" : Format.ratio((double) logicalBytes / storedBytes);
@@ -114,6 +115,7 @@ public final class DashboardRoutes {
                 .collect(Collectors.toMap(LocalSource::name, Function.identity()));
         java.util.SortedSet<String> names = new java.util.TreeSet<>(catalog.devices());
         names.addAll(local.keySet());
+        java.util.Set<String> archived = catalog.archived();
         List<DeviceCard> cards = new ArrayList<>();
         for (String device : names) {
             if (!viewer.mayAccess(device)) {
@@ -136,9 +138,10 @@ public final class DashboardRoutes {
                         + ": add a mirror (a friend's Threefold, a cloud bucket or a USB disk)");
             }
             missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
-            boolean stale = s == null || Duration.between(s.time(), now).compareTo(STALE) > 0;
+            boolean gone = archived.contains(device);
+            boolean stale = !gone && (s == null || Duration.between(s.time(), now).compareTo(STALE) > 0);
             cards.add(new DeviceCard(device, s, s == null ? "never backed up" : Format.age(s.time(), now), stale,
-                    copies, s == null ? 1 : 2, false, missing, tests.getOrDefault(device, List.of()), null));
+                    copies, s == null ? 1 : 2, false, missing, tests.getOrDefault(device, List.of()), null, gone));
         }
         return cards;
     }
@@ -160,12 +163,14 @@ public final class DashboardRoutes {
         missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
         boolean stale = s == null || Duration.between(s.time(), now).compareTo(STALE) > 0;
         return new DeviceCard(source.name(), s, s == null ? "never backed up" : Format.age(s.time(), now), stale, copies,
-                1, false, missing, tests, sourceRows.row(source));
+                1, false, missing, tests, sourceRows.row(source), false);
     }
 
     DashboardPage page(Person viewer, Layout layout) throws IOException {
-        List<DeviceCard> cards = cards(viewer);
-        long logical = cards.stream().filter(DeviceCard::backedUp).mapToLong(c -> c.latest().bytes()).sum();
+        List<DeviceCard> all = cards(viewer);
+        List<DeviceCard> cards = all.stream().filter(c -> !c.archived()).toList();
+        // Archived snapshots are still protected data, so they count in the totals.
+        long logical = all.stream().filter(DeviceCard::backedUp).mapToLong(c -> c.latest().bytes()).sum();
         List<Map<String, Object>> points = catalog.growth().stream()
                 .map(p -> Map.<String, Object>of("t", Format.time(p.time()), "b", p.storedBytes())).toList();
         String chart;
@@ -174,7 +179,7 @@ public final class DashboardRoutes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return new DashboardPage(layout, cards, logical, catalog.storedBytes(),
+        return new DashboardPage(layout, cards, all.stream().filter(DeviceCard::archived).toList(), logical, catalog.storedBytes(),
                 Files.getFileStore(dataDir).getUsableSpace(), chart);
     }
 }

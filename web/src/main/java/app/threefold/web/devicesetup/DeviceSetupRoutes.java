@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 /**
  * Adding devices and setting them up: {@code GET /devices/new} and {@code POST /devices} (admins),
  * {@code GET /devices/{device}/connect} with host-key fingerprints and copy-paste instructions
- * for OpenSSH, rclone, WinSCP and FileZilla, enabling or disabling a device and adding keys.
+ * for OpenSSH, rclone, WinSCP and FileZilla. Changing a device is {@link DeviceEditRoutes}.
  */
 public final class DeviceSetupRoutes {
 
@@ -29,8 +29,7 @@ public final class DeviceSetupRoutes {
     }
 
     /** How to connect: the real host, port and user, the host keys, and the device's state. */
-    public record ConnectPage(Layout layout, Device device, String host, int port, Map<String, String> hostKeys,
-                              String error) {
+    public record ConnectPage(Layout layout, Device device, String host, int port, Map<String, String> hostKeys) {
 
         public String sftpUrl() {
             return "sftp://" + device.name() + "@" + host + ":" + port + "/";
@@ -58,9 +57,7 @@ public final class DeviceSetupRoutes {
             pages.render(ctx, "device-new.jte", new NewDevicePage(Access.layout(ctx, "Add a device", "devices"), null, ""));
         });
         routes.post("/devices", this::create);
-        routes.get("/devices/{device}/connect", ctx -> connect(ctx, null));
-        routes.post("/devices/{device}/enabled", this::enabled);
-        routes.post("/devices/{device}/keys", this::addKey);
+        routes.get("/devices/{device}/connect", this::connect);
     }
 
     private Devices devices() {
@@ -94,35 +91,10 @@ public final class DeviceSetupRoutes {
                 "There is no SFTP account for device " + name + "; add it first."));
     }
 
-    private void connect(Context ctx, String error) {
+    private void connect(Context ctx) {
         Device device = device(ctx);
         String host = Optional.ofNullable(ctx.host()).orElse("nas").replaceFirst(":\\d+$", "");
         pages.render(ctx, "device-connect.jte", new ConnectPage(Access.layout(ctx, "Connect " + device.name(), "devices"),
-                device, host, sftpPort.getAsInt(), hostKeys.get(), error));
+                device, host, sftpPort.getAsInt(), hostKeys.get()));
     }
-
-    private void enabled(Context ctx) {
-        Access.requireAdmin(ctx);
-        Device device = device(ctx);
-        boolean enable = "true".equals(ctx.formParam("enabled"));
-        devices().setEnabled(device.name(), enable);
-        audit.record(Access.viewer(ctx).name(), enable ? "device.enabled" : "device.disabled",
-                Map.of("device", device.name()));
-        ctx.redirect("/devices/" + device.name() + "/connect", HttpStatus.SEE_OTHER);
-    }
-
-    private void addKey(Context ctx) {
-        Access.requireAdmin(ctx);
-        Device device = device(ctx);
-        try {
-            devices().addKey(device.name(), Optional.ofNullable(ctx.formParam("publicKey")).orElse("").trim());
-        } catch (DeviceException e) {
-            ctx.status(HttpStatus.UNPROCESSABLE_CONTENT);
-            connect(ctx, e.getMessage());
-            return;
-        }
-        audit.record(Access.viewer(ctx).name(), "device.key-added", Map.of("device", device.name()));
-        ctx.redirect("/devices/" + device.name() + "/connect", HttpStatus.SEE_OTHER);
-    }
-
 }

@@ -96,6 +96,14 @@ public final class Sessions {
         ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     }
 
+    /**
+     * Ends every session of {@code userId} but {@code keep} (may be null): after their account is
+     * removed or their password reset, nobody stays logged in with the old one.
+     */
+    public void endAll(long userId, Session keep) {
+        sessions.values().removeIf(s -> s.userId == userId && s != keep);
+    }
+
     private Session start(Context ctx, long userId) {
         expireOld();
         Session s = new Session(token(), userId, token(), clock.instant().plus(IDLE));

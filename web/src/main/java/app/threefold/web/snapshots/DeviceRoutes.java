@@ -17,8 +17,8 @@ import java.util.List;
 /** {@code GET /devices} (the cards) and {@code GET /devices/{device}}: snapshots, restore tests and their history. */
 public final class DeviceRoutes {
 
-    /** The device list. */
-    public record DevicesPage(Layout layout, List<DeviceCard> devices) {
+    /** The device list: the active ones as cards, the archived (deleted, snapshots kept) apart. */
+    public record DevicesPage(Layout layout, List<DeviceCard> devices, List<DeviceCard> archived) {
     }
 
     /** One device: its card, snapshots newest first, and restore tests newest first. */
@@ -38,8 +38,11 @@ public final class DeviceRoutes {
     }
 
     public void addTo(RoutesConfig routes) {
-        routes.get("/devices", ctx -> pages.render(ctx, "devices.jte",
-                new DevicesPage(Access.layout(ctx, "Devices", "devices"), dashboard.cards(Access.viewer(ctx)))));
+        routes.get("/devices", ctx -> {
+            List<DeviceCard> cards = dashboard.cards(Access.viewer(ctx));
+            pages.render(ctx, "devices.jte", new DevicesPage(Access.layout(ctx, "Devices", "devices"),
+                    cards.stream().filter(c -> !c.archived()).toList(), cards.stream().filter(DeviceCard::archived).toList()));
+        });
         routes.get("/devices/{device}", this::device);
     }
 

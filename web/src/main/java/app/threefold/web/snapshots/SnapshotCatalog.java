@@ -18,11 +18,15 @@ public final class SnapshotCatalog {
 
     /** One snapshot's summary row. */
     public record Summary(String id, String device, Instant time, String parent, String tree, long files, long bytes,
-                          long bytesAdded, long filesNew, long filesChanged, long filesUnchanged) {
+                          long bytesAdded, long filesNew, long filesChanged, long filesUnchanged, long filesRemoved) {
 
         public String shortId() {
             return id.substring(0, 8);
         }
+    }
+
+    /** A device's snapshots in numbers: how many, the latest one's files and bytes, what they added in all. */
+    public record Totals(long snapshots, long latestFiles, long latestBytes, long bytesAdded) {
     }
 
     /** Stored bytes after a point in time, for the growth chart. */
@@ -44,6 +48,23 @@ public final class SnapshotCatalog {
                     : "SELECT DISTINCT device FROM snapshots ORDER BY 1";
             return h.createQuery(sql).mapTo(String.class).list();
         });
+    }
+
+    /** Devices an admin deleted; their snapshots stay (see {@code archived_devices}). */
+    public java.util.Set<String> archived() {
+        return new java.util.HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT name FROM archived_devices")
+                .mapTo(String.class).list()));
+    }
+
+    public Totals totals(String device) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT count(*) AS n, COALESCE(SUM(bytes_added), 0) AS added,
+                               COALESCE((SELECT files FROM snapshots WHERE device = :d ORDER BY time DESC LIMIT 1), 0) AS files,
+                               COALESCE((SELECT bytes FROM snapshots WHERE device = :d ORDER BY time DESC LIMIT 1), 0) AS bytes
+                        FROM snapshots WHERE device = :d""")
+                .bind("d", device)
+                .map((rs, ctx) -> new Totals(rs.getLong("n"), rs.getLong("files"), rs.getLong("bytes"), rs.getLong("added")))
+                .one());
     }
 
     /** The newest snapshot of each device that has one. */
@@ -96,6 +117,6 @@ public final class SnapshotCatalog {
                 rs.getTimestamp("time").toInstant(), parent == null ? null : HexFormat.of().formatHex(parent),
                 HexFormat.of().formatHex(rs.getBytes("tree")),
                 rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"), rs.getLong("files_new"),
-                rs.getLong("files_changed"), rs.getLong("files_unchanged"));
+                rs.getLong("files_changed"), rs.getLong("files_unchanged"), rs.getLong("files_removed"));
     }
 }

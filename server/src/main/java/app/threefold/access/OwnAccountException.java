@@ -1,0 +1,9 @@
+package app.threefold.access;
+
+/** An admin tried to remove or demote themselves, which could lock them out of the panel. */
+public class OwnAccountException extends PeopleException {
+
+    public OwnAccountException(String what) {
+        super("You cannot " + what + " your own account; ask another admin to do it.");
+    }
+}
