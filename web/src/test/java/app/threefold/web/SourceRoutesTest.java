@@ -11,21 +11,14 @@ import app.threefold.engine.Engine;
 import app.threefold.health.ComponentHealth;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +32,7 @@ class SourceRoutesTest {
     private WebServer server;
     private WebServices services;
     private Engine engine;
-    private HttpClient browser;
-    private String csrf;
+    private PanelClient admin;
     private Path dataDir;
     private Path photos;
 
@@ -58,10 +50,7 @@ class SourceRoutesTest {
                 new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
                 TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
         server = WebServer.start("127.0.0.1", 0, services);
-        browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-        String token = csrfOf(get("/login").body());
-        assertThat(post("/login", "_csrf=" + token + "&name=alice&password=long+enough").statusCode()).isEqualTo(303);
-        csrf = csrfOf(get("/").body());
+        admin = new PanelClient(server.port()).login("alice", "long enough");
     }
 
     @AfterEach
@@ -79,7 +68,8 @@ class SourceRoutesTest {
         String list = get("/sources").body();
         assertThat(list).contains("photo-share", photos.toString(), "daily at 03:30", "not run yet", "Run now");
 
-        HttpResponse<String> run = post("/sources/photo-share/run", form(), Map.of("HX-Request", "true"));
+        HttpResponse<String> run = admin.send("POST", "/sources/photo-share/run", PanelClient.form(Map.of("_csrf", admin.csrf())),
+                Map.of("Content-Type", "application/x-www-form-urlencoded", "HX-Request", "true"));
         assertThat(run.statusCode()).isEqualTo(200);
         assertThat(run.body()).contains("sse-connect=\"/jobs/");
         LocalSources sources = services.panel().sources();
@@ -132,36 +122,19 @@ class SourceRoutesTest {
         assertThat(get("/sources/photo-share").statusCode()).isEqualTo(404);
     }
 
-    private String form(String... pairs) {
-        StringBuilder b = new StringBuilder("_csrf=").append(csrf);
+    private static Map<String, String> form(String... pairs) {
+        Map<String, String> fields = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
-            b.append('&').append(pairs[i]).append('=').append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+            fields.put(pairs[i], pairs[i + 1]);
         }
-        return b.toString();
-    }
-
-    private static String csrfOf(String html) {
-        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
-        assertThat(m.find()).as("a CSRF field").isTrue();
-        return m.group(1);
+        return fields;
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return browser.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return admin.get(path);
     }
 
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return post(path, body, Map.of());
-    }
-
-    private HttpResponse<String> post(String path, String body, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(b::header);
-        return browser.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
+    private HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
+        return admin.post(path, fields);
     }
 }
