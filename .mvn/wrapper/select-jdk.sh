@@ -1,8 +1,15 @@
 # Sourced by ./mvnw, appliance/threefold and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
 # Order: $JAVA_HOME, the java on PATH, then the newest JDK under /usr/lib/jvm (Debian's location).
 
+# The major version of a java binary: from its JDK's release file when there is one (no JVM start),
+# else from `java -version`.
 threefold_java_major() {
-    "$1" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1
+    release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
+    if [ -f "$release" ]; then
+        sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$release" | head -n 1
+    else
+        "$1" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1
+    fi
 }
 
 threefold_select_jdk() {
@@ -37,8 +44,9 @@ threefold_select_jdk() {
 }
 
 threefold_select_jdk || exit 1
+THREEFOLD_JAVA_MAJOR=$(threefold_java_major "$JAVA_HOME/bin/java")
 # JDK 24+ warns about sun.misc.Unsafe use inside Maven's own libraries unless allowed.
-if [ "$(threefold_java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then
+if [ "$THREEFOLD_JAVA_MAJOR" -ge 24 ]; then
     case "${MAVEN_OPTS:-}" in
         *--sun-misc-unsafe-memory-access*) ;;
         *) MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"; export MAVEN_OPTS ;;

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Restores a snapshot's tree, or a part of it, into a folder: contents, modes, mtimes and
  * symbolic links. Files are written by the worker pool; a large file is cut into segments that
- * are written in parallel at their offsets. Every blob is checked (MAC and SHA-256) as it is read.
+ * are written in parallel at their offsets. Every blob's MAC is checked as it is read (see
+ * {@link Repository#openBlob} for why not its SHA-256 too).
  */
 public final class Restorer {
     /** Blobs per task: large files are restored by several workers at once. */
