@@ -96,7 +96,17 @@ public final class Checker {
             }
         }
 
-        List<Snapshot> snapshots = new Snapshots(repository).list(null);
+        // Each snapshot file from disk, as it is now: a check must not trust what was read earlier.
+        Snapshots all = new Snapshots(repository);
+        List<Snapshot> snapshots = new ArrayList<>();
+        for (Id id : repository.list(FileType.SNAPSHOT)) {
+            try {
+                snapshots.add(all.load(id));
+            } catch (FormatException e) {
+                errors.add("snapshot " + id.shortHex() + " cannot be read: " + e.getMessage());
+            }
+        }
+        snapshots.sort(java.util.Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
         List<Affected> affected = new ArrayList<>();
         Set<Id> visited = new HashSet<>();
         for (Snapshot s : snapshots) {

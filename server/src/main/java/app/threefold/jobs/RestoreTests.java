@@ -54,8 +54,10 @@ public final class RestoreTests {
     private Map<String, Object> run(Engine e, String device, String copy, String actor, Jobs.ProgressSink progress)
             throws Exception {
         progress.report(0, "finding the latest snapshot");
-        Snapshot latest = e.snapshots().latest(device).orElseThrow(() -> new RepositoryException(
+        Snapshot found = e.snapshots().latest(device).orElseThrow(() -> new RepositoryException(
                 "Device " + device + " has no snapshot yet: back it up first, then test the restore."));
+        // The snapshot file as it is on disk now, not as it was when the appliance first listed it.
+        Snapshot latest = e.snapshots().load(found.id());
         progress.report(0, "reading the folders of snapshot " + latest.id().shortHex());
         RestoreTest test = new RestoreTest(e.repository(), e.digests()::sha256, e.workers(), clock);
         RestoreTest.Result r = test.run(latest, p -> progress.report(

@@ -26,7 +26,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -48,6 +50,13 @@ public final class Repository {
     private final Id id;
     private final int version;
     private final BlobIndex index;
+    /**
+     * Plaintexts of snapshot files already read. They are small and never change (each is named by
+     * the hash of its bytes), and every backup and SFTP session lists them all to find its parent:
+     * without this, a year of hourly snapshots of a few devices means decrypting tens of thousands of
+     * files at every login.
+     */
+    private final Map<Id, byte[]> snapshotFiles = new ConcurrentHashMap<>();
 
     private Repository(Backend backend, MasterKey key, Id id, int version, BlobIndex index, SecureRandom random) {
         this.backend = backend;
@@ -194,6 +203,19 @@ public final class Repository {
         } catch (AuthenticationFailedException e) {
             throw new FormatException(type.folder() + "/" + fileId.shortHex() + " is damaged (MAC mismatch)", e);
         }
+    }
+
+    /**
+     * A snapshot file's plaintext, read from the backend only the first time. Use
+     * {@link #loadUnpacked} where the file as it is on disk now matters (check, restore tests).
+     */
+    public byte[] loadSnapshotFile(Id fileId) throws IOException {
+        byte[] known = snapshotFiles.get(fileId);
+        if (known == null) {
+            known = loadUnpacked(FileType.SNAPSHOT, fileId);
+            snapshotFiles.put(fileId, known);
+        }
+        return known.clone();
     }
 
     /** Encrypts and stores an index, snapshot or lock file, compressed when the format allows. */

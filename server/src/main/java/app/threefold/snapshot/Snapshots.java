@@ -32,15 +32,20 @@ public final class Snapshots {
         return s.withId(repository.saveUnpacked(FileType.SNAPSHOT, encode(s)));
     }
 
+    /** One snapshot, read from the backend now (so damage since an earlier read shows). */
     public Snapshot load(Id id) throws IOException {
         return decode(id, repository.loadUnpacked(FileType.SNAPSHOT, id));
     }
 
-    /** All snapshots, oldest first; optionally only one device's (hostname). */
+    /**
+     * All snapshots, oldest first; optionally only one device's (hostname). The backend is listed
+     * each time, but a snapshot file read before is not read again (see
+     * {@link Repository#loadSnapshotFile}).
+     */
     public List<Snapshot> list(String hostname) throws IOException {
         List<Snapshot> out = new ArrayList<>();
         for (Id id : repository.list(FileType.SNAPSHOT)) {
-            Snapshot s = load(id);
+            Snapshot s = decode(id, repository.loadSnapshotFile(id));
             if (hostname == null || hostname.equals(s.hostname())) {
                 out.add(s);
             }
