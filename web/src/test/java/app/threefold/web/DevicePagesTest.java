@@ -35,7 +35,7 @@ class DevicePagesTest {
     private Catalog catalog;
     private Devices devices;
     private WebServices services;
-    private WebServer server;
+    private TestPanel.Running panel;
     private PanelClient admin;
 
     @BeforeEach
@@ -47,14 +47,13 @@ class DevicePagesTest {
         accounts.createAdmin("alice", "long enough".toCharArray());
         devices = new Devices(catalog.jdbi(), hasher, clock);
         services = TestPanel.services(catalog, accounts, clock, dataDir, devices);
-        server = WebServer.start("127.0.0.1", 0, services);
-        admin = new PanelClient(server.port()).login("alice", "long enough");
+        panel = TestPanel.Running.start(services);
+        admin = panel.login("alice", "long enough");
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
-        services.panel().jobs().close();
+        panel.close();
     }
 
     private String publicKey(String name) throws Exception {
@@ -146,7 +145,7 @@ class DevicePagesTest {
         devices.create("phone", "long enough".toCharArray(), null);
         snapshot("phone", 100, 100);
         String key = publicKey("phone");
-        PanelClient api = new PanelClient(server.port(), HttpClient.newHttpClient());
+        PanelClient api = new PanelClient(panel.server().port(), HttpClient.newHttpClient());
         Map<String, String> auth = Map.of("Authorization", PanelClient.basic("alice", "long enough"),
                 "Content-Type", "application/json");
 

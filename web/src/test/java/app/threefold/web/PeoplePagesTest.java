@@ -29,7 +29,7 @@ class PeoplePagesTest {
     private Accounts accounts;
     private People people;
     private WebServices services;
-    private WebServer server;
+    private TestPanel.Running panel;
     private long alice;
     private PanelClient admin;
 
@@ -40,14 +40,13 @@ class PeoplePagesTest {
         alice = accounts.createAdmin("alice", "long enough".toCharArray()).id();
         services = TestPanel.services(catalog, accounts, clock, dataDir, null);
         people = services.panel().people();
-        server = WebServer.start("127.0.0.1", 0, services);
-        admin = new PanelClient(server.port()).login("alice", "long enough");
+        panel = TestPanel.Running.start(services);
+        admin = panel.login("alice", "long enough");
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
-        services.panel().jobs().close();
+        panel.close();
     }
 
     @Test
@@ -69,7 +68,7 @@ class PeoplePagesTest {
     void theLastAdminCannotBeDemotedByAnotherAdminWhoIsThenDemotedThemselves() throws Exception {
         Person bob = people.createMember("bob", "bobs password".toCharArray(), List.of());
         assertThat(admin.post("/people/" + bob.id(), Map.of("role", "admin")).statusCode()).isEqualTo(303);
-        PanelClient asBob = new PanelClient(server.port()).login("bob", "bobs password");
+        PanelClient asBob = panel.login("bob", "bobs password");
         assertThat(asBob.post("/people/" + alice, Map.of("role", "member")).statusCode()).isEqualTo(303);
 
         HttpResponse<String> last = admin.get("/people/" + bob.id());
@@ -93,7 +92,7 @@ class PeoplePagesTest {
     @Test
     void resettingAPasswordOrRemovingAPersonEndsTheirSessions() throws Exception {
         Person kid = people.createMember("kid", "kids password".toCharArray(), List.of());
-        PanelClient kidBrowser = new PanelClient(server.port()).login("kid", "kids password");
+        PanelClient kidBrowser = panel.login("kid", "kids password");
         assertThat(kidBrowser.get("/").statusCode()).isEqualTo(200);
 
         assertThat(admin.post("/people/" + kid.id() + "/password", Map.of("password", "short")).body())

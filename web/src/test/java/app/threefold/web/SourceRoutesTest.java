@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(TestDatabase.class)
 class SourceRoutesTest {
 
-    private WebServer server;
+    private TestPanel.Running panel;
     private WebServices services;
     private Engine engine;
     private PanelClient admin;
@@ -49,14 +49,13 @@ class SourceRoutesTest {
                 () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
                 new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
                 TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
-        server = WebServer.start("127.0.0.1", 0, services);
-        admin = new PanelClient(server.port()).login("alice", "long enough");
+        panel = TestPanel.Running.start(services);
+        admin = panel.login("alice", "long enough");
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
-        services.panel().jobs().close();
+        panel.close();
         engine.close();
     }
 

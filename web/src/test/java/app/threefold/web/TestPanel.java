@@ -44,4 +44,23 @@ final class TestPanel {
                 new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, devices, Map::of,
                 create(catalog, accounts, clock, dataDir));
     }
+
+    /** A panel started on an ephemeral port of 127.0.0.1; closing it stops the server and its jobs. */
+    record Running(WebServer server, WebServices services) implements AutoCloseable {
+
+        static Running start(WebServices services) {
+            return new Running(WebServer.start("127.0.0.1", 0, services), services);
+        }
+
+        /** A browser stand-in logged in as {@code name}. */
+        PanelClient login(String name, String password) throws Exception {
+            return new PanelClient(server.port()).login(name, password);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            server.stop();
+            services.panel().jobs().close();
+        }
+    }
 }
