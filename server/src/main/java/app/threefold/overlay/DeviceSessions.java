@@ -158,40 +158,57 @@ public final class DeviceSessions implements AutoCloseable {
 
     private Overlay newOverlay(String device, Snapshot base, Path dir) throws IOException {
         Repository repo = engine.repository();
-        // Dedup must not trust blobs another program pruned since the last session.
-        repo.syncIndex();
-        // Before the journal: a session refused because of a prune elsewhere leaves nothing to replay.
+        // The lock first: a prune elsewhere then either finished before (and the index sync below
+        // sees it) or waits for this session. Before the journal: a refused session leaves nothing.
         RepositoryLock lock = RepositoryLock.acquire(repo, false, clock);
-        Journal journal;
+        Journal journal = null;
+        ExecutorService storer = null;
         try {
+            // Dedup must not trust blobs another program pruned since the last session.
+            repo.syncIndex();
             journal = Journal.create(dir, device, base == null ? "" : base.id().hex());
+            storer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "spool-" + device);
+                t.setDaemon(true);
+                return t;
+            });
+            Overlay[] self = new Overlay[1];
+            Optional<Device> d = devices.find(device);
+            long total = d.map(Device::quotaBytes).orElse(0L);
+            long before = d.map(Device::bytesAdded).orElse(0L);
+            Overlay.Quota quota = total <= 0 ? Overlay.Quota.NONE : new Overlay.Quota() {
+                @Override
+                public long left() {
+                    return Math.max(0, total - before - self[0].bytesAdded());
+                }
+
+                @Override
+                public long total() {
+                    return total;
+                }
+            };
+            self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.workers(), BlobSaver.DEFAULT_PACK_SIZE), chunker,
+                    engine.digests(), storer, clock, journal, quota, base, lock);
+            return self[0];
         } catch (IOException | RuntimeException e) {
-            lock.close();
+            if (storer != null) {
+                storer.shutdown();
+            }
+            if (journal != null) {
+                closeQuietly(journal, e);
+                closeQuietly(() -> deleteTree(dir), e);
+            }
+            closeQuietly(lock, e);
             throw e;
         }
-        ExecutorService storer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "spool-" + device);
-            t.setDaemon(true);
-            return t;
-        });
-        Overlay[] self = new Overlay[1];
-        Optional<Device> d = devices.find(device);
-        long total = d.map(Device::quotaBytes).orElse(0L);
-        long before = d.map(Device::bytesAdded).orElse(0L);
-        Overlay.Quota quota = total <= 0 ? Overlay.Quota.NONE : new Overlay.Quota() {
-            @Override
-            public long left() {
-                return Math.max(0, total - before - self[0].bytesAdded());
-            }
+    }
 
-            @Override
-            public long total() {
-                return total;
-            }
-        };
-        self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.workers(), BlobSaver.DEFAULT_PACK_SIZE), chunker,
-                engine.digests(), storer, clock, journal, quota, base, lock);
-        return self[0];
+    private static void closeQuietly(AutoCloseable c, Exception cause) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
     }
 
     private void release(String device, Overlay overlay) {
@@ -223,6 +240,12 @@ public final class DeviceSessions implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.error("device {}: the session could not be saved as a snapshot ({}); its journal {} is replayed at the next start",
                     overlay.device(), e.getMessage(), dir, e);
+            // Its journal stays; its repository lock must not, or a prune elsewhere waits until a restart.
+            try {
+                overlay.close();
+            } catch (IOException | RuntimeException closing) {
+                log.error("device {}: closing the failed session also failed ({})", overlay.device(), closing.getMessage(), closing);
+            }
         }
     }
 

@@ -30,6 +30,8 @@ public final class RepositoryLock implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration STALE = Duration.ofMinutes(30);
     private static final Duration REFRESH = Duration.ofMinutes(5);
+    /** Closing twice (a failed session is closed on every path out) removes the file once. */
+    private boolean closed;
 
     private final Repository repository;
     private final boolean exclusive;
@@ -120,7 +122,11 @@ public final class RepositoryLock implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         refresher.shutdown();
         try {
             // A refresh running now must finish first, or it could leave a new lock file behind.

@@ -114,6 +114,31 @@ class DeviceSessionsTest {
     }
 
     @Test
+    void aSessionWhoseCommitFailsKeepsItsJournalButReleasesItsRepositoryLock() throws Exception {
+        Path repo = Engine.repositoryDir(tmp.resolve("data"));
+        DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions.Lease lease = s.open("laptop");
+        put(lease.overlay(), List.of("a.txt"), "uploaded before the disk failed");
+        // Snapshot files cannot be written (a file where their folder should be; root ignores modes).
+        Files.move(repo.resolve("snapshots"), tmp.resolve("snapshots-aside"));
+        Files.writeString(repo.resolve("snapshots"), "not a folder");
+
+        lease.close();
+        s.close();
+
+        try (var locks = Files.list(repo.resolve("locks"))) {
+            assertThat(locks).as("lock files left").isEmpty();
+        }
+        try (var journals = Files.list(sessionsDir)) {
+            assertThat(journals).as("the journal stays for the next start").hasSize(1);
+        }
+        Files.delete(repo.resolve("snapshots"));
+        Files.move(tmp.resolve("snapshots-aside"), repo.resolve("snapshots"));
+        assertThat(sessions(DeviceSessions.Checkpoints.DEFAULT).recover()).hasSize(1);
+        assertThat(restoreLatest("restored").resolve("a.txt")).hasContent("uploaded before the disk failed");
+    }
+
+    @Test
     void aLongSessionIsCheckpointedAndTheEndBuildsOnTheCheckpoint() throws Exception {
         DeviceSessions s = sessions(new DeviceSessions.Checkpoints(Duration.ofHours(1), 10, Duration.ofMillis(50)));
         DeviceSessions.Lease lease = s.open("laptop");
