@@ -257,29 +257,25 @@ public final class Repository {
         return decodeBlob(blob, at.pack(), sealed, 0, sealed.length, at.uncompressedLength());
     }
 
-    /** Decrypts, decompresses and verifies one blob's bytes, e.g. from a pack read whole. */
-    public byte[] decodeBlob(Id blob, Id pack, byte[] buf, int off, int len, int uncompressedLength) {
-        byte[] plain = openBlob(blob, pack, buf, off, len, uncompressedLength);
-        if (!Id.hash(plain).equals(blob)) {
-            throw new FormatException("blob " + blob.shortHex() + " in pack " + pack.shortHex() + " does not match its id (SHA-256)");
-        }
-        return plain;
-    }
-
     /**
-     * Decrypts and decompresses one blob's bytes, trusting the MAC: it authenticates every byte
-     * with the repository's key, so damage and tampering are caught. Only a writer that stored
-     * the wrong plaintext under an id would go unnoticed, which check --read-data and restore
-     * tests look for; a restore skips that second SHA-256 pass (a third of its work), as restic's does.
+     * Decrypts, decompresses and verifies one blob's bytes, e.g. from a pack read whole. The MAC
+     * proves the bytes were sealed with this repository's key; the SHA-256 proves they are the blob
+     * asked for, since the locations come from an index (the catalog's among them) nothing signs.
      */
-    public byte[] openBlob(Id blob, Id pack, byte[] buf, int off, int len, int uncompressedLength) {
+    public byte[] decodeBlob(Id blob, Id pack, byte[] buf, int off, int len, int uncompressedLength) {
         byte[] plain;
         try {
             plain = crypto.open(buf, off, len);
         } catch (AuthenticationFailedException e) {
             throw new FormatException("blob " + blob.shortHex() + " in pack " + pack.shortHex() + " is damaged (MAC mismatch)", e);
         }
-        return uncompressedLength != 0 ? Compression.decompress(plain, uncompressedLength) : plain;
+        if (uncompressedLength != 0) {
+            plain = Compression.decompress(plain, uncompressedLength);
+        }
+        if (!Id.hash(plain).equals(blob)) {
+            throw new FormatException("blob " + blob.shortHex() + " in pack " + pack.shortHex() + " does not match its id (SHA-256)");
+        }
+        return plain;
     }
 
     /**

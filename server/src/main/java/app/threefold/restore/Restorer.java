@@ -31,8 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Restores a snapshot's tree, or a part of it, into a folder: contents, modes, mtimes and
  * symbolic links. Files are written by the worker pool; a large file is cut into segments that
- * are written in parallel at their offsets. Every blob's MAC is checked as it is read (see
- * {@link Repository#openBlob} for why not its SHA-256 too).
+ * are written in parallel at their offsets. Every blob is checked (MAC and SHA-256) as it is read.
  */
 public final class Restorer {
     /** Blobs per task: large files are restored by several workers at once. */
@@ -234,7 +233,7 @@ public final class Restorer {
                 }
                 for (int k = i; k < j; k++) {
                     BlobLocation at = where.get(k);
-                    byte[] plain = repository.openBlob(ids.get(k), at.pack(), run, at.offset() - first.offset(), at.length(),
+                    byte[] plain = repository.decodeBlob(ids.get(k), at.pack(), run, at.offset() - first.offset(), at.length(),
                             at.uncompressedLength());
                     ByteBuffer buf = ByteBuffer.wrap(plain);
                     while (buf.hasRemaining()) {
