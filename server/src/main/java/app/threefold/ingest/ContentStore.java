@@ -76,7 +76,8 @@ public final class ContentStore {
         long size = 0;
         int from = batch.chunks.size();
         int heldHere = 0;
-        try (ChunkReader reader = chunker.reader(in)) {
+        CountingInputStream counted = new CountingInputStream(in);
+        try (ChunkReader reader = chunker.reader(counted)) {
             byte[] chunk;
             while ((chunk = reader.next()) != null) {
                 int permits = kib(chunk.length);
@@ -94,6 +95,11 @@ public final class ContentStore {
                     from = 0;
                     heldHere = 0;
                 }
+            }
+            // The digest is taken over the chunks, so it alone would not notice a chunker that lost
+            // or repeated bytes: the count of what was read does.
+            if (counted.count != size) {
+                throw new IOException("read " + counted.count + " bytes but cut " + size + " into chunks; the file is left out");
             }
         } catch (IOException | RuntimeException e) {
             // The file is dropped: its chunks still waiting in the batch go, and give their room back.
@@ -131,7 +137,14 @@ public final class ContentStore {
         batch = new Batch();
         List<byte[]> chunks = sent.chunks;
         sent.chunks = null;
-        saver.saveData(chunks).whenComplete((ids, error) -> {
+        CompletableFuture<List<Id>> saved;
+        try {
+            saved = saver.saveData(chunks);
+        } catch (RuntimeException e) {
+            // E.g. the worker pool is shutting down: the batch's files fail, its room comes back.
+            saved = CompletableFuture.failedFuture(e);
+        }
+        saved.whenComplete((ids, error) -> {
             if (error != null) {
                 sent.ids.completeExceptionally(error);
             } else {
@@ -166,6 +179,40 @@ public final class ContentStore {
             List<byte[]> slice = List.copyOf(in.chunks.subList(from, to));
             done = done.thenRunAsync(() -> slice.forEach(sha::update), workers);
             in.hashing.add(done);
+        }
+    }
+
+    /** Counts the bytes a stream hands out. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
         }
     }
 
