@@ -74,6 +74,18 @@ public final class Devices {
             throw new DeviceException("A local source is named '" + name + "'. A device's name becomes its snapshots'"
                     + " hostname, so it needs a name of its own, e.g. " + name + "-laptop.");
         }
+        // A deleted device's name may come back and continue its history; snapshots of any other
+        // origin (a removed local source, `threefold backup`) are folders of the NAS, which the
+        // new device's login would then see.
+        boolean foreign = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM snapshots WHERE device = :n)
+                           AND NOT EXISTS (SELECT 1 FROM archived_devices WHERE name = :n)""")
+                .bind("n", name).mapTo(Boolean.class).one());
+        if (foreign) {
+            throw new DeviceException("Snapshots named '" + name + "' already exist, of a folder on the NAS (a removed local"
+                    + " source or a command-line backup). A device of that name would see them over SFTP: choose another"
+                    + " name, e.g. " + name + "-laptop.");
+        }
         String hash = hasPassword ? hasher.hash(password) : null;
         Instant created = clock.instant();
         try {

@@ -135,6 +135,13 @@ public final class LocalSources {
         if (find(name).isPresent()) {
             throw new InvalidSourceException("A local source named '" + name + "' already exists; choose another name.");
         }
+        boolean archived = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM archived_devices WHERE name = :n)")
+                .bind("n", name).mapTo(Boolean.class).one());
+        if (archived) {
+            throw new InvalidSourceException("'" + name + "' is a deleted device whose snapshots are kept. A source of that"
+                    + " name would continue its history (and count all its files as removed): choose another name, e.g. "
+                    + name + "-share.");
+        }
         try {
             jdbi.useTransaction(h -> {
                 Update insert = h.createUpdate("""
@@ -279,6 +286,8 @@ public final class LocalSources {
             throw new IOException("The folder " + folder + " is not there (is its disk or share mounted?); mount it or"
                     + " change the source's folder.");
         }
+        // Again at each run: a link or mount changed since it was added may now lead into the data directory.
+        checkFolder(folder.toString());
         progress.report(0, "counting the files in " + folder);
         long[] total = count(folder);
         IngestSession.Result r = e.backupFolder(source.name(), folder, (files, bytes) -> progress.report(

@@ -235,6 +235,29 @@ class LocalSourcesTest {
     }
 
     @Test
+    void aRemovedSourcesNameNeverBecomesADeviceThatWouldSeeItsFoldersNorADeletedDevicesASource() throws Exception {
+        Path photos = TestTrees.awkward(tmp.resolve("photos"), 12);
+        Devices devices = new Devices(catalog.jdbi(), new PasswordHasher(64, 1, 1, new SecureRandom()), clock);
+        sources.add("photos", photos.toString(), NIGHTLY, "alice");
+        sources.runNow("photos", "alice");
+        awaitRun("photos", 1);
+        sources.remove("photos", "alice");
+
+        assertThatThrownBy(() -> devices.create("photos", "correct horse".toCharArray(), null))
+                .isInstanceOf(DeviceException.class).hasMessageContaining("would see them over SFTP");
+        assertThat(devices.find("photos")).isEmpty();
+        // The same kind may come back: a re-added share continues its own history.
+        sources.add("photos", photos.toString(), NIGHTLY, "alice");
+
+        devices.create("old-laptop", "correct horse".toCharArray(), null);
+        devices.delete("old-laptop", "alice");
+        assertThatThrownBy(() -> sources.add("old-laptop", photos.toString(), NIGHTLY, "alice"))
+                .isInstanceOf(InvalidSourceException.class).hasMessageContaining("deleted device");
+        assertThat(sources.find("old-laptop")).isEmpty();
+        devices.create("old-laptop", "correct horse".toCharArray(), null);
+    }
+
+    @Test
     void aRunCutOffByAStopIsMarkedFailedAtTheNextStart() {
         catalog.jdbi().useHandle(h -> h.execute("""
                 INSERT INTO local_sources (name, path, daily_at, created, last_started, last_status, last_job)
