@@ -92,7 +92,8 @@ public final class FolderSource {
                     session.leaveDirectory();
                 }
             } else if (a.isRegularFile()) {
-                session.file(name, attrs, () -> Files.newInputStream(entry));
+                // Not following a link: a file swapped for one since it was listed must not pull in what it points to.
+                session.file(name, attrs, () -> Files.newInputStream(entry, LinkOption.NOFOLLOW_LINKS));
                 progress.fed(++files, bytes += a.size());
             } else {
                 skip(where, "not a regular file, folder or link");
