@@ -46,7 +46,7 @@ threefold_select_jdk() {
 threefold_select_jdk || exit 1
 THREEFOLD_JAVA_MAJOR=$(threefold_java_major "$JAVA_HOME/bin/java")
 # JDK 24+ warns about sun.misc.Unsafe use inside Maven's own libraries unless allowed.
-if [ "$THREEFOLD_JAVA_MAJOR" -ge 24 ]; then
+if [ "$THREEFOLD_JAVA_MAJOR" -ge 24 ] 2>/dev/null; then
     case "${MAVEN_OPTS:-}" in
         *--sun-misc-unsafe-memory-access*) ;;
         *) MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"; export MAVEN_OPTS ;;
