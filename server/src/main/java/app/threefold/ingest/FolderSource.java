@@ -1,10 +1,14 @@
 package app.threefold.ingest;
 
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -48,7 +52,13 @@ public final class FolderSource {
         if (!attributes.isDirectory()) {
             throw new IOException(root + " is not a folder; give the folder to back up");
         }
-        walk(root, "", session);
+        try (DirectoryStream<Path> top = Files.newDirectoryStream(root)) {
+            if (!(top instanceof SecureDirectoryStream<Path> secure)) {
+                throw new IOException("this platform cannot read " + root + " without following links that may change"
+                        + " while it is read; back it up on Linux");
+            }
+            walk(secure, "", session);
+        }
     }
 
     /** Entries that could not be backed up, each with the reason. */
@@ -56,18 +66,22 @@ public final class FolderSource {
         return List.copyOf(skipped);
     }
 
-    private void walk(Path dir, String relative, IngestSession session) throws IOException {
-        List<Path> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            stream.forEach(entries::add);
-        }
-        entries.sort((a, b) -> app.threefold.tree.TreeCodec.compareNames(a.getFileName().toString(), b.getFileName().toString()));
-        for (Path entry : entries) {
-            String name = entry.getFileName().toString();
+    /**
+     * Walks one folder through its open handle: attributes, files and subfolders are reached
+     * relative to it and never through a link, so an entry swapped for a link after it was listed
+     * (by anyone who may write to a share) cannot pull in a file from elsewhere on the NAS.
+     */
+    private void walk(SecureDirectoryStream<Path> dir, String relative, IngestSession session) throws IOException {
+        List<Path> listed = new ArrayList<>();
+        dir.forEach(listed::add);
+        listed.sort((a, b) -> app.threefold.tree.TreeCodec.compareNames(a.getFileName().toString(), b.getFileName().toString()));
+        for (Path full : listed) {
+            Path entry = full.getFileName();
+            String name = entry.toString();
             String where = relative.isEmpty() ? name : relative + "/" + name;
             PosixFileAttributes a;
             try {
-                a = Files.readAttributes(entry, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                a = dir.getFileAttributeView(entry, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
             } catch (IOException e) {
                 skip(where, e.getMessage());
                 continue;
@@ -78,22 +92,25 @@ public final class FolderSource {
                 skip(where, "the name cannot be stored in a snapshot");
             } else if (a.isSymbolicLink()) {
                 try {
-                    session.symlink(name, attrs, Files.readSymbolicLink(entry).toString());
+                    // By path: a link's target is only text, read without following it.
+                    session.symlink(name, attrs, Files.readSymbolicLink(full).toString());
                 } catch (IOException e) {
                     skip(where, "the link cannot be read (" + e.getMessage() + ")");
                 }
             } else if (a.isDirectory()) {
                 session.enterDirectory(name, attrs);
-                try {
-                    walk(entry, where, session);
+                try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    walk(sub, where, session);
                 } catch (java.nio.file.AccessDeniedException e) {
                     skip(where, "permission denied; the folder is in the snapshot but empty");
+                } catch (java.nio.file.FileSystemException e) {
+                    skip(where, "the folder changed while it was read (" + e.getMessage() + "); it is in the snapshot but empty");
                 } finally {
                     session.leaveDirectory();
                 }
             } else if (a.isRegularFile()) {
-                // Not following a link: a file swapped for one since it was listed must not pull in what it points to.
-                session.file(name, attrs, () -> Files.newInputStream(entry, LinkOption.NOFOLLOW_LINKS));
+                session.file(name, attrs, () -> Channels.newInputStream(
+                        dir.newByteChannel(entry, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))));
                 progress.fed(++files, bytes += a.size());
             } else {
                 skip(where, "not a regular file, folder or link");
