@@ -26,8 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs long work (restore tests, restores) one job at a time in the background and keeps its
- * state: queued, running (with progress), succeeded or failed with a result. States and results
+ * Runs long work in the background and keeps its state: queued, running (with progress),
+ * succeeded or failed with a result. Jobs run one at a time per {@link Lane}: work that writes
+ * the repository (backups) apart from work that only reads it (restores, restore tests), so a
+ * person's restore never waits behind a scheduled backup of a large share. States and results
  * live in the catalog's {@code jobs} table; progress is kept in memory and pushed to listeners
  * (the web's SSE streams). Jobs that were running when the appliance stopped are marked failed
  * at the next start.
@@ -45,6 +47,14 @@ public final class Jobs implements AutoCloseable {
         Map<String, Object> run(ProgressSink progress) throws Exception;
     }
 
+    /** Which queue a job waits in. */
+    public enum Lane {
+        /** Backups: one at a time, so two never store the same new data twice. */
+        WRITES,
+        /** Restores and restore tests: they read snapshots already written. */
+        READS
+    }
+
     /** Where a job reports how far it is: {@code fraction} 0..1 and a short line for people. */
     @FunctionalInterface
     public interface ProgressSink {
@@ -53,18 +63,20 @@ public final class Jobs implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final Clock clock;
-    private final ExecutorService runner;
+    private final Map<Lane, ExecutorService> lanes = new java.util.EnumMap<>(Lane.class);
     private final Map<Long, Job> live = new ConcurrentHashMap<>();
     private final Map<Long, List<Consumer<Job>>> listeners = new ConcurrentHashMap<>();
 
     public Jobs(Jdbi jdbi, Clock clock) {
         this.jdbi = Objects.requireNonNull(jdbi);
         this.clock = Objects.requireNonNull(clock);
-        this.runner = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "jobs");
-            t.setDaemon(true);
-            return t;
-        });
+        for (Lane lane : Lane.values()) {
+            lanes.put(lane, Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "jobs-" + lane.name().toLowerCase(java.util.Locale.ROOT));
+                t.setDaemon(true);
+                return t;
+            }));
+        }
         int orphans = jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE jobs SET state = 'failed', finished = :now,
                                error = 'the appliance stopped while this job ran; start it again'
@@ -75,8 +87,13 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
-    /** Queues {@code work}; the returned job is queued (or already running). */
+    /** Queues {@code work} that only reads the repository; the returned job is queued (or already running). */
     public Job submit(String kind, String device, String copy, String actor, Work work) {
+        return submit(Lane.READS, kind, device, copy, actor, work);
+    }
+
+    /** Queues {@code work} in {@code lane}; the returned job is queued (or already running). */
+    public Job submit(Lane lane, String kind, String device, String copy, String actor, Work work) {
         Instant now = clock.instant();
         long id = jdbi.withHandle(h -> h.createUpdate("""
                         INSERT INTO jobs (kind, device, copy, actor, state, created)
@@ -87,7 +104,7 @@ public final class Jobs implements AutoCloseable {
         Job job = new Job(id, kind, device, copy, actor, State.QUEUED, 0, "waiting for other jobs", null, null, now,
                 null, null);
         live.put(id, job);
-        runner.execute(() -> run(job, work));
+        lanes.get(lane).execute(() -> run(job, work));
         return job;
     }
 
@@ -214,7 +231,9 @@ public final class Jobs implements AutoCloseable {
     /** Stops taking jobs; a running job is interrupted. */
     @Override
     public void close() throws InterruptedException {
-        runner.shutdownNow();
-        runner.awaitTermination(10, TimeUnit.SECONDS);
+        lanes.values().forEach(ExecutorService::shutdownNow);
+        for (ExecutorService lane : lanes.values()) {
+            lane.awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -238,7 +238,7 @@ public final class LocalSources {
             Job job;
             try {
                 audit.record(actor, "source.backup.started", Map.of("source", name, "path", source.path().toString()));
-                job = jobs.submit(KIND, name, "local", actor, progress -> run(e, name, actor, id.join(), progress));
+                job = jobs.submit(Jobs.Lane.WRITES, KIND, name, "local", actor, progress -> run(e, name, actor, id.join(), progress));
             } catch (RuntimeException failed) {
                 active.remove(name);
                 throw failed;

@@ -67,6 +67,33 @@ class JobsTest {
     }
 
     @Test
+    void aRestoreDoesNotWaitBehindABackupButBackupsWaitForEachOther() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Job backup = jobs.submit(Jobs.Lane.WRITES, "backup", "photo-share", "local", "scheduler", progress -> {
+            release.await(10, TimeUnit.SECONDS);
+            return Map.of();
+        });
+        Job second = jobs.submit(Jobs.Lane.WRITES, "backup", "music", "local", "scheduler", progress -> Map.of());
+        Job restore = jobs.submit("restore", "laptop", "local", "alice", progress -> Map.of("files", 1));
+        try {
+            await(restore.id(), Job.State.SUCCEEDED);
+            assertThat(jobs.find(backup.id()).orElseThrow().state()).isEqualTo(Job.State.RUNNING);
+            assertThat(jobs.find(second.id()).orElseThrow().state()).isEqualTo(Job.State.QUEUED);
+        } finally {
+            release.countDown();
+        }
+        await(second.id(), Job.State.SUCCEEDED);
+    }
+
+    private void await(long id, Job.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (jobs.find(id).orElseThrow().state() != state) {
+            assertThat(System.nanoTime()).as("job %d becomes %s", id, state).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aJobThatThrowsEndsFailedWithTheMessage() throws Exception {
         Job job = jobs.submit("restore", "laptop", "local", "alice", progress -> {
             throw new IllegalStateException("the disk is full; free some space");
