@@ -54,6 +54,13 @@ public final class ContentStore {
         this.saver = saver;
         this.digests = digests;
         this.workers = saver.workers();
+        // The batch being filled holds its room until it is sent: beside it, one more chunk must fit.
+        int maxChunkKiB = kib(chunker.params().maxSize());
+        int neededKiB = (BATCH_BYTES >>> 10) + 2 * maxChunkKiB + BATCH_CHUNKS;
+        if (maxInFlightMiB * 1024 < neededKiB) {
+            throw new IllegalArgumentException("an in-flight budget of " + maxInFlightMiB + " MiB could stall; give at least "
+                    + (neededKiB + 1023) / 1024 + " MiB");
+        }
         this.inFlight = new Semaphore(maxInFlightMiB * 1024);
     }
 

@@ -142,6 +142,14 @@ class ContentStoreTest {
         }
     }
 
+    @Test
+    void aBudgetTooSmallForOneBatchAndOneChunkIsRefusedRatherThanStallingLater() throws Exception {
+        try (BlobSaver saver = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE)) {
+            assertThatThrownBy(() -> new ContentStore(chunker(), saver, digests, 8))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 9 MiB");
+        }
+    }
+
     private Chunker chunker() {
         return new Chunker(ChunkerParams.DEFAULT, repo.chunkerKey());
     }
