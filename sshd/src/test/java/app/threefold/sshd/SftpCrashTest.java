@@ -9,28 +9,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A client that dies mid-upload: the files it finished land, the one it was writing keeps its old version. */
-class SftpCrashTest {
-    static final String PW = "laptop password";
-    @TempDir
-    Path tmp;
-    SftpFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new SftpFixture(tmp);
-        f.devices.create("laptop", PW.toCharArray(), null);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
+class SftpCrashTest extends LaptopSftpTest {
 
     private boolean bigUploadUnderway() throws Exception {
         try (Stream<Path> s = Files.walk(f.dataDir.resolve("sftp-sessions"))) {

@@ -5,28 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.threefold.repository.TestTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Real clients upload to the appliance; restic judges what lands in the repository. */
-class SftpIngestTest {
-    static final String PW = "laptop password";
-    @TempDir
-    Path tmp;
-    SftpFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new SftpFixture(tmp);
-        f.devices.create("laptop", PW.toCharArray(), null);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
+class SftpIngestTest extends LaptopSftpTest {
 
     /** The awkward tree without its symlinks (sftp put -r and rclone skip links) and with whole-second mtimes. */
     private Path source(String name, long seed) throws Exception {

@@ -9,23 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every refusal is a clear status for the client and changes nothing on the appliance. */
-class SftpRefusalTest {
-    static final String PW = "laptop password";
+class SftpRefusalTest extends LaptopSftpTest {
     static final String DESK_PW = "desk password!";
-    @TempDir
-    Path tmp;
-    SftpFixture f;
 
     @BeforeEach
-    void start() throws Exception {
-        f = new SftpFixture(tmp);
-        f.devices.create("laptop", PW.toCharArray(), null);
+    void addDesk() throws Exception {
         f.devices.create("desk", DESK_PW.toCharArray(), null);
         TestTrees.write(tmp.resolve("secret.txt"), "desk's secret\n".getBytes());
         TestTrees.write(tmp.resolve("note.txt"), "laptop's note\n".getBytes());
@@ -33,11 +25,6 @@ class SftpRefusalTest {
         assertThat(f.sftp("laptop", PW, "put " + tmp.resolve("note.txt") + " /note.txt\n").exit()).isZero();
         f.awaitSnapshots("desk", 1);
         f.awaitSnapshots("laptop", 1);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
     }
 
     private List<String> auditActions() {
