@@ -645,12 +645,8 @@ public final class Overlay {
 
     // ---- changing the tree -----------------------------------------------------------------
 
-    private void record(Op op) throws IOException {
-        ops.add(op);
-        journal.append(op);
-    }
-
-    public synchronized void mkdir(List<String> path, int mode) throws IOException {
+    /** The folder a new entry at {@code path} goes into, once it is clear the entry may be made there. */
+    private OverlayNode folderForNew(List<String> path) throws IOException {
         refuseReadOnly(path);
         OverlayNode dir = parentDir(path);
         refuseReadOnlyNode(dir, path);
@@ -658,6 +654,17 @@ public final class Overlay {
         if (children(dir).containsKey(name) || (dir == root && name.equals(SNAPSHOTS))) {
             throw new FileAlreadyExistsException(show(path));
         }
+        return dir;
+    }
+
+    private void record(Op op) throws IOException {
+        ops.add(op);
+        journal.append(op);
+    }
+
+    public synchronized void mkdir(List<String> path, int mode) throws IOException {
+        OverlayNode dir = folderForNew(path);
+        String name = path.get(path.size() - 1);
         Instant now = clock.instant();
         OverlayNode n = new OverlayNode();
         n.parent = dir;
@@ -753,13 +760,8 @@ public final class Overlay {
     }
 
     public synchronized void symlink(List<String> path, String target) throws IOException {
-        refuseReadOnly(path);
-        OverlayNode dir = parentDir(path);
-        refuseReadOnlyNode(dir, path);
+        OverlayNode dir = folderForNew(path);
         String name = path.get(path.size() - 1);
-        if (children(dir).containsKey(name) || (dir == root && name.equals(SNAPSHOTS))) {
-            throw new FileAlreadyExistsException(show(path));
-        }
         if (target.isEmpty() || target.indexOf('\0') >= 0) {
             throw new FileSystemException(show(path), target, "not a usable link target");
         }
