@@ -140,7 +140,7 @@ public final class Appliance implements AutoCloseable {
                                         Deque<Step> started) {
         try {
             DeviceSessions sessions = new DeviceSessions(engine, catalog, devices, config.dataDir().resolve("sftp-sessions"),
-                    clock, DeviceSessions.Checkpoints.DEFAULT);
+                    clock, DeviceSessions.Limits.DEFAULT);
             started.push(new Step("SFTP sessions", sessions));
             int recovered = sessions.recover().size();
             if (recovered > 0) {

@@ -129,6 +129,10 @@ public final class Engine implements AutoCloseable {
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "engine-" + n.incrementAndGet());
             t.setDaemon(true);
+            // Hashing, compressing and encrypting are the bulk of the CPU an appliance spends, and
+            // none of it is waited for by a person: with the launcher's priority flags this makes the
+            // threads nice 19, so SSH transfers and the web panel keep their share of the cores.
+            t.setPriority(Thread.MIN_PRIORITY);
             return t;
         };
         // One more than the cores: a worker waiting for the catalog's dedup answer must not leave a core idle.

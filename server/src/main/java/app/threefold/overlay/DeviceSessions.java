@@ -44,9 +44,17 @@ public final class DeviceSessions implements AutoCloseable {
     public static final String RECOVERED = "recovered";
     public static final String CHECKPOINT = "checkpoint";
 
-    /** When a live session is written as a snapshot before it ends. */
-    public record Checkpoints(Duration every, long bytes, Duration tick) {
-        public static final Checkpoints DEFAULT = new Checkpoints(Duration.ofMinutes(15), 4L << 30, Duration.ofSeconds(30));
+    /**
+     * Bounds of a live session: it is written as a snapshot (a checkpoint) after {@code
+     * checkpointEvery} or {@code checkpointBytes} spooled, looked at every {@code tick}; and its
+     * uploads wait while more than {@code backlogBytes} of closed files are not yet stored.
+     */
+    public record Limits(Duration checkpointEvery, long checkpointBytes, Duration tick, long backlogBytes) {
+        /**
+         * Storing runs at background priority, so on a fast link closed files can queue up; 2 GiB
+         * (about ten seconds of storing) bounds the spool's disk use and how long a checkpoint waits.
+         */
+        public static final Limits DEFAULT = new Limits(Duration.ofMinutes(15), 4L << 30, Duration.ofSeconds(30), 2L << 30);
     }
 
     private final Engine engine;
@@ -54,7 +62,7 @@ public final class DeviceSessions implements AutoCloseable {
     private final Devices devices;
     private final Path sessionsDir;
     private final Clock clock;
-    private final Checkpoints checkpoints;
+    private final Limits limits;
     private final Chunker chunker;
     private final Map<String, Live> live = new HashMap<>();
     private final ScheduledExecutorService ticker;
@@ -68,14 +76,14 @@ public final class DeviceSessions implements AutoCloseable {
         Instant lastCheckpoint;
     }
 
-    public DeviceSessions(Engine engine, Catalog catalog, Devices devices, Path sessionsDir, Clock clock, Checkpoints checkpoints)
+    public DeviceSessions(Engine engine, Catalog catalog, Devices devices, Path sessionsDir, Clock clock, Limits limits)
             throws IOException {
         this.engine = engine;
         this.catalog = catalog;
         this.devices = devices;
         this.sessionsDir = Files.createDirectories(sessionsDir);
         this.clock = clock;
-        this.checkpoints = checkpoints;
+        this.limits = limits;
         this.chunker = new Chunker(ChunkerParams.DEFAULT, engine.repository().chunkerKey());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sftp-checkpoints");
@@ -87,7 +95,7 @@ public final class DeviceSessions implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long tick = checkpoints.tick().toMillis();
+        long tick = limits.tick().toMillis();
         ticker.scheduleWithFixedDelay(this::checkpointDue, tick, tick, TimeUnit.MILLISECONDS);
     }
 
@@ -170,6 +178,8 @@ public final class DeviceSessions implements AutoCloseable {
             storer = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "spool-" + device);
                 t.setDaemon(true);
+                // Storing closed files is background work, like the engine's workers it feeds.
+                t.setPriority(Thread.MIN_PRIORITY);
                 return t;
             });
             Overlay[] self = new Overlay[1];
@@ -188,7 +198,7 @@ public final class DeviceSessions implements AutoCloseable {
                 }
             };
             self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.workers(), BlobSaver.DEFAULT_PACK_SIZE), chunker,
-                    engine.digests(), storer, clock, journal, quota, base, lock);
+                    engine.digests(), storer, clock, journal, quota, limits.backlogBytes(), base, lock);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (storer != null) {
@@ -293,8 +303,8 @@ public final class DeviceSessions implements AutoCloseable {
             Instant now = clock.instant();
             for (var e : live.entrySet()) {
                 Live l = e.getValue();
-                boolean old = Duration.between(l.lastCheckpoint, now).compareTo(checkpoints.every()) >= 0;
-                if (l.overlay.spooledBytes() >= checkpoints.bytes() || (old && l.overlay.changed())) {
+                boolean old = Duration.between(l.lastCheckpoint, now).compareTo(limits.checkpointEvery()) >= 0;
+                if (l.overlay.spooledBytes() >= limits.checkpointBytes() || (old && l.overlay.changed())) {
                     l.lastCheckpoint = now;
                     due.add(e);
                 }

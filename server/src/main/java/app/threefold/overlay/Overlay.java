@@ -18,6 +18,7 @@ import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -84,6 +85,9 @@ public final class Overlay {
     private final RemovedFiles removed;
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong unstoredBytes = new AtomicLong();
+    /** Closed files waiting to be stored; uploads wait while there are more than {@link #backlogLimit} bytes of them. */
+    private final AtomicLong backlog = new AtomicLong();
+    private final long backlogLimit;
     private final List<Op> ops = new ArrayList<>();
     private final List<CompletableFuture<List<Id>>> pending = new ArrayList<>();
     private Snapshot base;
@@ -114,8 +118,9 @@ public final class Overlay {
     }
 
     Overlay(String device, Repository repository, BlobSaver saver, Chunker chunker, ContentDigests digests,
-            ExecutorService storer, Clock clock, Journal journal, Quota quota, Snapshot base, RepositoryLock lock) {
+            ExecutorService storer, Clock clock, Journal journal, Quota quota, long backlogLimit, Snapshot base, RepositoryLock lock) {
         this.device = device;
+        this.backlogLimit = backlogLimit;
         this.lock = lock;
         this.repository = repository;
         this.removed = new RemovedFiles(repository);
@@ -443,6 +448,9 @@ public final class Overlay {
             int n = src.remaining();
             long end = position + n;
             long grow = Math.max(0, end - length.get());
+            if (grow > 0) {
+                awaitBacklog();
+            }
             if (grow > 0 && unstoredBytes.get() + grow > quota.left()) {
                 failed = true;
                 throw new QuotaExceededException(display, quota.total());
@@ -612,9 +620,28 @@ public final class Overlay {
         }
     }
 
+    /**
+     * Holds an upload while the closed files not yet stored exceed the limit: storing runs at
+     * background priority, and without this a fast link would fill the disk with spool files.
+     * Only closed files count, so one file larger than the limit cannot wait for itself.
+     */
+    private void awaitBacklog() throws InterruptedIOException {
+        synchronized (backlog) {
+            while (backlog.get() > backlogLimit) {
+                try {
+                    backlog.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for earlier uploads to be stored");
+                }
+            }
+        }
+    }
+
     /** Chunks a closed spool into the repository on the storer thread. */
     private void store(OverlayNode n, long size) {
         Path spoolFile = n.spool;
+        backlog.addAndGet(size);
         // The storer thread only reads and cuts; hashing, compression, encryption and packing run on
         // the workers, so the next file's chunking overlaps with this one's saving.
         CompletableFuture<List<Id>> f = CompletableFuture.supplyAsync(() -> {
@@ -625,6 +652,10 @@ public final class Overlay {
             }
         }, storer).thenCompose(c -> c).whenComplete((content, error) -> {
             unstoredBytes.addAndGet(-size);
+            synchronized (backlog) {
+                backlog.addAndGet(-size);
+                backlog.notifyAll();
+            }
             if (content != null && n.spool == spoolFile) {
                 n.content = content;
             }

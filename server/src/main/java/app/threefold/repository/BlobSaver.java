@@ -42,6 +42,8 @@ public final class BlobSaver implements AutoCloseable {
     private final ExecutorService uploader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pack-upload");
         t.setDaemon(true);
+        // Background work, like the engine's workers that fill the packs.
+        t.setPriority(Thread.MIN_PRIORITY);
         return t;
     });
     /** Bounds the packs held in memory while waiting for upload. */

@@ -18,6 +18,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +53,7 @@ class DeviceSessionsTest {
         engine.close();
     }
 
-    private DeviceSessions sessions(DeviceSessions.Checkpoints c) throws Exception {
+    private DeviceSessions sessions(DeviceSessions.Limits c) throws Exception {
         return new DeviceSessions(engine, catalog, devices, sessionsDir, Clock.systemUTC(), c);
     }
 
@@ -67,7 +71,7 @@ class DeviceSessionsTest {
 
     @Test
     void closedFilesOfACrashedSessionAreReplayedIntoARecoveredSnapshotAndHalfWrittenOnesAreNot() throws Exception {
-        DeviceSessions before = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions before = sessions(DeviceSessions.Limits.DEFAULT);
         Overlay o = before.open("laptop").overlay();
         o.mkdir(List.of("docs"), 0755);
         put(o, List.of("docs", "a.txt"), "closed before the crash");
@@ -77,7 +81,7 @@ class DeviceSessionsTest {
         half.write(0, ByteBuffer.wrap("never closed".getBytes()));
         // The appliance dies here: no lease is closed, nothing committed.
 
-        List<app.threefold.ingest.IngestSession.Result> recovered = sessions(DeviceSessions.Checkpoints.DEFAULT).recover();
+        List<app.threefold.ingest.IngestSession.Result> recovered = sessions(DeviceSessions.Limits.DEFAULT).recover();
 
         assertThat(recovered).singleElement().satisfies(r -> assertThat(r.snapshot().tags()).containsExactly("recovered"));
         boolean flagged = catalog.jdbi().withHandle(h -> h.createQuery("SELECT recovered FROM snapshots").mapTo(Boolean.class).one());
@@ -94,7 +98,7 @@ class DeviceSessionsTest {
 
     @Test
     void aLiveSessionHoldsARepositoryLockSoAPruneElsewhereWaitsAndTheLockGoesWithTheSession() throws Exception {
-        DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions s = sessions(DeviceSessions.Limits.DEFAULT);
         DeviceSessions.Lease lease = s.open("laptop");
         put(lease.overlay(), List.of("kept.txt"), "uploaded while restic tried to prune");
         Path locks = Engine.repositoryDir(tmp.resolve("data")).resolve("locks");
@@ -116,7 +120,7 @@ class DeviceSessionsTest {
     @Test
     void aSessionWhoseCommitFailsKeepsItsJournalButReleasesItsRepositoryLock() throws Exception {
         Path repo = Engine.repositoryDir(tmp.resolve("data"));
-        DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions s = sessions(DeviceSessions.Limits.DEFAULT);
         DeviceSessions.Lease lease = s.open("laptop");
         put(lease.overlay(), List.of("a.txt"), "uploaded before the disk failed");
         // Snapshot files cannot be written (a file where their folder should be; root ignores modes).
@@ -134,13 +138,13 @@ class DeviceSessionsTest {
         }
         Files.delete(repo.resolve("snapshots"));
         Files.move(tmp.resolve("snapshots-aside"), repo.resolve("snapshots"));
-        assertThat(sessions(DeviceSessions.Checkpoints.DEFAULT).recover()).hasSize(1);
+        assertThat(sessions(DeviceSessions.Limits.DEFAULT).recover()).hasSize(1);
         assertThat(restoreLatest("restored").resolve("a.txt")).hasContent("uploaded before the disk failed");
     }
 
     @Test
     void aLongSessionIsCheckpointedAndTheEndBuildsOnTheCheckpoint() throws Exception {
-        DeviceSessions s = sessions(new DeviceSessions.Checkpoints(Duration.ofHours(1), 10, Duration.ofMillis(50)));
+        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), 10, Duration.ofMillis(50), DeviceSessions.Limits.DEFAULT.backlogBytes()));
         DeviceSessions.Lease lease = s.open("laptop");
         put(lease.overlay(), List.of("first.txt"), "checkpointed while the session runs");
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
@@ -165,7 +169,7 @@ class DeviceSessionsTest {
 
     @Test
     void aSessionThatDeletesAndRenamesCountsTheFilesGoneFromTheirOldPaths() throws Exception {
-        DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions s = sessions(DeviceSessions.Limits.DEFAULT);
         try (DeviceSessions.Lease first = s.open("laptop")) {
             Overlay o = first.overlay();
             o.mkdir(List.of("old"), 0755);
@@ -175,7 +179,7 @@ class DeviceSessionsTest {
             }
         }
         s.close();
-        DeviceSessions again = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions again = sessions(DeviceSessions.Limits.DEFAULT);
         try (DeviceSessions.Lease second = again.open("laptop")) {
             Overlay o = second.overlay();
             o.remove(List.of("a.txt"));
@@ -197,7 +201,7 @@ class DeviceSessionsTest {
 
     @Test
     void twoConnectionsShareOneSessionAndASnapshotThatLandedMeanwhileIsKept() throws Exception {
-        DeviceSessions s = sessions(DeviceSessions.Checkpoints.DEFAULT);
+        DeviceSessions s = sessions(DeviceSessions.Limits.DEFAULT);
         DeviceSessions.Lease a = s.open("laptop");
         DeviceSessions.Lease b = s.open("laptop");
         put(a.overlay(), List.of("from-a.txt"), "a");
@@ -220,5 +224,39 @@ class DeviceSessionsTest {
         assertThat(restored.resolve("from-b.txt")).hasContent("b");
         assertThat(restored.resolve("from-folder.txt")).hasContent("folder");
         assertThat(restored.resolve("both.txt")).hasContent("b wrote it last");
+    }
+
+    @Test
+    void uploadsWaitWhileClosedFilesAwaitStoringBeyondTheBacklogLimit() throws Exception {
+        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1), 10));
+        // Occupy every engine worker, so nothing closed can be stored until the latch opens.
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
+            engine.workers().submit(() -> {
+                release.await();
+                return null;
+            });
+        }
+        DeviceSessions.Lease lease = s.open("laptop");
+        Overlay o = lease.overlay();
+        // A file larger than the limit is written and closed: only closed files count.
+        put(o, List.of("big.txt"), "more than ten bytes, closed and waiting to be stored");
+        CompletableFuture<Void> next = CompletableFuture.runAsync(() -> {
+            try {
+                put(o, List.of("next.txt"), "written once the backlog is stored");
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(next).as("the second upload waits for the backlog").isNotDone();
+        release.countDown();
+        next.get(1, TimeUnit.MINUTES);
+        lease.close();
+        s.close();
+
+        Path restored = restoreLatest("restored");
+        assertThat(restored.resolve("big.txt")).hasContent("more than ten bytes, closed and waiting to be stored");
+        assertThat(restored.resolve("next.txt")).hasContent("written once the backlog is stored");
     }
 }

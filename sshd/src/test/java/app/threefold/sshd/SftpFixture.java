@@ -36,7 +36,7 @@ final class SftpFixture implements AutoCloseable {
     final SftpServer server;
     final Path home;
 
-    SftpFixture(Path tmp, DeviceSessions.Checkpoints checkpoints) throws IOException {
+    SftpFixture(Path tmp, DeviceSessions.Limits limits) throws IOException {
         this.dataDir = Files.createDirectories(tmp.resolve("data"));
         this.home = Files.createDirectories(tmp.resolve("client"));
         Clock clock = Clock.systemUTC();
@@ -44,12 +44,12 @@ final class SftpFixture implements AutoCloseable {
         catalog = database.openCatalog();
         engine = Engine.create(dataDir, RECOVERY_PASSWORD.toCharArray(), catalog, clock);
         devices = new Devices(catalog.jdbi(), new PasswordHasher(64, 1, 1, new SecureRandom()), clock);
-        sessions = new DeviceSessions(engine, catalog, devices, dataDir.resolve("sftp-sessions"), clock, checkpoints);
+        sessions = new DeviceSessions(engine, catalog, devices, dataDir.resolve("sftp-sessions"), clock, limits);
         server = SftpServer.start(new SftpServer.Settings("127.0.0.1", 0, dataDir), devices, sessions, clock);
     }
 
     SftpFixture(Path tmp) throws IOException {
-        this(tmp, DeviceSessions.Checkpoints.DEFAULT);
+        this(tmp, DeviceSessions.Limits.DEFAULT);
     }
 
     /** Exit code and combined output of a client run. */
