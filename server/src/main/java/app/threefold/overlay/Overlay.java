@@ -857,6 +857,13 @@ public final class Overlay {
                 if (!Files.exists(from)) {
                     throw new NoSuchFileException(from.toString(), null, "its spool file is gone");
                 }
+                // Spool files are not synced at close (the journal line is): after a power cut the
+                // kernel may have kept less than the client sent, and a short file must not replace
+                // the previous version.
+                if (op.size() != null && Files.size(from) != op.size()) {
+                    throw new FileSystemException(from.toString(), null, "its spool file holds " + Files.size(from)
+                            + " of the " + op.size() + " bytes uploaded (cut short by a power loss?)");
+                }
                 WriteHandle w = openWrite(op.path(), true, true, false, op.mode());
                 try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ)) {
                     ByteBuffer b = ByteBuffer.allocate(1 << 20);

@@ -97,6 +97,33 @@ class DeviceSessionsTest {
     }
 
     @Test
+    void aSpoolFileCutShortByAPowerLossNeverReplacesThePreviousVersion() throws Exception {
+        DeviceSessions first = sessions(DeviceSessions.Limits.DEFAULT);
+        try (DeviceSessions.Lease lease = first.open("laptop")) {
+            put(lease.overlay(), List.of("report.txt"), "the good version");
+        }
+        first.close();
+        DeviceSessions before = sessions(DeviceSessions.Limits.DEFAULT);
+        Overlay o = before.open("laptop").overlay();
+        put(o, List.of("report.txt"), "a newer version, longer than what reached the disk");
+        put(o, List.of("other.txt"), "complete");
+        // The appliance loses power: the journal line is on disk, the spool file only partly.
+        Path spool;
+        try (var files = Files.list(o.journal().dir())) {
+            spool = files.filter(p -> p.getFileName().toString().startsWith("spool-")).sorted().findFirst().orElseThrow();
+        }
+        try (var ch = java.nio.channels.FileChannel.open(spool, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(5);
+        }
+
+        assertThat(sessions(DeviceSessions.Limits.DEFAULT).recover()).hasSize(1);
+
+        Path restored = restoreLatest("restored");
+        assertThat(restored.resolve("report.txt")).hasContent("the good version");
+        assertThat(restored.resolve("other.txt")).hasContent("complete");
+    }
+
+    @Test
     void aLiveSessionHoldsARepositoryLockSoAPruneElsewhereWaitsAndTheLockGoesWithTheSession() throws Exception {
         DeviceSessions s = sessions(DeviceSessions.Limits.DEFAULT);
         DeviceSessions.Lease lease = s.open("laptop");
