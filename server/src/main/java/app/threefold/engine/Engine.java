@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The appliance's repository with its catalog: the repository in {@code DIR/repository}, opened
  * with the appliance's own key (its password in {@code DIR/appliance.key}, owner-only), the blob
- * index and file digests in PostgreSQL, and one worker pool sized to the cores.
+ * index and file digests in PostgreSQL, and two worker pools sized to the cores: one for what a
+ * person waits on (restores, restore tests) and one, at background priority, for storing.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -43,14 +44,14 @@ public final class Engine implements AutoCloseable {
 
     private final Repository repository;
     private final Catalog catalog;
-    private final ExecutorService workers;
+    private final ExecutorService workers = newWorkers("engine", Thread.NORM_PRIORITY);
+    private final ExecutorService storeWorkers = newWorkers("store", Thread.MIN_PRIORITY);
     private final CatalogContentDigests digests;
     private final Clock clock;
 
-    private Engine(Repository repository, Catalog catalog, ExecutorService workers, Clock clock) {
+    private Engine(Repository repository, Catalog catalog, Clock clock) {
         this.repository = repository;
         this.catalog = catalog;
-        this.workers = workers;
         this.digests = new CatalogContentDigests(catalog.jdbi());
         this.clock = clock;
     }
@@ -82,20 +83,14 @@ public final class Engine implements AutoCloseable {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         char[] appliancePassword = Base64.getEncoder().withoutPadding().encodeToString(secret).toCharArray();
-        ExecutorService workers = newWorkers();
-        try {
-            Repository repo = Repository.create(LocalBackend.create(repositoryDir(dataDir)), appliancePassword,
-                    APPLIANCE_KDF, new CatalogIndex(catalog.jdbi()), random, clock);
-            repo.addKey(recoveryPassword, KeyFile.Params.DEFAULT, clock);
-            Files.createDirectories(dataDir);
-            Files.writeString(keyFile, new String(appliancePassword), StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            return new Engine(repo, catalog, workers, clock);
-        } catch (IOException | RuntimeException e) {
-            workers.shutdownNow();
-            throw e;
-        }
+        Repository repo = Repository.create(LocalBackend.create(repositoryDir(dataDir)), appliancePassword,
+                APPLIANCE_KDF, new CatalogIndex(catalog.jdbi()), random, clock);
+        repo.addKey(recoveryPassword, KeyFile.Params.DEFAULT, clock);
+        Files.createDirectories(dataDir);
+        Files.writeString(keyFile, new String(appliancePassword), StandardCharsets.US_ASCII,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        return new Engine(repo, catalog, clock);
     }
 
     /** Opens the appliance's repository; a catalog that has no index yet is filled from the index files. */
@@ -106,33 +101,24 @@ public final class Engine implements AutoCloseable {
         }
         char[] password = Files.readString(keyFile, StandardCharsets.US_ASCII).trim().toCharArray();
         CatalogIndex index = new CatalogIndex(catalog.jdbi());
-        ExecutorService workers = newWorkers();
-        try {
-            Repository repo = Repository.open(LocalBackend.open(repositoryDir(dataDir)), password, index, new SecureRandom());
-            int files = repo.syncIndex();
-            if (files > 0) {
-                log.info("read {} index files of {} into the catalog", files, repo.backend().location());
-            }
-            int orphans = repo.indexUnindexedPacks(true);
-            if (orphans > 0) {
-                log.warn("{} packs were named by no index file (an interrupted backup?); indexed them from their headers", orphans);
-            }
-            return new Engine(repo, catalog, workers, clock);
-        } catch (IOException | RuntimeException e) {
-            workers.shutdownNow();
-            throw e;
+        Repository repo = Repository.open(LocalBackend.open(repositoryDir(dataDir)), password, index, new SecureRandom());
+        int files = repo.syncIndex();
+        if (files > 0) {
+            log.info("read {} index files of {} into the catalog", files, repo.backend().location());
         }
+        int orphans = repo.indexUnindexedPacks(true);
+        if (orphans > 0) {
+            log.warn("{} packs were named by no index file (an interrupted backup?); indexed them from their headers", orphans);
+        }
+        return new Engine(repo, catalog, clock);
     }
 
-    private static ExecutorService newWorkers() {
+    private static ExecutorService newWorkers(String name, int priority) {
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "engine-" + n.incrementAndGet());
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
-            // Hashing, compressing and encrypting are the bulk of the CPU an appliance spends, and
-            // none of it is waited for by a person: with the launcher's priority flags this makes the
-            // threads nice 19, so SSH transfers and the web panel keep their share of the cores.
-            t.setPriority(Thread.MIN_PRIORITY);
+            t.setPriority(priority);
             return t;
         };
         // One more than the cores: a worker waiting for the catalog's dedup answer must not leave a core idle.
@@ -143,8 +129,19 @@ public final class Engine implements AutoCloseable {
         return repository;
     }
 
+    /** For work a person waits on: restores, restore tests. */
     public ExecutorService workers() {
         return workers;
+    }
+
+    /**
+     * For storing (backups, SFTP uploads): hashing, compressing and encrypting are the bulk of the
+     * CPU an appliance spends and nobody watches them happen, so these threads have the lowest
+     * priority, which the launcher's flags make nice 19 under {@code serve}: SSH transfers, the web
+     * panel and restores keep the cores they need.
+     */
+    public ExecutorService storeWorkers() {
+        return storeWorkers;
     }
 
     public CatalogContentDigests digests() {
@@ -157,7 +154,7 @@ public final class Engine implements AutoCloseable {
      */
     public Backups backups() throws IOException {
         repository.syncIndex();
-        return new Backups(repository, workers, digests, clock, ChunkerParams.DEFAULT);
+        return new Backups(repository, storeWorkers, digests, clock, ChunkerParams.DEFAULT);
     }
 
     /** Snapshots a folder for a device and records the snapshot's summary in the catalog. */
@@ -208,5 +205,6 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdown();
+        storeWorkers.shutdown();
     }
 }

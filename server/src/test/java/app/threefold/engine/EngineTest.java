@@ -41,6 +41,14 @@ class EngineTest {
     }
 
     @Test
+    void storingRunsAtTheLowestPriorityWhileRestoresKeepTheNormalOne(Catalog catalog) throws Exception {
+        try (Engine engine = Engine.create(tmp.resolve("data"), RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            assertThat(engine.storeWorkers().submit(() -> Thread.currentThread().getPriority()).get()).isEqualTo(Thread.MIN_PRIORITY);
+            assertThat(engine.workers().submit(() -> Thread.currentThread().getPriority()).get()).isEqualTo(Thread.NORM_PRIORITY);
+        }
+    }
+
+    @Test
     void aSecondBackupAfterReopeningDedupsThroughTheCatalog(Catalog catalog) throws Exception {
         Path data = tmp.resolve("data");
         Path src = TestTrees.awkward(tmp.resolve("src"), 6);

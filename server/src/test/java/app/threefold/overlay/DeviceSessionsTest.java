@@ -256,10 +256,10 @@ class DeviceSessionsTest {
     @Test
     void uploadsWaitWhileClosedFilesAwaitStoringBeyondTheBacklogLimit() throws Exception {
         DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1), 10));
-        // Occupy every engine worker, so nothing closed can be stored until the latch opens.
+        // Occupy every store worker, so nothing closed can be stored until the latch opens.
         CountDownLatch release = new CountDownLatch(1);
         for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
-            engine.workers().submit(() -> {
+            engine.storeWorkers().submit(() -> {
                 release.await();
                 return null;
             });
