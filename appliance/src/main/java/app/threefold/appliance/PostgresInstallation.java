@@ -58,6 +58,8 @@ final class PostgresInstallation {
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // Overrides the -F (no fsync) zonky always passes; see EmbeddedDatabase's settings.
+                .setServerConfig("fsync", "on")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();
         try {
