@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,6 +33,30 @@ class CatalogTest {
                     .mapTo(String.class).one());
             assertThat(value).isEqualTo("v");
         }
+    }
+
+    @Test
+    void theSchemaVersionCheckedAtOpeningIsTheNewestMigration() throws Exception {
+        Pattern versioned = Pattern.compile("V(\\d+)__.*\\.sql");
+        int newest;
+        try (var files = Files.list(Path.of(Catalog.class.getResource("/db/migration").toURI()))) {
+            newest = files.map(f -> versioned.matcher(f.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .mapToInt(m -> Integer.parseInt(m.group(1)))
+                    .max().orElseThrow();
+        }
+        assertThat(Catalog.SCHEMA_VERSION).isEqualTo(Integer.toString(newest));
+    }
+
+    @Test
+    void aSchemaBehindTheNewestMigrationIsStillLeftToFlyway(TestDatabase.Database database) {
+        try (Catalog first = database.openCatalog()) {
+            first.jdbi().useHandle(h -> h.execute("DELETE FROM flyway_schema_history WHERE version = ?", Catalog.SCHEMA_VERSION));
+        }
+        // Flyway applies the newest migration again, which fails on the tables it made the first time.
+        assertThatThrownBy(database::openCatalog)
+                .isInstanceOf(CatalogUnavailableException.class)
+                .hasMessageContaining("up to date");
     }
 
     @Test
