@@ -61,6 +61,8 @@ final class EmbeddedDatabase implements AutoCloseable {
         try {
             stopOrphanedServer(data);
             Path binaries = PostgresInstallation.prepare(dataDir.resolve("runtime"), data);
+            // Zonky's stop after a first install gives up after a few seconds without saying so.
+            stopOrphanedServer(data);
             log.info("Starting embedded PostgreSQL with data in {}", data);
             Files.createDirectories(serverLog.getParent());
             int port = freePort();
@@ -73,14 +75,18 @@ final class EmbeddedDatabase implements AutoCloseable {
             command.addAll(SETTINGS);
             Process server = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(serverLog.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
                     .start();
             EmbeddedDatabase database = new EmbeddedDatabase(server, port);
             try {
-                database.awaitConnections(serverLog);
+                database.awaitConnections(data, serverLog);
                 database.createDatabaseIfMissing();
             } catch (IOException | RuntimeException e) {
-                database.close();
+                try {
+                    database.close();
+                } catch (RuntimeException stopping) {
+                    e.addSuppressed(stopping);
+                }
                 throw e;
             }
             log.info("Embedded PostgreSQL is up on 127.0.0.1:{}", port);
@@ -95,7 +101,7 @@ final class EmbeddedDatabase implements AutoCloseable {
      * PostgreSQL refuses to run as root: zonky's way around that, kept here, is a user namespace
      * of its own, in which the process (and the data directory's owner) is not root.
      */
-    static List<String> asNonRoot() {
+    private static List<String> asNonRoot() {
         return new UnixSystem().getUid() == 0 ? List.of("unshare", "-U") : List.of();
     }
 
@@ -108,11 +114,22 @@ final class EmbeddedDatabase implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
     }
 
-    /** Waits until the server accepts a connection; it is ready a few tens of milliseconds after it starts. */
-    private void awaitConnections(Path serverLog) throws IOException {
+    /**
+     * Waits until the server accepts a connection; it is ready a few tens of milliseconds after it
+     * starts. The port was free a moment before, so whoever answers is asked for its data folder:
+     * another PostgreSQL that took the port meanwhile must not receive the catalog.
+     */
+    private void awaitConnections(Path data, Path serverLog) throws IOException {
         long deadline = System.nanoTime() + STARTUP_WAIT.toNanos();
         while (true) {
-            try (Connection connection = DriverManager.getConnection(urlOf("postgres"))) {
+            try (Connection connection = DriverManager.getConnection(urlOf("postgres"));
+                 Statement statement = connection.createStatement();
+                 var answer = statement.executeQuery("SHOW data_directory")) {
+                String serving = answer.next() ? answer.getString(1) : "";
+                if (!server.isAlive() || !Path.of(serving).toRealPath().equals(data.toRealPath())) {
+                    throw new IOException("port " + port + " was taken by another PostgreSQL (serving " + serving
+                            + ") before ours could listen on it; start again");
+                }
                 return;
             } catch (SQLException notYet) {
                 if (!server.isAlive()) {
@@ -186,23 +203,20 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Stops PostgreSQL with a fast shutdown, as {@code pg_ctl stop -m fast} does (SIGINT: open
-     * transactions roll back, data is flushed), and waits for it to exit.
+     * Stops PostgreSQL and waits for it to exit. SIGTERM is PostgreSQL's smart shutdown: it waits
+     * for open sessions, and the catalog's are closed by then; data is flushed. Should it not
+     * stop in time it is killed, and recovers from its log at the next start.
      */
     @Override
     public void close() {
         try {
-            if (server.isAlive()) {
-                new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).inheritIO().start().waitFor();
-            }
+            server.destroy();
             if (!server.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
                 log.warn("PostgreSQL did not stop within {} s; killing it (it recovers from its log at the next start)",
                         STOP_WAIT.toSeconds());
                 server.destroyForcibly().waitFor();
             }
             log.info("Embedded PostgreSQL stopped");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot stop the embedded PostgreSQL", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the embedded PostgreSQL", e);

@@ -105,7 +105,8 @@ public final class Catalog implements AutoCloseable {
      * Whether the schema history already ends with the newest migration, all of them successful:
      * then Flyway would find nothing to do, and loading it costs every command about 0.1 s. Any
      * other state (a new database, a pending or failed migration, a newer Threefold's schema) is
-     * Flyway's to handle and report, and it validates the applied migrations whenever it runs.
+     * Flyway's to handle and report. The price: Flyway's check that applied migration files were
+     * not edited runs only when a migration is pending, which is fine as released ones never are.
      */
     private static boolean isCurrent(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection();

@@ -74,6 +74,8 @@ public final class Jobs implements AutoCloseable {
             lanes.put(lane, Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "jobs-" + lane.name().toLowerCase(java.util.Locale.ROOT));
                 t.setDaemon(true);
+                // A backup's reading and chunking run here: background work, like the store workers it feeds.
+                t.setPriority(lane == Lane.WRITES ? Thread.MIN_PRIORITY : Thread.NORM_PRIORITY);
                 return t;
             }));
         }

@@ -51,8 +51,9 @@ public final class DeviceSessions implements AutoCloseable {
      */
     public record Limits(Duration checkpointEvery, long checkpointBytes, Duration tick, long backlogBytes) {
         /**
-         * Storing runs at background priority, so on a fast link closed files can queue up; 2 GiB
-         * (about ten seconds of storing) bounds the spool's disk use and how long a checkpoint waits.
+         * Storing runs at background priority, so on a fast link it can lag behind the upload; 2 GiB
+         * (about 15 s of storing on two cores) bounds that lag, and so how long a checkpoint or the
+         * session's end waits for it.
          */
         public static final Limits DEFAULT = new Limits(Duration.ofMinutes(15), 4L << 30, Duration.ofSeconds(30), 2L << 30);
     }

@@ -16,6 +16,7 @@ import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -433,7 +434,8 @@ public final class Overlay {
         private final OverlayNode node;
         private final FileChannel spool;
         private final String display;
-        private volatile boolean failed;
+        /** The first write that failed; the file then never replaces what was at its path. */
+        private volatile IOException failed;
         private boolean closed;
         /** The file's length, tracked here so that closing needs no I/O on an interrupted thread. */
         private final AtomicLong length = new AtomicLong();
@@ -448,16 +450,22 @@ public final class Overlay {
             int n = src.remaining();
             long end = position + n;
             long grow = Math.max(0, end - length.get());
-            if (grow > 0) {
-                awaitBacklog();
-            }
-            if (grow > 0 && unstoredBytes.get() + grow > quota.left()) {
-                failed = true;
-                throw new QuotaExceededException(display, quota.total());
-            }
             int written = 0;
-            while (src.hasRemaining()) {
-                written += spool.write(src, position + written);
+            try {
+                if (grow > 0) {
+                    awaitBacklog();
+                }
+                if (grow > 0 && unstoredBytes.get() + grow > quota.left()) {
+                    throw new QuotaExceededException(display, quota.total());
+                }
+                while (src.hasRemaining()) {
+                    written += spool.write(src, position + written);
+                }
+            } catch (IOException e) {
+                if (failed == null) {
+                    failed = e;
+                }
+                throw e;
             }
             if (grow > 0) {
                 unstoredBytes.addAndGet(grow);
@@ -497,14 +505,18 @@ public final class Overlay {
                 } catch (IOException e) {
                     complete = false;
                 }
-                if (complete && !failed) {
+                if (complete && failed == null) {
                     finishWrite(node, size);
                 } else {
                     abandonWrite(node, size);
                 }
             }
-            if (failed && complete) {
-                throw new QuotaExceededException(display, quota.total());
+            if (failed != null && complete) {
+                if (failed instanceof QuotaExceededException) {
+                    throw new QuotaExceededException(display, quota.total());
+                }
+                throw new IOException(display + ": a write failed (" + failed.getMessage() + "), so the previous version is kept;"
+                        + " upload the file again", failed);
             }
         }
 
@@ -621,9 +633,11 @@ public final class Overlay {
     }
 
     /**
-     * Holds an upload while the closed files not yet stored exceed the limit: storing runs at
-     * background priority, and without this a fast link would fill the disk with spool files.
-     * Only closed files count, so one file larger than the limit cannot wait for itself.
+     * Holds an upload while the closed files storing has not yet read exceed the limit: storing
+     * runs at background priority, and without this a link faster than storing would leave it ever
+     * further behind (and a checkpoint, which waits for it, ever longer). Only closed files count,
+     * so a file larger than the limit cannot wait for itself, and bytes leave the backlog as they
+     * are read, so the file after a big one waits for storing to catch up, not to finish.
      */
     private void awaitBacklog() throws InterruptedIOException {
         synchronized (backlog) {
@@ -638,24 +652,32 @@ public final class Overlay {
         }
     }
 
+    private void leaveBacklog(AtomicLong unread, long bytes) {
+        long left = unread.getAndUpdate(u -> Math.max(0, u - bytes));
+        synchronized (backlog) {
+            backlog.addAndGet(-Math.min(left, bytes));
+            backlog.notifyAll();
+        }
+    }
+
     /** Chunks a closed spool into the repository on the storer thread. */
     private void store(OverlayNode n, long size) {
         Path spoolFile = n.spool;
         backlog.addAndGet(size);
+        AtomicLong unread = new AtomicLong(size);
         // The storer thread only reads and cuts; hashing, compression, encryption and packing run on
         // the workers, so the next file's chunking overlaps with this one's saving.
         CompletableFuture<List<Id>> f = CompletableFuture.supplyAsync(() -> {
             try {
-                return chunk(spoolFile);
+                return chunk(spoolFile, unread);
             } catch (IOException e) {
                 throw new UncheckedIOException("storing " + spoolFile.getFileName() + " failed: " + e.getMessage(), e);
+            } finally {
+                // Whatever was not read (a failure) leaves the backlog too.
+                leaveBacklog(unread, Long.MAX_VALUE);
             }
         }, storer).thenCompose(c -> c).whenComplete((content, error) -> {
             unstoredBytes.addAndGet(-size);
-            synchronized (backlog) {
-                backlog.addAndGet(-size);
-                backlog.notifyAll();
-            }
             if (content != null && n.spool == spoolFile) {
                 n.content = content;
             }
@@ -665,8 +687,26 @@ public final class Overlay {
         pending.add(f);
     }
 
-    private CompletableFuture<List<Id>> chunk(Path spoolFile) throws IOException {
-        try (InputStream in = Files.newInputStream(spoolFile)) {
+    private CompletableFuture<List<Id>> chunk(Path spoolFile, AtomicLong unread) throws IOException {
+        try (InputStream in = new FilterInputStream(Files.newInputStream(spoolFile)) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    leaveBacklog(unread, 1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    leaveBacklog(unread, n);
+                }
+                return n;
+            }
+        }) {
             CompletableFuture<List<Id>> stored = content.store(in).content();
             // A closed file is saved now rather than when later files fill its batch.
             content.flush();

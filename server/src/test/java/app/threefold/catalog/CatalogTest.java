@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,11 +38,14 @@ class CatalogTest {
 
     @Test
     void theSchemaVersionCheckedAtOpeningIsTheNewestMigration() throws Exception {
-        Pattern versioned = Pattern.compile("V(\\d+)__.*\\.sql");
+        // Whole-number versions only: the check at opening compares the last one applied with
+        // SCHEMA_VERSION, so a "V6_1__" or "V6.1__" hotfix would be skipped on current databases.
+        Pattern versioned = Pattern.compile("V(\\d+)__.+\\.sql");
         int newest;
         try (var files = Files.list(Path.of(Catalog.class.getResource("/db/migration").toURI()))) {
-            newest = files.map(f -> versioned.matcher(f.getFileName().toString()))
-                    .filter(Matcher::matches)
+            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            assertThat(names).allMatch(n -> versioned.matcher(n).matches(), "named V<whole number>__<description>.sql");
+            newest = names.stream().map(versioned::matcher).filter(Matcher::matches)
                     .mapToInt(m -> Integer.parseInt(m.group(1)))
                     .max().orElseThrow();
         }

@@ -254,9 +254,9 @@ class DeviceSessionsTest {
     }
 
     @Test
-    void uploadsWaitWhileClosedFilesAwaitStoringBeyondTheBacklogLimit() throws Exception {
+    void uploadsWaitWhileStoringLagsBeyondTheBacklogLimitAndGoOnAsItCatchesUp() throws Exception {
         DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1), 10));
-        // Occupy every store worker, so nothing closed can be stored until the latch opens.
+        // Occupy every store worker: storing then reads no further than its in-flight budget (64 MiB).
         CountDownLatch release = new CountDownLatch(1);
         for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
             engine.storeWorkers().submit(() -> {
@@ -267,23 +267,29 @@ class DeviceSessionsTest {
         DeviceSessions.Lease lease = s.open("laptop");
         Overlay o = lease.overlay();
         // A file larger than the limit is written and closed: only closed files count.
-        put(o, List.of("big.txt"), "more than ten bytes, closed and waiting to be stored");
+        byte[] big = new byte[100 << 20];
+        new java.util.Random(5).nextBytes(big);
+        Overlay.WriteHandle w = o.openWrite(List.of("big.bin"), true, true, false, 0644);
+        for (int off = 0; off < big.length; off += 1 << 20) {
+            w.write(off, ByteBuffer.wrap(big, off, 1 << 20));
+        }
+        w.close(true);
         CompletableFuture<Void> next = CompletableFuture.runAsync(() -> {
             try {
-                put(o, List.of("next.txt"), "written once the backlog is stored");
+                put(o, List.of("next.txt"), "written once storing has caught up");
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
         });
-        Thread.sleep(300);
-        assertThat(next).as("the second upload waits for the backlog").isNotDone();
+        Thread.sleep(500);
+        assertThat(next).as("the second upload waits while storing lags").isNotDone();
         release.countDown();
         next.get(1, TimeUnit.MINUTES);
         lease.close();
         s.close();
 
         Path restored = restoreLatest("restored");
-        assertThat(restored.resolve("big.txt")).hasContent("more than ten bytes, closed and waiting to be stored");
-        assertThat(restored.resolve("next.txt")).hasContent("written once the backlog is stored");
+        assertThat(Files.readAllBytes(restored.resolve("big.bin"))).isEqualTo(big);
+        assertThat(restored.resolve("next.txt")).hasContent("written once storing has caught up");
     }
 }
