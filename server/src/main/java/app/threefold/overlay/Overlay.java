@@ -86,7 +86,7 @@ public final class Overlay {
     private final RemovedFiles removed;
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong unstoredBytes = new AtomicLong();
-    /** Closed files waiting to be stored; uploads wait while there are more than {@link #backlogLimit} bytes of them. */
+    /** Bytes of closed files that storing has not read yet; uploads wait while there are more than {@link #backlogLimit}. */
     private final AtomicLong backlog = new AtomicLong();
     private final long backlogLimit;
     private final List<Op> ops = new ArrayList<>();
@@ -897,9 +897,9 @@ public final class Overlay {
                 if (!Files.exists(from)) {
                     throw new NoSuchFileException(from.toString(), null, "its spool file is gone");
                 }
-                // Spool files are not synced at close (the journal line is): after a power cut the
-                // kernel may have kept less than the client sent, and a short file must not replace
-                // the previous version.
+                // Neither spool nor journal is synced at close (a crash of the process loses nothing):
+                // after a power cut the journal line may have outlived part of the spool, and a short
+                // file must not replace the previous version.
                 if (op.size() != null && Files.size(from) != op.size()) {
                     throw new FileSystemException(from.toString(), null, "its spool file holds " + Files.size(from)
                             + " of the " + op.size() + " bytes uploaded (cut short by a power loss?)");
