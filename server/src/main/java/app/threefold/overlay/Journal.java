@@ -58,10 +58,6 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    synchronized void sync() throws IOException {
-        out.force(false);
-    }
-
     /** Starts over (after a checkpoint): the journal is empty again but for the new base. */
     synchronized void restart(String device, String base) throws IOException {
         out.truncate(0);
