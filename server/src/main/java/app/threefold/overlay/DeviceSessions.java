@@ -46,16 +46,18 @@ public final class DeviceSessions implements AutoCloseable {
 
     /**
      * Bounds of a live session: it is written as a snapshot (a checkpoint) after {@code
-     * checkpointEvery} or {@code checkpointBytes} spooled, looked at every {@code tick}; and its
-     * uploads wait while more than {@code backlogBytes} of closed files are not yet stored.
+     * checkpointEvery} or {@code checkpointBytes} spooled, looked at every {@code tick}. Storing
+     * its closed files waits until no write has come for {@code quiet}, unless more than {@code
+     * backlogBytes} of them wait; uploads wait while that many are not yet stored (see {@link Backlog}).
      */
-    public record Limits(Duration checkpointEvery, long checkpointBytes, Duration tick, long backlogBytes) {
+    public record Limits(Duration checkpointEvery, long checkpointBytes, Duration tick, long backlogBytes, Duration quiet) {
         /**
-         * Storing runs at background priority, so on a fast link it can lag behind the upload; 2 GiB
-         * (about 15 s of storing on two cores) bounds that lag, and so how long a checkpoint or the
-         * session's end waits for it.
+         * 2 GiB of backlog is about 10 s of storing on two cores: it bounds how long a checkpoint
+         * or the session's end waits for storing, and takes a nightly upload of a laptop's changes
+         * whole. A second without writes is a pause in the upload, not a gap between two files.
          */
-        public static final Limits DEFAULT = new Limits(Duration.ofMinutes(15), 4L << 30, Duration.ofSeconds(30), 2L << 30);
+        public static final Limits DEFAULT = new Limits(Duration.ofMinutes(15), 4L << 30, Duration.ofSeconds(30), 2L << 30,
+                Duration.ofSeconds(1));
     }
 
     private final Engine engine;
@@ -199,7 +201,7 @@ public final class DeviceSessions implements AutoCloseable {
                 }
             };
             self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.storeWorkers(), BlobSaver.DEFAULT_PACK_SIZE), chunker,
-                    engine.digests(), storer, clock, journal, quota, limits.backlogBytes(), base, lock);
+                    engine.digests(), storer, clock, journal, quota, new Backlog(limits.backlogBytes(), limits.quiet()), base, lock);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (storer != null) {

@@ -48,6 +48,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,9 +87,9 @@ public final class Overlay {
     private final RemovedFiles removed;
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong unstoredBytes = new AtomicLong();
-    /** Bytes of closed files that storing has not read yet; uploads wait while there are more than {@link #backlogLimit}. */
-    private final AtomicLong backlog = new AtomicLong();
-    private final long backlogLimit;
+    private final Backlog backlog;
+    /** Closed files handed to storing that it has not started on: while there are any, it does not flush its batch. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final List<Op> ops = new ArrayList<>();
     private final List<CompletableFuture<List<Id>>> pending = new ArrayList<>();
     private Snapshot base;
@@ -119,9 +120,9 @@ public final class Overlay {
     }
 
     Overlay(String device, Repository repository, BlobSaver saver, Chunker chunker, ContentDigests digests,
-            ExecutorService storer, Clock clock, Journal journal, Quota quota, long backlogLimit, Snapshot base, RepositoryLock lock) {
+            ExecutorService storer, Clock clock, Journal journal, Quota quota, Backlog backlog, Snapshot base, RepositoryLock lock) {
         this.device = device;
-        this.backlogLimit = backlogLimit;
+        this.backlog = backlog;
         this.lock = lock;
         this.repository = repository;
         this.removed = new RemovedFiles(repository);
@@ -170,6 +171,11 @@ public final class Overlay {
 
     public Quota quota() {
         return quota;
+    }
+
+    /** Bytes of closed files that storing has not read yet. */
+    long backlogBytes() {
+        return backlog.bytes();
     }
 
     /** Bytes of packs this session has written to the repository so far. */
@@ -453,11 +459,12 @@ public final class Overlay {
             int written = 0;
             try {
                 if (grow > 0) {
-                    awaitBacklog();
+                    backlog.awaitRoom();
                 }
                 if (grow > 0 && unstoredBytes.get() + grow > quota.left()) {
                     throw new QuotaExceededException(display, quota.total());
                 }
+                backlog.wrote();
                 while (src.hasRemaining()) {
                     written += spool.write(src, position + written);
                 }
@@ -632,42 +639,21 @@ public final class Overlay {
         }
     }
 
-    /**
-     * Holds an upload while the closed files storing has not yet read exceed the limit: storing
-     * runs at background priority, and without this a link faster than storing would leave it ever
-     * further behind (and a checkpoint, which waits for it, ever longer). Only closed files count,
-     * so a file larger than the limit cannot wait for itself, and bytes leave the backlog as they
-     * are read, so the file after a big one waits for storing to catch up, not to finish.
-     */
-    private void awaitBacklog() throws InterruptedIOException {
-        synchronized (backlog) {
-            while (backlog.get() > backlogLimit) {
-                try {
-                    backlog.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for earlier uploads to be stored");
-                }
-            }
-        }
-    }
-
     private void leaveBacklog(AtomicLong unread, long bytes) {
         long left = unread.getAndUpdate(u -> Math.max(0, u - bytes));
-        synchronized (backlog) {
-            backlog.addAndGet(-Math.min(left, bytes));
-            backlog.notifyAll();
-        }
+        backlog.read(Math.min(left, bytes));
     }
 
     /** Chunks a closed spool into the repository on the storer thread. */
     private void store(OverlayNode n, long size) {
         Path spoolFile = n.spool;
-        backlog.addAndGet(size);
+        backlog.add(size);
         AtomicLong unread = new AtomicLong(size);
+        queued.incrementAndGet();
         // The storer thread only reads and cuts; hashing, compression, encryption and packing run on
         // the workers, so the next file's chunking overlaps with this one's saving.
         CompletableFuture<List<Id>> f = CompletableFuture.supplyAsync(() -> {
+            queued.decrementAndGet();
             try {
                 return chunk(spoolFile, unread);
             } catch (IOException e) {
@@ -691,6 +677,7 @@ public final class Overlay {
         try (InputStream in = new FilterInputStream(Files.newInputStream(spoolFile)) {
             @Override
             public int read() throws IOException {
+                backlog.awaitTurn();
                 int b = super.read();
                 if (b >= 0) {
                     leaveBacklog(unread, 1);
@@ -700,6 +687,7 @@ public final class Overlay {
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
+                backlog.awaitTurn();
                 int n = super.read(buffer, offset, length);
                 if (n > 0) {
                     leaveBacklog(unread, n);
@@ -708,8 +696,11 @@ public final class Overlay {
             }
         }) {
             CompletableFuture<List<Id>> stored = content.store(in).content();
-            // A closed file is saved now rather than when later files fill its batch.
-            content.flush();
+            // With no file queued behind it, a closed file is saved now rather than when later files
+            // fill its batch; while a burst drains, files share batches as in a folder backup.
+            if (queued.get() == 0) {
+                content.flush();
+            }
             return stored;
         }
     }
@@ -935,10 +926,17 @@ public final class Overlay {
 
     /** Waits until every closed file is stored. */
     synchronized void commitPending() throws IOException {
+        awaitStored();
+    }
+
+    private void awaitStored() throws IOException {
+        backlog.drain();
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
             throw new IOException("storing an uploaded file failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            backlog.endDrain();
         }
     }
 
@@ -958,11 +956,7 @@ public final class Overlay {
      */
     public synchronized Optional<IngestSession.Result> commit(List<String> tags) throws IOException {
         Instant started = clock.instant();
-        try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            throw new IOException("storing an uploaded file failed: " + e.getCause().getMessage(), e.getCause());
-        }
+        awaitStored();
         pending.clear();
         if (!root.changed) {
             return Optional.empty();
@@ -1113,6 +1107,8 @@ public final class Overlay {
 
     /** Stops background work; the journal folder stays unless the caller deletes it. */
     synchronized void close() throws IOException {
+        // Files still queued are stored now, not after a quiet period nobody waits for.
+        backlog.drain();
         storer.shutdown();
         try {
             saver.close();

@@ -171,7 +171,8 @@ class DeviceSessionsTest {
 
     @Test
     void aLongSessionIsCheckpointedAndTheEndBuildsOnTheCheckpoint() throws Exception {
-        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), 10, Duration.ofMillis(50), DeviceSessions.Limits.DEFAULT.backlogBytes()));
+        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), 10, Duration.ofMillis(50), DeviceSessions.Limits.DEFAULT.backlogBytes(),
+                DeviceSessions.Limits.DEFAULT.quiet()));
         DeviceSessions.Lease lease = s.open("laptop");
         put(lease.overlay(), List.of("first.txt"), "checkpointed while the session runs");
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
@@ -255,7 +256,8 @@ class DeviceSessionsTest {
 
     @Test
     void uploadsWaitWhileStoringLagsBeyondTheBacklogLimitAndGoOnAsItCatchesUp() throws Exception {
-        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1), 10));
+        // Storing would wait an hour for the upload to pause: past the limit it runs anyway.
+        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1), 10, Duration.ofHours(1)));
         // Occupy every store worker: storing then reads no further than its in-flight budget (64 MiB).
         CountDownLatch release = new CountDownLatch(1);
         for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
@@ -291,5 +293,50 @@ class DeviceSessionsTest {
         Path restored = restoreLatest("restored");
         assertThat(Files.readAllBytes(restored.resolve("big.bin"))).isEqualTo(big);
         assertThat(restored.resolve("next.txt")).hasContent("written once storing has caught up");
+    }
+
+    @Test
+    void storingWaitsWhileTheUploadGoesOnAndStartsOnceItPauses() throws Exception {
+        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
+                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofSeconds(1)));
+        DeviceSessions.Lease lease = s.open("laptop");
+        Overlay o = lease.overlay();
+        put(o, List.of("closed-first.txt"), "closed while the upload goes on");
+        long closed = "closed while the upload goes on".length();
+        Overlay.WriteHandle slow = o.openWrite(List.of("still-uploading.bin"), true, true, false, 0644);
+        for (int i = 0; i < 20; i++) {
+            slow.write(i, ByteBuffer.wrap(new byte[] {(byte) i}));
+            Thread.sleep(100);
+            assertThat(o.backlogBytes()).as("nothing is read for storing while writes keep coming").isEqualTo(closed);
+        }
+        slow.close(true);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (o.backlogBytes() > 0) {
+            assertThat(System.nanoTime()).as("storing starts once the upload pauses").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        lease.close();
+        s.close();
+        Path restored = restoreLatest("restored");
+        assertThat(restored.resolve("closed-first.txt")).hasContent("closed while the upload goes on");
+        assertThat(restored.resolve("still-uploading.bin")).hasSize(20);
+    }
+
+    @Test
+    void theSessionsEndStoresWhatWaitsWithoutWaitingForAPause() throws Exception {
+        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
+                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofHours(1)));
+        DeviceSessions.Lease lease = s.open("laptop");
+        put(lease.overlay(), List.of("a.txt"), "stored when the client disconnects");
+        CompletableFuture<Void> end = CompletableFuture.runAsync(() -> {
+            try {
+                lease.close();
+                s.close();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        end.get(1, TimeUnit.MINUTES);
+        assertThat(restoreLatest("restored").resolve("a.txt")).hasContent("stored when the client disconnects");
     }
 }
