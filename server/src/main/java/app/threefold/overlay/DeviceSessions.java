@@ -52,7 +52,7 @@ public final class DeviceSessions implements AutoCloseable {
      */
     public record Limits(Duration checkpointEvery, long checkpointBytes, Duration tick, long backlogBytes, Duration quiet) {
         /**
-         * 2 GiB of backlog is about 10 s of storing on two cores: it bounds how long a checkpoint
+         * 2 GiB of backlog is about 12 s of storing on two cores: it bounds how long a checkpoint
          * or the session's end waits for storing, and takes a nightly upload of a laptop's changes
          * whole. A second without writes is a pause in the upload, not a gap between two files.
          */

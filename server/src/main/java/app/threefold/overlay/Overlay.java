@@ -178,9 +178,12 @@ public final class Overlay {
         return backlog.bytes();
     }
 
-    /** Bytes of packs this session has written to the repository so far. */
+    /**
+     * Bytes this session has added to the repository so far, counting blobs in the pack still
+     * being filled, so a quota holds to the blob rather than to the pack.
+     */
     public long bytesAdded() {
-        return saver.bytesAdded();
+        return saver.bytesSealed();
     }
 
     // ---- lookups ---------------------------------------------------------------------------
@@ -462,7 +465,12 @@ public final class Overlay {
                     backlog.awaitRoom();
                 }
                 if (grow > 0 && unstoredBytes.get() + grow > quota.left()) {
-                    throw new QuotaExceededException(display, quota.total());
+                    // Closed files waiting for storing count at their full size; stored, they count
+                    // what they add after dedup and compression. Refuse only on that.
+                    awaitStoring();
+                    if (unstoredBytes.get() + grow > quota.left()) {
+                        throw new QuotaExceededException(display, quota.total());
+                    }
                 }
                 backlog.wrote();
                 while (src.hasRemaining()) {
@@ -636,6 +644,26 @@ public final class Overlay {
             } else {
                 n.parent.children.remove(n.name);
             }
+        }
+    }
+
+    /** Stores the closed files waiting now, without waiting for a pause in the upload. */
+    private void awaitStoring() throws InterruptedIOException {
+        CompletableFuture<?>[] waiting;
+        synchronized (this) {
+            waiting = pending.toArray(CompletableFuture[]::new);
+        }
+        backlog.drain();
+        try {
+            // A file that failed to store fails the commit, which reports it; here only its end counts.
+            CompletableFuture.allOf(waiting).handle((v, e) -> null).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for earlier uploads to be stored");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("handle() completes normally", e);
+        } finally {
+            backlog.endDrain();
         }
     }
 

@@ -58,6 +58,7 @@ public final class BlobSaver implements AutoCloseable {
     private final List<IndexFile.PackRecord> unindexed = new ArrayList<>();
     private final List<CompletableFuture<Void>> uploads = new ArrayList<>();
     private final AtomicLong bytesAdded = new AtomicLong();
+    private final AtomicLong bytesSealed = new AtomicLong();
     private volatile Throwable failure;
 
     public BlobSaver(Repository repository, ExecutorService workers, int packSize) {
@@ -108,6 +109,7 @@ public final class BlobSaver implements AutoCloseable {
         checkFailure();
         byte[] compressed = repository.version() >= 2 ? repository.compression().compressBlob(plain, 0, plain.length) : null;
         byte[] sealed = repository.crypto().seal(compressed != null ? compressed : plain);
+        bytesSealed.addAndGet(sealed.length);
         PackBuilder full = null;
         synchronized (type == BlobType.DATA ? dataLock : treeLock) {
             PackBuilder pack = type == BlobType.DATA ? dataPack : treePack;
@@ -229,6 +231,14 @@ public final class BlobSaver implements AutoCloseable {
     /** Bytes of packs written so far: what the repository grew by. */
     public long bytesAdded() {
         return bytesAdded.get();
+    }
+
+    /**
+     * Bytes of new blobs, compressed and encrypted, including those in packs still being filled:
+     * what the repository grows by, less pack headers, as soon as each blob is stored.
+     */
+    public long bytesSealed() {
+        return bytesSealed.get();
     }
 
     /**

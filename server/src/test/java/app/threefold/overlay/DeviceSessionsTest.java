@@ -1,6 +1,7 @@
 package app.threefold.overlay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
@@ -338,5 +339,33 @@ class DeviceSessionsTest {
         });
         end.get(1, TimeUnit.MINUTES);
         assertThat(restoreLatest("restored").resolve("a.txt")).hasContent("stored when the client disconnects");
+    }
+
+    @Test
+    void nearItsQuotaADeviceIsRefusedOnlyForWhatItsFilesAddOnceStored() throws Exception {
+        devices.setQuota("laptop", 1 << 20);
+        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
+                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofHours(1)));
+        DeviceSessions.Lease lease = s.open("laptop");
+        Overlay o = lease.overlay();
+        // 700 KiB of text that compresses to almost nothing, then 700 KiB of noise: 1.4 MiB as
+        // uploaded, well under 1 MiB as stored.
+        put(o, List.of("notes.txt"), "the same line again and again\n".repeat(700 * 1024 / 30));
+        byte[] noise = new byte[700 << 10];
+        new java.util.Random(7).nextBytes(noise);
+        Overlay.WriteHandle w = o.openWrite(List.of("photo.raw"), true, true, false, 0644);
+        w.write(0, ByteBuffer.wrap(noise));
+        w.close(true);
+        byte[] more = new byte[700 << 10];
+        new java.util.Random(8).nextBytes(more);
+        Overlay.WriteHandle over = o.openWrite(List.of("too-much.raw"), true, true, false, 0644);
+        assertThatThrownBy(() -> over.write(0, ByteBuffer.wrap(more))).isInstanceOf(QuotaExceededException.class);
+        over.close(false);
+        lease.close();
+        s.close();
+        Path restored = restoreLatest("restored");
+        assertThat(Files.readAllBytes(restored.resolve("photo.raw"))).isEqualTo(noise);
+        assertThat(restored.resolve("notes.txt")).hasSize("the same line again and again\n".repeat(700 * 1024 / 30).length());
+        assertThat(restored.resolve("too-much.raw")).doesNotExist();
     }
 }
