@@ -240,6 +240,7 @@ public final class DeviceSessions implements AutoCloseable {
     private void finish(Overlay overlay, List<String> tags) {
         Path dir = overlay.journal().dir();
         try {
+            overlay.awaitStoring();
             Snapshot latest = new Snapshots(engine.repository()).latest(overlay.device()).orElse(null);
             Optional<IngestSession.Result> result;
             if (overlay.changed() && !sameSnapshot(latest, overlay.base())) {
@@ -321,6 +322,8 @@ public final class DeviceSessions implements AutoCloseable {
                     log.info("device {}: checkpoint postponed to the session's end (another snapshot landed meanwhile)", o.device());
                     continue;
                 }
+                // Stored before the commit takes the session's lock, so its uploads go on meanwhile.
+                o.awaitStoring();
                 o.commit(List.of(CHECKPOINT)).ifPresent(r -> recorded(o.device(), r, false));
             } catch (IOException | RuntimeException ex) {
                 log.error("device {}: checkpoint failed ({}); the journal keeps the session's changes", o.device(), ex.getMessage(), ex);

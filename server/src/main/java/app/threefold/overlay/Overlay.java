@@ -45,8 +45,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,6 +94,8 @@ public final class Overlay {
     private final AtomicInteger queued = new AtomicInteger();
     private final List<Op> ops = new ArrayList<>();
     private final List<CompletableFuture<List<Id>>> pending = new ArrayList<>();
+    /** Of those, the ones still storing: what a write near the quota waits for. */
+    private final Set<CompletableFuture<List<Id>>> unfinished = ConcurrentHashMap.newKeySet();
     private Snapshot base;
     private OverlayNode root;
     private int spoolSeq;
@@ -647,11 +651,14 @@ public final class Overlay {
         }
     }
 
-    /** Stores the closed files waiting now, without waiting for a pause in the upload. */
-    private void awaitStoring() throws InterruptedIOException {
-        CompletableFuture<?>[] waiting;
-        synchronized (this) {
-            waiting = pending.toArray(CompletableFuture[]::new);
+    /**
+     * Stores the closed files waiting now, without waiting for a pause in the upload. Needs no
+     * lock, so a checkpoint calls it first and the session's other connections go on meanwhile.
+     */
+    void awaitStoring() throws InterruptedIOException {
+        CompletableFuture<?>[] waiting = unfinished.toArray(CompletableFuture[]::new);
+        if (waiting.length == 0) {
+            return;
         }
         backlog.drain();
         try {
@@ -699,13 +706,22 @@ public final class Overlay {
         // The stage that sets the content is the one commits wait for.
         n.storing = f;
         pending.add(f);
+        unfinished.add(f);
+        f.whenComplete((content, error) -> unfinished.remove(f));
     }
 
     private CompletableFuture<List<Id>> chunk(Path spoolFile, AtomicLong unread) throws IOException {
         try (InputStream in = new FilterInputStream(Files.newInputStream(spoolFile)) {
+            /** Only reads of bytes wait for their turn: the one that finds the end cuts the last chunk now. */
+            private void awaitTurn() throws IOException {
+                if (unread.get() > 0) {
+                    backlog.awaitTurn();
+                }
+            }
+
             @Override
             public int read() throws IOException {
-                backlog.awaitTurn();
+                awaitTurn();
                 int b = super.read();
                 if (b >= 0) {
                     leaveBacklog(unread, 1);
@@ -715,7 +731,7 @@ public final class Overlay {
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
-                backlog.awaitTurn();
+                awaitTurn();
                 int n = super.read(buffer, offset, length);
                 if (n > 0) {
                     leaveBacklog(unread, n);
@@ -723,13 +739,14 @@ public final class Overlay {
                 return n;
             }
         }) {
-            CompletableFuture<List<Id>> stored = content.store(in).content();
+            return content.store(in).content();
+        } finally {
             // With no file queued behind it, a closed file is saved now rather than when later files
-            // fill its batch; while a burst drains, files share batches as in a folder backup.
+            // fill its batch; while a burst drains, files share batches as in a folder backup. Also
+            // after a failure: earlier files' chunks may wait in the batch.
             if (queued.get() == 0) {
                 content.flush();
             }
-            return stored;
         }
     }
 
@@ -1135,9 +1152,9 @@ public final class Overlay {
 
     /** Stops background work; the journal folder stays unless the caller deletes it. */
     synchronized void close() throws IOException {
-        // Files still queued are stored now, not after a quiet period nobody waits for.
-        backlog.drain();
-        storer.shutdown();
+        // After a commit nothing is left to store. Without one (it failed), the journal is replayed at
+        // the next start: storing what is queued would only pack blobs after the lock is released.
+        storer.shutdownNow();
         try {
             saver.close();
             journal.close();

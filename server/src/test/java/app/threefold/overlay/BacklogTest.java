@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,15 +44,15 @@ class BacklogTest {
         Thread.sleep(100);
         assertThat(first).as("within the limit storing waits for a pause in the upload").isNotDone();
         b.add(60);
-        first.get(); // 120 > 100: catching up
+        first.get(10, TimeUnit.SECONDS); // 120 > 100: catching up
         b.read(60);
-        async(b::awaitTurn).get(); // 60 left: still above half the limit
+        async(b::awaitTurn).get(10, TimeUnit.SECONDS); // 60 left: still above half the limit
         b.read(10);
         CompletableFuture<Void> waiting = async(b::awaitTurn);
         Thread.sleep(100);
         assertThat(waiting).as("at half the limit the upload has its turn again").isNotDone();
         b.drain();
-        waiting.get();
+        waiting.get(10, TimeUnit.SECONDS);
         b.endDrain();
         CompletableFuture<Void> after = async(b::awaitTurn);
         Thread.sleep(100);
@@ -64,8 +65,13 @@ class BacklogTest {
         b.add(10);
         b.wrote();
         long start = System.nanoTime();
-        async(b::awaitTurn).get();
+        async(b::awaitTurn).get(10, TimeUnit.SECONDS);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        b.wrote();
+        CompletableFuture<Void> again = async(b::awaitTurn);
+        Thread.sleep(100);
+        assertThat(again).as("a new write starts the quiet time over").isNotDone();
+        again.get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -78,6 +84,6 @@ class BacklogTest {
         Thread.sleep(100);
         assertThat(write).isNotDone();
         b.read(1);
-        write.get();
+        write.get(10, TimeUnit.SECONDS);
     }
 }

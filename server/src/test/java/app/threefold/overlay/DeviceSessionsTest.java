@@ -299,7 +299,7 @@ class DeviceSessionsTest {
     @Test
     void storingWaitsWhileTheUploadGoesOnAndStartsOnceItPauses() throws Exception {
         DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
-                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofSeconds(1)));
+                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofSeconds(5)));
         DeviceSessions.Lease lease = s.open("laptop");
         Overlay o = lease.overlay();
         put(o, List.of("closed-first.txt"), "closed while the upload goes on");
@@ -311,7 +311,7 @@ class DeviceSessionsTest {
             assertThat(o.backlogBytes()).as("nothing is read for storing while writes keep coming").isEqualTo(closed);
         }
         slow.close(true);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (o.backlogBytes() > 0) {
             assertThat(System.nanoTime()).as("storing starts once the upload pauses").isLessThan(deadline);
             Thread.sleep(20);
@@ -367,5 +367,32 @@ class DeviceSessionsTest {
         assertThat(Files.readAllBytes(restored.resolve("photo.raw"))).isEqualTo(noise);
         assertThat(restored.resolve("notes.txt")).hasSize("the same line again and again\n".repeat(700 * 1024 / 30).length());
         assertThat(restored.resolve("too-much.raw")).doesNotExist();
+    }
+
+    @Test
+    void aFileThatCannotBeStoredFailsTheCommitInsteadOfHangingIt() throws Exception {
+        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
+                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofHours(1)));
+        DeviceSessions.Lease lease = s.open("laptop");
+        put(lease.overlay(), List.of("a.txt"), "its chunks wait in the batch for the next file");
+        put(lease.overlay(), List.of("b.txt"), "whose spool file is gone");
+        try (var spools = Files.walk(sessionsDir)) {
+            Path b = spools.filter(p -> p.getFileName().toString().startsWith("spool-"))
+                    .filter(p -> p.toFile().length() == "whose spool file is gone".length()).findFirst().orElseThrow();
+            Files.delete(b);
+        }
+        CompletableFuture<Void> end = CompletableFuture.runAsync(() -> {
+            try {
+                lease.close();
+                s.close();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        end.get(1, TimeUnit.MINUTES);
+        assertThat(engine.snapshots().list("laptop")).as("the failed session is left to its journal").isEmpty();
+        try (var left = Files.list(sessionsDir)) {
+            assertThat(left).isNotEmpty();
+        }
     }
 }
