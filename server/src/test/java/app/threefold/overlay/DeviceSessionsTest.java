@@ -64,6 +64,14 @@ class DeviceSessionsTest {
         w.close(true);
     }
 
+    /** Disconnects the last client and shuts the sessions down, failing the test if that hangs. */
+    private static void endWithinAMinute(DeviceSessions.Lease lease, DeviceSessions s) throws Exception {
+        CompletableFuture.runAsync(() -> {
+            lease.close();
+            s.close();
+        }).get(1, TimeUnit.MINUTES);
+    }
+
     private Path restoreLatest(String name) throws Exception {
         Path target = tmp.resolve(name);
         new ResticCli(Engine.repositoryDir(tmp.resolve("data")), RECOVERY).ok("restore", "latest", "--target", target.toString());
@@ -329,15 +337,7 @@ class DeviceSessionsTest {
                 DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofHours(1)));
         DeviceSessions.Lease lease = s.open("laptop");
         put(lease.overlay(), List.of("a.txt"), "stored when the client disconnects");
-        CompletableFuture<Void> end = CompletableFuture.runAsync(() -> {
-            try {
-                lease.close();
-                s.close();
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
-        end.get(1, TimeUnit.MINUTES);
+        endWithinAMinute(lease, s);
         assertThat(restoreLatest("restored").resolve("a.txt")).hasContent("stored when the client disconnects");
     }
 
@@ -381,15 +381,7 @@ class DeviceSessionsTest {
                     .filter(p -> p.toFile().length() == "whose spool file is gone".length()).findFirst().orElseThrow();
             Files.delete(b);
         }
-        CompletableFuture<Void> end = CompletableFuture.runAsync(() -> {
-            try {
-                lease.close();
-                s.close();
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
-        end.get(1, TimeUnit.MINUTES);
+        endWithinAMinute(lease, s);
         assertThat(engine.snapshots().list("laptop")).as("the failed session is left to its journal").isEmpty();
         try (var left = Files.list(sessionsDir)) {
             assertThat(left).isNotEmpty();
