@@ -58,6 +58,12 @@ class DeviceSessionsTest {
         return new DeviceSessions(engine, catalog, devices, sessionsDir, Clock.systemUTC(), c);
     }
 
+    /** No checkpoints; storing waits for {@code quiet} without writes (or the session's end). */
+    private DeviceSessions sessionsStoringAfter(Duration quiet) throws Exception {
+        return sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
+                DeviceSessions.Limits.DEFAULT.backlogBytes(), quiet));
+    }
+
     private static void put(Overlay o, List<String> path, String text) throws Exception {
         Overlay.WriteHandle w = o.openWrite(path, true, true, false, 0644);
         w.write(0, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
@@ -306,8 +312,7 @@ class DeviceSessionsTest {
 
     @Test
     void storingWaitsWhileTheUploadGoesOnAndStartsOnceItPauses() throws Exception {
-        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
-                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofSeconds(5)));
+        DeviceSessions s = sessionsStoringAfter(Duration.ofSeconds(5));
         DeviceSessions.Lease lease = s.open("laptop");
         Overlay o = lease.overlay();
         put(o, List.of("closed-first.txt"), "closed while the upload goes on");
@@ -333,8 +338,7 @@ class DeviceSessionsTest {
 
     @Test
     void theSessionsEndStoresWhatWaitsWithoutWaitingForAPause() throws Exception {
-        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
-                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofHours(1)));
+        DeviceSessions s = sessionsStoringAfter(Duration.ofHours(1));
         DeviceSessions.Lease lease = s.open("laptop");
         put(lease.overlay(), List.of("a.txt"), "stored when the client disconnects");
         endWithinAMinute(lease, s);
@@ -344,8 +348,7 @@ class DeviceSessionsTest {
     @Test
     void nearItsQuotaADeviceIsRefusedOnlyForWhatItsFilesAddOnceStored() throws Exception {
         devices.setQuota("laptop", 1 << 20);
-        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
-                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofHours(1)));
+        DeviceSessions s = sessionsStoringAfter(Duration.ofHours(1));
         DeviceSessions.Lease lease = s.open("laptop");
         Overlay o = lease.overlay();
         // 700 KiB of text that compresses to almost nothing, then 700 KiB of noise: 1.4 MiB as
@@ -371,8 +374,7 @@ class DeviceSessionsTest {
 
     @Test
     void aFileThatCannotBeStoredFailsTheCommitInsteadOfHangingIt() throws Exception {
-        DeviceSessions s = sessions(new DeviceSessions.Limits(Duration.ofHours(1), Long.MAX_VALUE, Duration.ofHours(1),
-                DeviceSessions.Limits.DEFAULT.backlogBytes(), Duration.ofHours(1)));
+        DeviceSessions s = sessionsStoringAfter(Duration.ofHours(1));
         DeviceSessions.Lease lease = s.open("laptop");
         put(lease.overlay(), List.of("a.txt"), "its chunks wait in the batch for the next file");
         put(lease.overlay(), List.of("b.txt"), "whose spool file is gone");
