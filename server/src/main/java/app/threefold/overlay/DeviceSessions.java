@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,7 +72,9 @@ public final class DeviceSessions implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     /** Commits run here, never on an SSH thread (MINA interrupts those when a channel closes). */
     private final ExecutorService committer;
-    private final Map<String, java.util.concurrent.CompletableFuture<Void>> committing = new HashMap<>();
+    private final Map<String, CompletableFuture<Void>> committing = new HashMap<>();
+    /** Sessions being started; the device's other connections wait for them. Guarded by {@link #live}. */
+    private final Map<String, CompletableFuture<Void>> starting = new HashMap<>();
 
     private static final class Live {
         Overlay overlay;
@@ -132,38 +135,63 @@ public final class DeviceSessions implements AutoCloseable {
     /** How many devices have a session running (one per device, however many connections). */
     public int liveDevices() {
         synchronized (live) {
-            committing.values().removeIf(java.util.concurrent.CompletableFuture::isDone);
-            return live.size() + committing.size();
+            committing.values().removeIf(CompletableFuture::isDone);
+            return live.size() + committing.size() + starting.size();
         }
     }
 
     /** Joins the device's live session, starting one on its latest snapshot if none runs. */
     public Lease open(String device) throws IOException {
         while (true) {
-            java.util.concurrent.CompletableFuture<Void> pending;
+            CompletableFuture<Void> wait;
             synchronized (live) {
-                pending = live.containsKey(device) ? null : committing.get(device);
-                if (pending == null || pending.isDone()) {
-                    return join(device);
+                Live l = live.get(device);
+                if (l != null) {
+                    l.connections++;
+                    return new Lease(device, l.overlay);
+                }
+                wait = starting.get(device);
+                if (wait == null) {
+                    CompletableFuture<Void> previous = committing.get(device);
+                    if (previous == null || previous.isDone()) {
+                        starting.put(device, new CompletableFuture<>());
+                        break;
+                    }
+                    // The device's previous session is still being committed: start from its snapshot.
+                    wait = previous;
                 }
             }
-            // The device's previous session is still being committed: start from its snapshot.
-            pending.join();
+            // Then look again: the session another connection started, or a start of our own.
+            wait.handle((v, e) -> null).join();
         }
+        return start(device);
     }
 
-    private Lease join(String device) throws IOException {
-        synchronized (live) {
-            Live l = live.get(device);
-            if (l == null) {
-                l = new Live();
-                l.overlay = newOverlay(device, new Snapshots(engine.repository()).latest(device).orElse(null),
-                        sessionsDir.resolve(UUID.randomUUID().toString()));
-                l.lastCheckpoint = clock.instant();
-                live.put(device, l);
+    /**
+     * Starts the device's session. Outside the lock on {@link #live}: taking the repository lock,
+     * syncing the index and finding the latest snapshot read the repository, and other devices'
+     * logins, checkpoints and commits need not wait for that. The device's other connections wait
+     * for it in {@link #open}; if it fails, each of them tries on its own.
+     */
+    private Lease start(String device) throws IOException {
+        Overlay overlay = null;
+        try {
+            overlay = newOverlay(device, new Snapshots(engine.repository()).latest(device).orElse(null),
+                    sessionsDir.resolve(UUID.randomUUID().toString()));
+            return new Lease(device, overlay);
+        } finally {
+            CompletableFuture<Void> started;
+            synchronized (live) {
+                started = starting.remove(device);
+                if (overlay != null) {
+                    Live l = new Live();
+                    l.overlay = overlay;
+                    l.lastCheckpoint = clock.instant();
+                    l.connections = 1;
+                    live.put(device, l);
+                }
             }
-            l.connections++;
-            return new Lease(device, l.overlay);
+            started.complete(null);
         }
     }
 
@@ -232,7 +260,7 @@ public final class DeviceSessions implements AutoCloseable {
             }
             live.remove(device);
             // A new connection of the device waits for this, so it starts from the new snapshot.
-            committing.put(device, java.util.concurrent.CompletableFuture.runAsync(() -> finish(overlay, List.of()), committer));
+            committing.put(device, CompletableFuture.runAsync(() -> finish(overlay, List.of()), committer));
         }
     }
 

@@ -18,10 +18,16 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -387,6 +393,46 @@ class DeviceSessionsTest {
         assertThat(engine.snapshots().list("laptop")).as("the failed session is left to its journal").isEmpty();
         try (var left = Files.list(sessionsDir)) {
             assertThat(left).isNotEmpty();
+        }
+    }
+
+    @Test
+    void connectionsOfADeviceThatArriveTogetherJoinOneSession() throws Exception {
+        DeviceSessions s = sessions(DeviceSessions.Limits.DEFAULT);
+        int n = 8;
+        ExecutorService clients = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<DeviceSessions.Lease>> leases = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                leases.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                        return s.open("laptop");
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }, clients));
+            }
+            go.countDown();
+            Set<Overlay> overlays = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int i = 0; i < n; i++) {
+                DeviceSessions.Lease lease = leases.get(i).get(1, TimeUnit.MINUTES);
+                overlays.add(lease.overlay());
+                put(lease.overlay(), List.of("from-" + i + ".txt"), "connection " + i);
+            }
+            assertThat(overlays).as("one session however many connections").hasSize(1);
+            for (CompletableFuture<DeviceSessions.Lease> lease : leases) {
+                lease.get().close();
+            }
+            s.close();
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(engine.snapshots().list("laptop")).hasSize(1);
+        Path restored = restoreLatest("restored");
+        for (int i = 0; i < n; i++) {
+            assertThat(restored.resolve("from-" + i + ".txt")).hasContent("connection " + i);
         }
     }
 }
