@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -75,6 +76,8 @@ public final class DeviceSessions implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> committing = new HashMap<>();
     /** Sessions being started; the device's other connections wait for them. Guarded by {@link #live}. */
     private final Map<String, CompletableFuture<Void>> starting = new HashMap<>();
+    /** Set by {@link #close()}: no session starts after it. Guarded by {@link #live}. */
+    private boolean closed;
 
     private static final class Live {
         Overlay overlay;
@@ -145,6 +148,9 @@ public final class DeviceSessions implements AutoCloseable {
         while (true) {
             CompletableFuture<Void> wait;
             synchronized (live) {
+                if (closed) {
+                    throw new IOException("the appliance is shutting down; connect again once it is back");
+                }
                 Live l = live.get(device);
                 if (l != null) {
                     l.connections++;
@@ -174,22 +180,33 @@ public final class DeviceSessions implements AutoCloseable {
      * for it in {@link #open}; if it fails, each of them tries on its own.
      */
     private Lease start(String device) throws IOException {
-        Overlay overlay = null;
+        CompletableFuture<Void> started;
+        synchronized (live) {
+            started = starting.get(device);
+        }
         try {
-            overlay = newOverlay(device, new Snapshots(engine.repository()).latest(device).orElse(null),
+            Overlay overlay = newOverlay(device, new Snapshots(engine.repository()).latest(device).orElse(null),
                     sessionsDir.resolve(UUID.randomUUID().toString()));
-            return new Lease(device, overlay);
-        } finally {
-            CompletableFuture<Void> started;
             synchronized (live) {
-                started = starting.remove(device);
-                if (overlay != null) {
+                if (!closed) {
                     Live l = new Live();
                     l.overlay = overlay;
                     l.lastCheckpoint = clock.instant();
                     l.connections = 1;
                     live.put(device, l);
+                    return new Lease(device, overlay);
                 }
+            }
+            // The appliance is stopping: close() has taken the live sessions already.
+            try {
+                overlay.close();
+            } finally {
+                deleteTree(overlay.journal().dir());
+            }
+            throw new IOException("the appliance is shutting down; connect again once it is back");
+        } finally {
+            synchronized (live) {
+                starting.remove(device);
             }
             started.complete(null);
         }
@@ -259,9 +276,15 @@ public final class DeviceSessions implements AutoCloseable {
                 return;
             }
             live.remove(device);
-            // A new connection of the device waits for this, so it starts from the new snapshot.
-            committing.put(device, CompletableFuture.runAsync(() -> finish(overlay, List.of()), committer));
+            try {
+                // A new connection of the device waits for this, so it starts from the new snapshot.
+                committing.put(device, CompletableFuture.runAsync(() -> finish(overlay, List.of()), committer));
+                return;
+            } catch (RejectedExecutionException stopping) {
+                // close() has stopped the committer and will not see this session: commit it here.
+            }
         }
+        finish(overlay, List.of());
     }
 
     /** Commits an overlay that has ended; on failure its journal stays for {@link #recover()}. */
@@ -411,6 +434,13 @@ public final class DeviceSessions implements AutoCloseable {
     /** Commits every live session (appliance shutdown) and stops the checkpoint timer. */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> startingNow;
+        synchronized (live) {
+            closed = true;
+            startingNow = List.copyOf(starting.values());
+        }
+        // A session being started now gives up (no connection has written to it yet); none is left running.
+        CompletableFuture.allOf(startingNow.toArray(CompletableFuture[]::new)).handle((v, e) -> null).join();
         ticker.shutdownNow();
         committer.shutdown();
         try {

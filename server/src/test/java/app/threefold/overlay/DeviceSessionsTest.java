@@ -396,25 +396,71 @@ class DeviceSessionsTest {
         }
     }
 
-    @Test
-    void connectionsOfADeviceThatArriveTogetherJoinOneSession() throws Exception {
-        DeviceSessions s = sessions(DeviceSessions.Limits.DEFAULT);
-        int n = 8;
-        ExecutorService clients = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<CompletableFuture<DeviceSessions.Lease>> leases = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                leases.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        go.await();
-                        return s.open("laptop");
-                    } catch (Exception e) {
-                        throw new CompletionException(e);
-                    }
-                }, clients));
+    /**
+     * The system clock, except that the first look at it from a thread named "client-…" (inside the
+     * first session start: taking the repository lock) waits until {@link #release}.
+     */
+    private static final class StartHoldingClock extends Clock {
+        final CountDownLatch held = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("a UTC-only test clock");
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            if (Thread.currentThread().getName().startsWith("client-") && first.compareAndSet(true, false)) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            go.countDown();
+            return java.time.Instant.now();
+        }
+    }
+
+    private static ExecutorService clients(int n) {
+        java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
+        return Executors.newFixedThreadPool(n, r -> new Thread(r, "client-" + seq.incrementAndGet()));
+    }
+
+    private static CompletableFuture<DeviceSessions.Lease> connect(DeviceSessions s, ExecutorService clients) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return s.open("laptop");
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, clients);
+    }
+
+    @Test
+    void connectionsThatArriveWhileTheDevicesSessionStartsJoinIt() throws Exception {
+        StartHoldingClock clock = new StartHoldingClock();
+        DeviceSessions s = new DeviceSessions(engine, catalog, devices, sessionsDir, clock, DeviceSessions.Limits.DEFAULT);
+        int n = 6;
+        ExecutorService clients = clients(n);
+        try {
+            List<CompletableFuture<DeviceSessions.Lease>> leases = new ArrayList<>();
+            leases.add(connect(s, clients));
+            assertThat(clock.held.await(1, TimeUnit.MINUTES)).isTrue();
+            for (int i = 1; i < n; i++) {
+                leases.add(connect(s, clients));
+            }
+            Thread.sleep(300);
+            assertThat(leases).as("the others wait for the start").noneMatch(CompletableFuture::isDone);
+            assertThat(s.liveDevices()).isEqualTo(1);
+            clock.release.countDown();
             Set<Overlay> overlays = Collections.newSetFromMap(new IdentityHashMap<>());
             for (int i = 0; i < n; i++) {
                 DeviceSessions.Lease lease = leases.get(i).get(1, TimeUnit.MINUTES);
@@ -422,17 +468,49 @@ class DeviceSessionsTest {
                 put(lease.overlay(), List.of("from-" + i + ".txt"), "connection " + i);
             }
             assertThat(overlays).as("one session however many connections").hasSize(1);
-            for (CompletableFuture<DeviceSessions.Lease> lease : leases) {
-                lease.get().close();
+            for (int i = 1; i < n; i++) {
+                leases.get(i).get().close();
             }
-            s.close();
+            // Still open through the first connection: what it writes now is in the snapshot.
+            put(leases.get(0).get().overlay(), List.of("last.txt"), "written after the others left");
+            endWithinAMinute(leases.get(0).get(), s);
         } finally {
+            clock.release.countDown();
             clients.shutdownNow();
         }
         assertThat(engine.snapshots().list("laptop")).hasSize(1);
         Path restored = restoreLatest("restored");
         for (int i = 0; i < n; i++) {
             assertThat(restored.resolve("from-" + i + ".txt")).hasContent("connection " + i);
+        }
+        assertThat(restored.resolve("last.txt")).hasContent("written after the others left");
+    }
+
+    @Test
+    void aSessionStillStartingWhenTheSessionsCloseGivesUpAndLeavesNothing() throws Exception {
+        StartHoldingClock clock = new StartHoldingClock();
+        DeviceSessions s = new DeviceSessions(engine, catalog, devices, sessionsDir, clock, DeviceSessions.Limits.DEFAULT);
+        ExecutorService clients = clients(1);
+        try {
+            CompletableFuture<DeviceSessions.Lease> lease = connect(s, clients);
+            assertThat(clock.held.await(1, TimeUnit.MINUTES)).isTrue();
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+            Thread.sleep(300);
+            assertThat(closing).as("close waits for the start").isNotDone();
+            clock.release.countDown();
+            closing.get(1, TimeUnit.MINUTES);
+            assertThatThrownBy(() -> lease.get(1, TimeUnit.MINUTES)).hasRootCauseMessage(
+                    "the appliance is shutting down; connect again once it is back");
+            assertThatThrownBy(() -> s.open("laptop")).hasMessageContaining("shutting down");
+        } finally {
+            clock.release.countDown();
+            clients.shutdownNow();
+        }
+        try (var left = Files.list(sessionsDir)) {
+            assertThat(left).as("no journal to replay").isEmpty();
+        }
+        try (var locks = Files.list(Engine.repositoryDir(tmp.resolve("data")).resolve("locks"))) {
+            assertThat(locks).as("its repository lock is gone").isEmpty();
         }
     }
 }
