@@ -106,6 +106,12 @@ public final class SftpServer implements AutoCloseable {
             public FileSystem createFileSystem(SessionContext session) throws IOException {
                 DeviceFileSystem fs = new DeviceFileSystem(provider, sessions.open(session.getUsername()));
                 open.computeIfAbsent((Session) session, s -> new CopyOnWriteArrayList<>()).add(fs);
+                // open() may have waited for the device's previous session to be committed; a client
+                // that left meanwhile has had its sessionClosed already, which would never end this lease.
+                if (!((Session) session).isOpen()) {
+                    closeAll(open.remove(session), session);
+                    throw new IOException("the client disconnected while its session started");
+                }
                 return fs;
             }
         });
@@ -121,23 +127,27 @@ public final class SftpServer implements AutoCloseable {
 
             @Override
             public void sessionClosed(Session session) {
-                List<FileSystem> fss = open.remove(session);
-                if (fss == null) {
-                    return;
-                }
-                for (FileSystem fs : fss) {
-                    try {
-                        fs.close();
-                    } catch (IOException | RuntimeException e) {
-                        log.error("closing the SFTP session of '{}' failed", session.getUsername(), e);
-                    }
-                }
+                closeAll(open.remove(session), session);
             }
         });
         sshd.start();
         SftpServer server = new SftpServer(sshd, hostKeys);
         log.info("SFTP listening on {}:{}; host keys {}", settings.bindAddress(), server.port(), hostKeys.fingerprints());
         return server;
+    }
+
+    /** Ends the leases of a closed connection, so its device's session can become a snapshot. */
+    private static void closeAll(List<FileSystem> fss, SessionContext session) {
+        if (fss == null) {
+            return;
+        }
+        for (FileSystem fs : fss) {
+            try {
+                fs.close();
+            } catch (IOException | RuntimeException e) {
+                log.error("closing the SFTP session of '{}' failed", session.getUsername(), e);
+            }
+        }
     }
 
     /** The port it listens on (the actual one when 0 was asked for). */
