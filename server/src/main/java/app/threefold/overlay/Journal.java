@@ -1,7 +1,9 @@
 package app.threefold.overlay;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,8 +22,12 @@ import java.util.List;
  */
 final class Journal implements AutoCloseable {
     static final String FILE = "journal";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    // Names are bytes (see NameCharset): bytes that are not UTF-8 are lone surrogates in a String,
+    // which only the \\u escape of ASCII-only JSON carries through a write and a read unchanged.
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build();
 
     /** The first line: whose session it is and what it started from. */
     record Header(String device, String base) {

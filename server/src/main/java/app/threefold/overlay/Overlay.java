@@ -14,6 +14,7 @@ import app.threefold.repository.RepositoryLock;
 import app.threefold.restore.ContentReader;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
+import app.threefold.tree.NameCharset;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
 import java.io.FilterInputStream;
@@ -73,6 +74,8 @@ public final class Overlay {
     public static final String SNAPSHOTS = ".snapshots";
     private static final DateTimeFormatter SNAPSHOT_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final int MAX_LINK_HOPS = 40;
+    /** NAME_MAX of Linux file systems: a longer name could be stored but never restored to a disk. */
+    static final int MAX_NAME_BYTES = 255;
     private static final int IN_FLIGHT_MIB = 64;
 
     private final String device;
@@ -552,6 +555,7 @@ public final class Overlay {
     public synchronized WriteHandle openWrite(List<String> path, boolean create, boolean truncate, boolean exclusive, int mode)
             throws IOException {
         refuseReadOnly(path);
+        refuseUnstorableName(path);
         OverlayNode dir = parentDir(path);
         refuseReadOnlyNode(dir, path);
         String name = path.get(path.size() - 1);
@@ -755,6 +759,7 @@ public final class Overlay {
     /** The folder a new entry at {@code path} goes into, once it is clear the entry may be made there. */
     private OverlayNode folderForNew(List<String> path) throws IOException {
         refuseReadOnly(path);
+        refuseUnstorableName(path);
         OverlayNode dir = parentDir(path);
         refuseReadOnlyNode(dir, path);
         String name = path.get(path.size() - 1);
@@ -762,6 +767,20 @@ public final class Overlay {
             throw new FileAlreadyExistsException(show(path));
         }
         return dir;
+    }
+
+    /** Refuses a new name that a file system would refuse, as the device's own disk would. */
+    private static void refuseUnstorableName(List<String> path) throws FileSystemException {
+        if (path.isEmpty()) {
+            return;
+        }
+        String name = path.get(path.size() - 1);
+        if (!Node.validName(name)) {
+            throw new FileSystemException(show(path), null, "not a valid file name");
+        }
+        if (NameCharset.toBytes(name).length > MAX_NAME_BYTES) {
+            throw new FileSystemException(show(path), null, "File name too long (over " + MAX_NAME_BYTES + " bytes)");
+        }
     }
 
     private void record(Op op) throws IOException {
@@ -830,6 +849,7 @@ public final class Overlay {
             throw new NoSuchFileException(show(from));
         }
         OverlayNode toDir = parentDir(to);
+        refuseUnstorableName(to);
         refuseReadOnlyNode(fromDir, from);
         refuseReadOnlyNode(toDir, to);
         String newName = to.get(to.size() - 1);

@@ -7,6 +7,7 @@ import app.threefold.format.Id;
 import app.threefold.index.BlobLocation;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
+import app.threefold.tree.NameCharset;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
 import java.io.IOException;
@@ -128,7 +129,7 @@ public final class Restorer {
 
     private void restoreTree(Id tree, Path dir, List<CompletableFuture<Void>> pending, List<Runnable> dirTimes) throws IOException {
         for (Node n : TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree))) {
-            restoreNode(n, dir.resolve(n.name()), pending, dirTimes);
+            restoreNode(n, child(dir, n.name()), pending, dirTimes);
         }
     }
 
@@ -147,6 +148,20 @@ public final class Restorer {
         } else if (n.isFile()) {
             pending.add(restoreFile(n, at));
         }
+    }
+
+    /**
+     * Where an entry goes. Java names files by strings that must be UTF-8 here, so a name holding
+     * other bytes cannot be written; rather than write it under another name, which another entry
+     * might have, the restore stops and says how to get the file.
+     */
+    private static Path child(Path dir, String name) {
+        if (NameCharset.hasRawBytes(name)) {
+            throw new RepositoryException(dir.resolve(NameCharset.printable(name)) + ": the name is not UTF-8 text,"
+                    + " which Threefold cannot write to a disk; download it over SFTP from /.snapshots, or restore it"
+                    + " with restic (see the recovery kit), which keep such names byte for byte");
+        }
+        return dir.resolve(name);
     }
 
     private static void checkInside(Path at) {

@@ -13,7 +13,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -25,28 +29,39 @@ public final class TreeCodec {
     private static final JsonFactory JSON = new JsonFactory();
     /** Go's RFC 3339 with nanoseconds; trailing zero digits are dropped as Go does. */
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
-    /** Nodes sort by the bytes of their UTF-8 names, like Go strings compare. */
+    /** Nodes sort by the bytes of their names, like Go strings compare. */
     public static final Comparator<Node> ORDER = (a, b) -> compareNames(a.name(), b.name());
+    /** Go's encoding/json escapes these as HTML-safe {@code \\u00XX}; restic's trees have them so. */
+    private static final CharacterEscapes GO_JSON_ESCAPES = new GoJsonEscapes();
 
     private TreeCodec() {
     }
 
+    /** Compares two names (see {@link NameCharset}) by their bytes. */
     public static int compareNames(String a, String b) {
-        return java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Arrays.compareUnsigned(NameCharset.toBytes(a), NameCharset.toBytes(b));
     }
 
     /** Encodes nodes (sorted here) into a tree blob's plaintext. */
     public static byte[] encode(List<Node> nodes) {
-        List<Node> sorted = new ArrayList<>(nodes);
-        sorted.sort(ORDER);
-        for (int i = 1; i < sorted.size(); i++) {
-            if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
-                throw new IllegalArgumentException("a tree cannot hold two entries named \"" + sorted.get(i).name() + "\"");
+        record Keyed(byte[] key, Node node) {
+        }
+        List<Keyed> keyed = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            keyed.add(new Keyed(NameCharset.toBytes(n.name()), n));
+        }
+        keyed.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        List<Node> sorted = new ArrayList<>(nodes.size());
+        for (int i = 0; i < keyed.size(); i++) {
+            if (i > 0 && Arrays.equals(keyed.get(i).key(), keyed.get(i - 1).key())) {
+                throw new IllegalArgumentException("a tree cannot hold two entries named \""
+                        + NameCharset.printable(keyed.get(i).node().name()) + "\"");
             }
+            sorted.add(keyed.get(i).node());
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + nodes.size() * 320);
         try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.setCharacterEscapes(GO_JSON_ESCAPES);
             g.writeStartObject();
             g.writeArrayFieldStart("nodes");
             for (Node n : sorted) {
@@ -63,7 +78,7 @@ public final class TreeCodec {
 
     private static void writeNode(JsonGenerator g, Node n) throws IOException {
         g.writeStartObject();
-        g.writeStringField("name", n.name());
+        g.writeStringField("name", GoQuote.quote(n.name()));
         g.writeStringField("type", n.type());
         if (n.mode() != 0) {
             g.writeNumberField("mode", n.mode());
@@ -171,7 +186,7 @@ public final class TreeCodec {
                 continue;
             }
             switch (field) {
-                case "name" -> name = p.getText();
+                case "name" -> name = GoQuote.unquote(p.getText());
                 case "type" -> type = p.getText();
                 case "mode" -> mode = p.getLongValue();
                 case "mtime" -> mtime = parseTime(p.getText());
@@ -212,6 +227,26 @@ public final class TreeCodec {
     private static void expect(JsonToken actual, JsonToken expected) {
         if (actual != expected) {
             throw new FormatException("a tree blob is malformed: expected " + expected + ", found " + actual);
+        }
+    }
+
+    private static final class GoJsonEscapes extends CharacterEscapes {
+        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        GoJsonEscapes() {
+            ascii['<'] = ESCAPE_CUSTOM;
+            ascii['>'] = ESCAPE_CUSTOM;
+            ascii['&'] = ESCAPE_CUSTOM;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return new SerializedString(String.format("\\u%04x", ch));
         }
     }
 }

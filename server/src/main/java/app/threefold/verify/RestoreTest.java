@@ -6,6 +6,7 @@ import app.threefold.format.Id;
 import app.threefold.index.BlobLocation;
 import app.threefold.repository.Repository;
 import app.threefold.snapshot.Snapshot;
+import app.threefold.tree.NameCharset;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
 import java.io.IOException;
@@ -61,6 +62,10 @@ public final class RestoreTest {
         }
     }
 
+    /** Linux's NAME_MAX and PATH_MAX. */
+    static final int MAX_NAME_BYTES = 255;
+    static final int MAX_PATH_BYTES = 4096;
+
     private record FileEntry(String path, Node node) {
     }
 
@@ -99,12 +104,32 @@ public final class RestoreTest {
         }
         for (Node n : nodes) {
             String p = path + "/" + n.name();
+            String unrestorable = unrestorable(n, p);
+            if (unrestorable != null) {
+                failures.add(new Failure(p, unrestorable));
+            }
             if (n.isDir() && n.subtree() != null) {
                 collect(n.subtree(), p, files, failures);
             } else if (n.isFile()) {
                 files.add(new FileEntry(p, n));
             }
         }
+    }
+
+    /**
+     * What a real restore to a disk would refuse, though every byte of it is readable: names and
+     * paths beyond what Linux file systems hold ("File name too long" from restic and the panel).
+     */
+    private static String unrestorable(Node n, String path) {
+        int nameBytes = NameCharset.toBytes(n.name()).length;
+        if (nameBytes > MAX_NAME_BYTES) {
+            return "the name is " + nameBytes + " bytes long; no file system restores names over " + MAX_NAME_BYTES + " bytes";
+        }
+        int pathBytes = NameCharset.toBytes(path).length;
+        if (pathBytes > MAX_PATH_BYTES) {
+            return "the path is " + pathBytes + " bytes long; a restore cannot create paths over " + MAX_PATH_BYTES + " bytes";
+        }
+        return null;
     }
 
     /** Reads one file blob by blob into a digest; returns the bytes read. */

@@ -9,7 +9,13 @@ import app.threefold.ingest.IngestSession;
 import app.threefold.repository.RepositoryException;
 import app.threefold.repository.ResticCli;
 import app.threefold.repository.TestTrees;
+import app.threefold.format.Id;
+import app.threefold.repository.BlobSaver;
+import app.threefold.snapshot.Snapshot;
+import app.threefold.tree.Node;
+import app.threefold.tree.TreeCodec;
 import app.threefold.verify.RestoreTest;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -135,6 +141,29 @@ class EngineTest {
             assertThat(broken.passed()).isFalse();
             assertThat(broken.failures()).extracting(RestoreTest.Failure::path).containsExactly("/photos/cat.jpg");
             assertThat(broken.failures().get(0).reason()).contains("damaged");
+        }
+    }
+
+    @Test
+    void theRestoreTestFailsANameNoDiskCanTakeThoughEveryByteReads(Catalog catalog) throws Exception {
+        Path data = tmp.resolve("data");
+        try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            String longName = "é".repeat(150) + ".txt";
+            Id tree;
+            try (BlobSaver saver = new BlobSaver(engine.repository(), engine.workers(), BlobSaver.DEFAULT_PACK_SIZE)) {
+                tree = saver.saveTree(TreeCodec.encode(List.of(
+                        Node.file(longName, 0644, Instant.EPOCH, 0, List.of()),
+                        Node.file("fine.txt", 0644, Instant.EPOCH, 0, List.of()))));
+                saver.flush();
+            }
+            Snapshot snapshot = new Snapshot(null, Instant.now(), null, tree, List.of("/"), "laptop", "", List.of());
+            RestoreTest.Result result = new RestoreTest(engine.repository(), engine.digests()::sha256, engine.workers(), Clock.systemUTC())
+                    .run(snapshot, p -> { });
+            assertThat(result.passed()).isFalse();
+            assertThat(result.failures()).singleElement().satisfies(f -> {
+                assertThat(f.path()).isEqualTo("/" + longName);
+                assertThat(f.reason()).contains("304 bytes").contains("255");
+            });
         }
     }
 }

@@ -10,7 +10,16 @@ import app.threefold.crypto.KeyFile;
 import app.threefold.crypto.WrongPasswordException;
 import app.threefold.index.MemoryIndex;
 import app.threefold.repository.Repository;
+import app.threefold.format.BlobType;
+import app.threefold.repository.ByteTrees;
+import app.threefold.repository.RepositoryException;
 import app.threefold.repository.ResticCli;
+import app.threefold.tree.NameCharset;
+import app.threefold.tree.Node;
+import app.threefold.tree.TreeCodec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import app.threefold.repository.TestTrees;
 import app.threefold.restore.Restorer;
 import app.threefold.snapshot.Snapshot;
@@ -88,6 +97,51 @@ class ResticCompatibilityTest {
         Path restored = tmp.resolve("restored");
         new Restorer(repo, workers).restore(snapshots.get(0).tree(), source.toString(), restored);
         TestTrees.assertSameTree(source, restored);
+    }
+
+    @Test
+    void namesResticQuotesAreReadByteExactAndRestoredByThreefold() throws Exception {
+        byte[][] utf8 = {"quote\"d".getBytes(UTF_8), "back\\slash".getBytes(UTF_8), "new\nline".getBytes(UTF_8),
+                "tab\tbell\u0007".getBytes(UTF_8), "é e\u0301 \u200f 😀 <&>".getBytes(UTF_8)};
+        byte[][] raw = {{'c', 'o', 'l', (byte) 0xFF}, {'c', 'o', 'l', (byte) 0xFE}};
+        Map<List<byte[]>, byte[]> entries = new LinkedHashMap<>();
+        for (byte[] name : utf8) {
+            entries.put(List.of("ok \" dir".getBytes(UTF_8), name), name);
+        }
+        for (byte[] name : raw) {
+            entries.put(List.of("raw".getBytes(UTF_8), name), name);
+        }
+        Path source = tmp.resolve("source");
+        ByteTrees.write(source, entries);
+        Path repoDir = tmp.resolve("repo");
+        ResticCli restic = new ResticCli(repoDir, PASSWORD);
+        restic.ok("init", "--repository-version", "2");
+        restic.ok("backup", "--host", "desktop", source.toString());
+
+        Repository repo = open(repoDir, PASSWORD);
+        Snapshot snapshot = new Snapshots(repo).list(null).get(0);
+        Restorer restorer = new Restorer(repo, workers);
+        for (String dir : List.of("ok \" dir", "raw")) {
+            Node node = restorer.resolve(snapshot.tree(), source + "/" + dir);
+            List<byte[]> read = TreeCodec.decode(repo.loadBlob(BlobType.TREE, node.subtree())).stream()
+                    .map(n -> NameCharset.toBytes(n.name())).toList();
+            byte[][] expected = dir.equals("raw") ? raw : utf8;
+            assertThat(read).hasSize(expected.length);
+            for (byte[] name : expected) {
+                assertThat(read).anySatisfy(r -> assertThat(r).isEqualTo(name));
+            }
+        }
+
+        // Names that are UTF-8 restore byte-exact from Threefold; the others are refused by name.
+        Path restored = tmp.resolve("restored");
+        restorer.restore(snapshot.tree(), source + "/ok \" dir", restored.resolve("ok"));
+        Map<List<byte[]>, byte[]> expectedOk = new LinkedHashMap<>();
+        for (byte[] name : utf8) {
+            expectedOk.put(List.of(name), name);
+        }
+        assertThat(ByteTrees.read(restored.resolve("ok"))).isEqualTo(ByteTrees.manifest(expectedOk));
+        assertThatThrownBy(() -> restorer.restore(snapshot.tree(), source + "/raw", restored.resolve("raw")))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("raw/col\\x").hasMessageContaining("restic");
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 /**
  * MINA's SFTP subsystem with what Threefold adds: a file is kept only when the client closes its
  * handle (a dropped connection leaves the previous version), and {@code statvfs@openssh.com}
- * reports the device's quota (OpenSSH {@code df}, {@code rclone about}).
+ * reports the device's quota (OpenSSH {@code df}, {@code rclone about}), and names are kept as the
+ * bytes the client sent.
  */
 final class DeviceSftpSubsystem extends SftpSubsystem {
     static final String STATVFS = "statvfs@openssh.com";
@@ -48,6 +49,12 @@ final class DeviceSftpSubsystem extends SftpSubsystem {
             getRegisteredListeners().forEach(s::addSftpEventListener);
             return s;
         }
+    }
+
+    /** Every request is read, and answered, with names as bytes (see {@link NameBuffer}). */
+    @Override
+    protected void process(Buffer buffer) throws IOException {
+        super.process(new NameBuffer(buffer));
     }
 
     @Override
