@@ -384,7 +384,10 @@ public final class Overlay {
 
     /** Random-access reads of a file's bytes. */
     public interface ReadHandle extends AutoCloseable {
-        /** Reads at {@code position}; -1 at the end. */
+        /**
+         * Reads at {@code position}, possibly fewer bytes than {@code dst} has room for (a file in
+         * the repository stops at each blob's end); -1 at the end.
+         */
         int read(long position, ByteBuffer dst) throws IOException;
 
         long size() throws IOException;

@@ -228,12 +228,12 @@ final class DeviceFileSystemProvider extends FileSystemProvider {
         if (type != BasicFileAttributes.class && type != PosixFileAttributes.class) {
             throw new UnsupportedOperationException("attributes " + type.getSimpleName() + " are not supported");
         }
-        return (A) new Attributes(overlay(path).stat(names(path), follow(options)));
+        return (A) new Attributes(overlay(path).stat(names(path), follow(options)), owner(path));
     }
 
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
-        Attributes a = new Attributes(overlay(path).stat(names(path), follow(options)));
+        Attributes a = new Attributes(overlay(path).stat(names(path), follow(options)), owner(path));
         Map<String, Object> all = new HashMap<>();
         all.put("size", a.size());
         all.put("lastModifiedTime", a.lastModifiedTime());
@@ -273,9 +273,22 @@ final class DeviceFileSystemProvider extends FileSystemProvider {
         }
     }
 
-    private static final UserPrincipal NOBODY = () -> "threefold";
+    /**
+     * The device owns everything it sees, as the user who uploaded it. MINA writes the principal's
+     * {@code toString()} into the long names {@code ls -l} prints, so a lambda would show its class.
+     */
+    private record Owner(String getName) implements UserPrincipal, GroupPrincipal {
+        @Override
+        public String toString() {
+            return getName;
+        }
+    }
 
-    private record Attributes(Entry e) implements PosixFileAttributes {
+    private static Owner owner(Path p) {
+        return new Owner(overlay(p).device());
+    }
+
+    private record Attributes(Entry e, Owner device) implements PosixFileAttributes {
         @Override
         public FileTime lastModifiedTime() {
             return FileTime.from(e.mtime());
@@ -323,12 +336,12 @@ final class DeviceFileSystemProvider extends FileSystemProvider {
 
         @Override
         public UserPrincipal owner() {
-            return NOBODY;
+            return device;
         }
 
         @Override
         public GroupPrincipal group() {
-            return () -> "threefold";
+            return device;
         }
 
         @Override
@@ -353,7 +366,7 @@ final class DeviceFileSystemProvider extends FileSystemProvider {
 
         @Override
         public PosixFileAttributes readAttributes() throws IOException {
-            return new Attributes(overlay(path).stat(names(path), follow));
+            return new Attributes(overlay(path).stat(names(path), follow), owner(path));
         }
 
         @Override
@@ -375,7 +388,7 @@ final class DeviceFileSystemProvider extends FileSystemProvider {
 
         @Override
         public UserPrincipal getOwner() {
-            return NOBODY;
+            return owner(path);
         }
 
         @Override

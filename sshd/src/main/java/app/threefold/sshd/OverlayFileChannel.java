@@ -11,9 +11,11 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * An open SFTP file handle: reads from the repository or a spool, writes to a spool. MINA uses
- * the positional methods, so parallel requests at any offsets work. Only a close the client
- * asked for ({@link #complete()}) keeps what was written.
+ * An open SFTP file handle: reads from the repository or a spool, writes to a spool. MINA serves
+ * one SFTP channel's requests in order, each read as {@code position(offset)} then one
+ * {@code read(dst)}, and answers with whatever that one call returned; so every read here fills
+ * {@code dst} unless the file ends first (see {@link #read(ByteBuffer, long)}). Only a close the
+ * client asked for ({@link #complete()}) keeps what was written.
  */
 final class OverlayFileChannel extends FileChannel {
     private final Overlay.ReadHandle reader;
@@ -31,9 +33,27 @@ final class OverlayFileChannel extends FileChannel {
         complete = true;
     }
 
+    /**
+     * Fills {@code dst} from {@code pos}, short only at the end of the file, as OpenSSH's
+     * sftp-server answers. A file in the repository is read blob by blob, so a single read stops
+     * at each blob's end; answered short, a pipelining client (rclone, restic: pkg/sftp) takes
+     * the short answer for the end of the file and loses the rest.
+     */
     @Override
     public int read(ByteBuffer dst, long pos) throws IOException {
-        return writer != null ? writer.read(pos, dst) : reader.read(pos, dst);
+        int total = 0;
+        while (dst.hasRemaining()) {
+            int n = writer != null ? writer.read(pos + total, dst) : reader.read(pos + total, dst);
+            if (n < 0) {
+                return total == 0 ? -1 : total;
+            }
+            if (n == 0) {
+                // Neither handle answers 0 for a buffer with room; guard against spinning forever.
+                throw new IOException("a read at " + (pos + total) + " returned no bytes before the end of the file");
+            }
+            total += n;
+        }
+        return total;
     }
 
     @Override
