@@ -1,6 +1,6 @@
 package app.threefold.web.page;
 
-import java.net.URLEncoder;
+import app.threefold.tree.NameCharset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +11,7 @@ import java.util.Locale;
 /** How the panel writes sizes, times and ages; pure functions called from templates. */
 public final class Format {
 
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
     private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB", "PB"};
@@ -62,9 +63,61 @@ public final class Format {
         return n + " " + word + (n == 1 ? "" : "s");
     }
 
-    /** Encodes a query parameter value (the HTML escaping of the link is jte's job). */
+    /**
+     * Encodes a query parameter value (the HTML escaping of the link is jte's job). The value's
+     * bytes are those of a file name ({@link NameCharset}), so a name that is not UTF-8 survives the
+     * round trip through a link; {@link #queryValue} reads it back.
+     */
     public static String url(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        StringBuilder b = new StringBuilder(value.length() + 16);
+        for (byte x : NameCharset.toBytes(value)) {
+            int c = x & 0xFF;
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == '~')) {
+                b.append((char) c);
+            } else {
+                b.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The value of query parameter {@code key} of a raw query string, decoded to the bytes it was
+     * encoded from: the server's own decoding would turn bytes that are not UTF-8 into U+FFFD. Null if absent.
+     */
+    public static String queryValue(String query, String key) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            if (k.equals(key)) {
+                return NameCharset.fromBytes(percentDecode(eq < 0 ? "" : pair.substring(eq + 1)));
+            }
+        }
+        return null;
+    }
+
+    private static byte[] percentDecode(String s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                out.write(Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else if (c == '+') {
+                out.write(' ');
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** A file name or path for people: bytes that are not UTF-8 as {@code \xff}, control characters escaped. */
+    public static String name(String value) {
+        return NameCharset.printable(value);
     }
 
     public static String percent(double fraction) {

@@ -11,6 +11,7 @@ import app.threefold.repository.Repository;
 import app.threefold.restore.ContentReader;
 import app.threefold.tree.Node;
 import app.threefold.web.LiveEngine;
+import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -24,7 +25,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLConnection;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -191,7 +191,7 @@ public final class BrowseRoutes {
         Summary snapshot = snapshot(ctx);
         int page = parsePage(ctx.queryParam("page"));
         pages.render(ctx, "browse.jte", folder(Access.layout(ctx, "Browse " + snapshot.device(), "devices"), snapshot,
-                ctx.queryParam("path"), page));
+                Format.queryValue(ctx.queryString(), "path"), page));
     }
 
     private static int parsePage(String page) {
@@ -205,7 +205,7 @@ public final class BrowseRoutes {
     private void download(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
         Repository repo = repository();
-        List<String> parts = parts(ctx.queryParam("path"));
+        List<String> parts = parts(Format.queryValue(ctx.queryString(), "path"));
         Node node = resolve(repo, snapshot, parts);
         if (node == null || !node.isFile()) {
             throw new BadRequestResponse(join(parts) + " is not a file; download folders as zip.");
@@ -254,7 +254,7 @@ public final class BrowseRoutes {
     private void zip(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
         Repository repo = repository();
-        List<String> parts = parts(ctx.queryParam("path"));
+        List<String> parts = parts(Format.queryValue(ctx.queryString(), "path"));
         Node folder = resolve(repo, snapshot, parts);
         if (folder != null && !folder.isDir()) {
             throw new BadRequestResponse(join(parts) + " is a file; download it directly.");
@@ -295,10 +295,12 @@ public final class BrowseRoutes {
         }
     }
 
-    /** An attachment header that survives any file name: an ASCII fallback plus the UTF-8 name. */
+    /**
+     * An attachment header that survives any file name: an ASCII fallback plus the UTF-8 name (a
+     * name that is not UTF-8 is offered in its printable form, with {@code \\xff} for such bytes).
+     */
     static String disposition(String name) {
         String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
-        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
-                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + Format.url(Format.name(name));
     }
 }

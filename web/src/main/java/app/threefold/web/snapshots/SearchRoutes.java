@@ -5,6 +5,7 @@ import app.threefold.format.Id;
 import app.threefold.repository.Repository;
 import app.threefold.tree.Node;
 import app.threefold.web.LiveEngine;
+import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -127,7 +128,7 @@ public final class SearchRoutes {
     private void history(Context ctx) throws IOException {
         String device = ctx.pathParam("device");
         Access.requireDevice(ctx, device);
-        List<String> parts = BrowseRoutes.parts(ctx.queryParam("path"));
+        List<String> parts = BrowseRoutes.parts(Format.queryValue(ctx.queryString(), "path"));
         String path = BrowseRoutes.join(parts);
         Repository repo = repository();
         Map<String, Hit> versions = new LinkedHashMap<>();
