@@ -177,8 +177,25 @@ class AdminPanelBrowserTest {
         assertThat(zipped.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         expected.forEach((name, bytes) -> assertThat(zipped.get(name)).as(name).isEqualTo(bytes));
 
-        // Restore the whole snapshot into a NAS folder, with a progress bar, and compare.
+        // A restore goes only under a NAS share the admin declared: refused, with the way out, until then.
         Path restored = work.resolve("restored");
+        String snapshotPage = page.url();
+        page.getByText("Restore this snapshot to a folder on the NAS").click();
+        page.getByLabel("Target folder on the NAS").fill(restored.toString());
+        page.locator(".restore-box").getByText("Restore", new com.microsoft.playwright.Locator.GetByTextOptions()
+                .setExact(true)).click();
+        assertThat(page.locator("#restore-slot")).containsText("no NAS shares are declared");
+        assertThat(page.locator("#restore-slot")).containsText("Settings");
+        assertThat(restored).doesNotExist();
+        page.getByRole(com.microsoft.playwright.options.AriaRole.LINK, new Page.GetByRoleOptions().setName("Settings")
+                .setExact(true)).first().click();
+        page.getByLabel("NAS shares restores may go to").fill(work.toString());
+        page.getByText("Save restore folders").click();
+        assertThat(page.locator("#restore-folders")).containsText("Saved.");
+        shoot(page, "settings");
+
+        // Restore the whole snapshot into a NAS folder, with a progress bar, and compare.
+        page.navigate(snapshotPage);
         page.getByText("Restore this snapshot to a folder on the NAS").click();
         page.getByLabel("Target folder on the NAS").fill(restored.toString());
         page.locator(".restore-box").getByText("Restore", new com.microsoft.playwright.Locator.GetByTextOptions()

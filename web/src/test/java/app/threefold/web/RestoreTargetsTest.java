@@ -81,10 +81,10 @@ class RestoreTargetsTest {
         HttpResponse<String> direct = restore(dataDir.resolve("restored").toString());
 
         awaitRestores();
-        assertThat(r.body()).contains("resolves to " + dataDir.toRealPath().resolve("restored"), "data directory");
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(direct.body()).contains("data directory");
         assertThat(dataDir.resolve("restored")).doesNotExist();
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("resolves to " + dataDir.toRealPath().resolve("restored"), "data directory");
+        assertThat(direct.body()).contains("data directory");
     }
 
     @Test
@@ -97,13 +97,13 @@ class RestoreTargetsTest {
         HttpResponse<String> system = restore("/proc/threefold-restore-test");
 
         awaitRestores();
+        assertThat(nas.resolve("elsewhere")).doesNotExist();
+        assertThat(log.list).as("a refused target is the person's mistake, not a crash: no stack trace")
+                .allSatisfy(e -> assertThat(e.getThrowableProxy()).as(e.getFormattedMessage()).isNull());
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains(elsewhere + " is not inside a folder Threefold may restore to (NAS shares: "
                 + share + ", " + photos + "); add it under Settings");
-        assertThat(nas.resolve("elsewhere")).doesNotExist();
         assertThat(system.body()).contains("/proc/threefold-restore-test is not inside a folder Threefold may restore to");
-        assertThat(log.list).as("a refused target is the person's mistake, not a crash: no stack trace")
-                .allSatisfy(e -> assertThat(e.getThrowableProxy()).as(e.getFormattedMessage()).isNull());
     }
 
     @Test
@@ -111,9 +111,9 @@ class RestoreTargetsTest {
         HttpResponse<String> r = restore(share.resolve("restored").toString());
 
         awaitRestores();
+        assertThat(share.resolve("restored")).doesNotExist();
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("no NAS shares are declared", "Settings");
-        assertThat(share.resolve("restored")).doesNotExist();
     }
 
     @Test
