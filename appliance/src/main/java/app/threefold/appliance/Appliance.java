@@ -16,6 +16,8 @@ import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
+import app.threefold.restore.RestoreFolders;
+import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
 import app.threefold.sources.SourceScheduler;
 import app.threefold.web.LiveEngine;
@@ -103,7 +105,8 @@ public final class Appliance implements AutoCloseable {
                         return t;
                     }), clock, SourceScheduler.TICK).start()));
             PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
-                    new Restores(jobs, engine, audit, config.dataDir()), audit, new People(catalog.jdbi(), accounts),
+                    new Restores(jobs, engine, audit, new RestoreFolders(catalog.jdbi(), audit,
+                            () -> sources.list().stream().map(LocalSource::path).toList(), config.dataDir(), clock)), audit, new People(catalog.jdbi(), accounts),
                     () -> sftp.get() == null ? -1 : sftp.get().port(), sources);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));

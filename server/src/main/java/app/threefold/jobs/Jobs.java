@@ -124,7 +124,12 @@ public final class Jobs implements AutoCloseable {
             });
             ended = queued.with(State.SUCCEEDED, 1, "done", result, null, started, clock.instant());
         } catch (Exception | Error e) {
-            log.error("Job {} ({} of {}) failed", queued.id(), queued.kind(), queued.device(), e);
+            if (e instanceof app.threefold.ThreefoldException) {
+                // Refused or failed for a reason the message spells out: a stack trace would only bury it.
+                log.warn("Job {} ({} of {}) failed: {}", queued.id(), queued.kind(), queued.device(), e.getMessage());
+            } else {
+                log.error("Job {} ({} of {}) failed", queued.id(), queued.kind(), queued.device(), e);
+            }
             String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             ended = queued.with(State.FAILED, live.get(queued.id()).progress(), "failed", null, error, started,
                     clock.instant());

@@ -6,11 +6,12 @@ import app.threefold.format.BlobType;
 import app.threefold.format.Id;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
+import app.threefold.restore.RestoreFolders;
+import app.threefold.restore.RestoreTargetException;
 import app.threefold.restore.Restorer;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +26,9 @@ import java.util.function.Supplier;
 /**
  * Restores a snapshot, or a folder or file in it, into a folder on the NAS as a job with
  * progress. The result is {@code {target, files, bytes, seconds}}. The target must be an
- * absolute path outside the appliance's data directory and empty or missing.
+ * absolute path under a NAS share the admin declared ({@link RestoreFolders}), outside the
+ * appliance's data directory, and empty or missing; it is checked on its real path when asked
+ * for and again right before the first write.
  */
 public final class Restores {
 
@@ -34,52 +37,43 @@ public final class Restores {
     private final Jobs jobs;
     private final Supplier<Optional<Engine>> engine;
     private final AuditLog audit;
-    private final Path dataDir;
+    private final RestoreFolders folders;
 
-    public Restores(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Path dataDir) {
+    public Restores(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, RestoreFolders folders) {
         this.jobs = Objects.requireNonNull(jobs);
         this.engine = Objects.requireNonNull(engine);
         this.audit = Objects.requireNonNull(audit);
-        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.folders = Objects.requireNonNull(folders);
+    }
+
+    /** The NAS shares restores may write into. */
+    public RestoreFolders folders() {
+        return folders;
     }
 
     /**
      * Checks the target and queues the restore of {@code subpath} ("/" for all) of the snapshot
      * with root tree {@code tree}.
      *
-     * @throws RepositoryException if the target is relative, inside the data directory or not empty
+     * @throws RestoreTargetException if the target is not an absolute path under a declared NAS
+     *                                share, overlaps the data directory or is not empty
      */
     public Job start(String device, Id tree, String subpath, String target, String actor) throws IOException {
         Engine e = engine.get().orElseThrow(() -> new RepositoryException(
                 "The appliance has no repository yet; finish the setup wizard first."));
-        Path to = checkTarget(target);
+        Path to = folders.checkTarget(target);
         audit.record(actor, "restore.started", Map.of("device", device, "path", subpath, "target", to.toString()));
         return jobs.submit(KIND, device, "local", actor, progress -> run(e, device, tree, subpath, to, actor, progress));
     }
 
-    Path checkTarget(String target) throws IOException {
-        if (target == null || target.isBlank() || !Path.of(target.trim()).isAbsolute()) {
-            throw new RepositoryException("Give the restore target as an absolute folder path on the NAS, e.g. /srv/restore/laptop.");
-        }
-        Path to = Path.of(target.trim()).normalize();
-        if (to.startsWith(dataDir) || dataDir.startsWith(to)) {
-            throw new RepositoryException("Refusing to restore into " + to + ": it overlaps the appliance's data directory "
-                    + dataDir + ". Choose a folder elsewhere.");
-        }
-        if (Files.isDirectory(to)) {
-            try (var entries = Files.list(to)) {
-                if (entries.findAny().isPresent()) {
-                    throw new RepositoryException(to + " is not empty; choose an empty or new folder, so nothing is overwritten.");
-                }
-            }
-        } else if (Files.exists(to)) {
-            throw new RepositoryException(to + " is a file; choose an empty or new folder.");
-        }
-        return to;
-    }
-
     private Map<String, Object> run(Engine e, String device, Id tree, String subpath, Path to, String actor,
                                     Jobs.ProgressSink progress) throws Exception {
+        // The folder may have been swapped for a link since it was checked: check its real path again.
+        Path now = folders.checkTarget(to.toString());
+        if (!now.equals(to)) {
+            throw new RestoreTargetException(to + " now resolves to " + now + ", not to the folder that was checked;"
+                    + " nothing was restored. Start the restore again.");
+        }
         Repository repo = e.repository();
         Restorer restorer = new Restorer(repo, e.workers());
         progress.report(0, "counting what to restore");

@@ -4,6 +4,7 @@ import app.threefold.web.activity.ActivityRoutes;
 import app.threefold.web.api.ApiAuthentication;
 import app.threefold.web.api.ApiErrors;
 import app.threefold.web.api.JobRoutes;
+import app.threefold.web.api.JsonBodies;
 import app.threefold.web.api.StatusRoutes;
 import app.threefold.web.dashboard.DashboardRoutes;
 import app.threefold.web.devicesetup.DeviceEditRoutes;
@@ -12,10 +13,12 @@ import app.threefold.web.health.HealthRoutes;
 import app.threefold.web.page.Pages;
 import app.threefold.web.people.PeopleRoutes;
 import app.threefold.web.restoretests.RestoreTestRoutes;
+import app.threefold.web.session.ForeignOrigins;
 import app.threefold.web.session.Guard;
 import app.threefold.web.session.LoginRoutes;
 import app.threefold.web.session.LoginThrottle;
 import app.threefold.web.session.Sessions;
+import app.threefold.web.settings.SettingsRoutes;
 import app.threefold.web.setup.SetupRoutes;
 import app.threefold.web.setup.SetupState;
 import app.threefold.web.snapshots.BrowseRoutes;
@@ -85,6 +88,9 @@ public final class WebServer implements AutoCloseable {
                 ctx.header("Referrer-Policy", "same-origin");
             });
             new HealthRoutes(services).addTo(cfg.routes);
+            // Before authentication: a cross-site or non-JSON request is refused whoever sent it.
+            ForeignOrigins.addTo(cfg.routes);
+            JsonBodies.addTo(cfg.routes);
             new ApiAuthentication(services.accounts(), services.apiTokens(), panel.people()).addTo(cfg.routes);
             new StatusRoutes(services).addTo(cfg.routes);
             new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
@@ -106,6 +112,7 @@ public final class WebServer implements AutoCloseable {
             new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
             new PeopleRoutes(panel.people(), snapshots, sessions, panel.audit(), pages).addTo(cfg.routes);
             sources.addTo(cfg.routes);
+            new SettingsRoutes(panel.restores().folders(), pages).addTo(cfg.routes);
             new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes, pages);
         });

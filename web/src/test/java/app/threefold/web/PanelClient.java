@@ -51,6 +51,12 @@ final class PanelClient {
         return send("GET", path, null, Map.of());
     }
 
+    /** A download's bytes. */
+    HttpResponse<byte[]> getBytes(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** Posts a form as the page would, with the session's CSRF token. */
     HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
         Map<String, String> withToken = new LinkedHashMap<>(fields);

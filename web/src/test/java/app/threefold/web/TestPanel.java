@@ -11,6 +11,7 @@ import app.threefold.health.HealthProbe;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
+import app.threefold.restore.RestoreFolders;
 import app.threefold.sources.LocalSources;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,10 +32,12 @@ final class TestPanel {
     static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir, LiveEngine engine) {
         AuditLog audit = new AuditLog(catalog.jdbi(), clock);
         Jobs jobs = new Jobs(catalog.jdbi(), clock);
+        LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC);
+        RestoreFolders folders = new RestoreFolders(catalog.jdbi(), audit,
+                () -> sources.list().stream().map(app.threefold.sources.LocalSource::path).toList(), dataDir, clock);
         return new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
-                new Restores(jobs, engine, audit, dataDir), audit,
-                new People(catalog.jdbi(), accounts), () -> -1,
-                new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC));
+                new Restores(jobs, engine, audit, folders), audit,
+                new People(catalog.jdbi(), accounts), () -> -1, sources);
     }
 
     /** Everything the web server needs, with a healthy database and {@code devices} (may be null). */

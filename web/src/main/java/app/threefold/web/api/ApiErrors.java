@@ -49,6 +49,9 @@ public final class ApiErrors {
             }
             errors.respond(ctx, e.getStatus(), e.getMessage());
         });
+        // Bodies read with ctx.bodyAsClass: Jackson's checked exceptions reach here unwrapped.
+        routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
+                (e, ctx) -> errors.respond(ctx, HttpStatus.BAD_REQUEST.getCode(), JsonBodies.describe(e)));
         routes.exception(ThreefoldException.class, (e, ctx) -> errors.respond(ctx, statusOf(e), e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("Unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
@@ -76,7 +79,8 @@ public final class ApiErrors {
         if (e instanceof app.threefold.sources.SourceBusyException) {
             return HttpStatus.CONFLICT.getCode();
         }
-        if (e instanceof app.threefold.sources.InvalidSourceException) {
+        if (e instanceof app.threefold.sources.InvalidSourceException
+                || e instanceof app.threefold.restore.InvalidRestoreFolderException) {
             return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
         }
         if (e instanceof PeopleException) {

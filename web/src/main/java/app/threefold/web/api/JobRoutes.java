@@ -5,12 +5,12 @@ import app.threefold.jobs.JobNotFoundException;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,8 +18,6 @@ import java.util.Map;
  * {@code GET /api/v1/jobs/{id}} → {@code {state, progress, result, …}}.
  */
 public final class JobRoutes {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RestoreTests restoreTests;
     private final Jobs jobs;
@@ -35,13 +33,8 @@ public final class JobRoutes {
     }
 
     private void startRestoreTest(Context ctx) throws Exception {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (Exception e) {
-            throw new BadRequestResponse("The body must be JSON: {\"device\": NAME, \"copy\": \"local\"}.");
-        }
-        String device = body == null ? null : body.path("device").asText(null);
+        JsonNode body = JsonBodies.object(ctx, List.of("device", "copy"), "Send JSON like {\"device\": NAME, \"copy\": \"local\"}.");
+        String device = body.path("device").asText(null);
         if (device == null || device.isBlank()) {
             throw new BadRequestResponse("Name the device to test: {\"device\": NAME, \"copy\": \"local\"}.");
         }

@@ -6,6 +6,7 @@ import app.threefold.device.Devices;
 import app.threefold.device.SnapshotSummary;
 import app.threefold.web.WebServices;
 import app.threefold.web.api.ApiAuthentication;
+import app.threefold.web.api.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
@@ -54,33 +55,19 @@ public final class DeviceRoutes {
     }
 
     private void create(Context ctx) {
-        NewDevice body;
-        try {
-            body = ctx.bodyAsClass(NewDevice.class);
-        } catch (RuntimeException e) {
-            throw new BadRequestResponse("Send JSON like {\"name\": \"anna-laptop\", \"password\": \"…\", \"publicKey\": \"ssh-ed25519 …\"}.");
-        }
-        if (body == null) {
-            throw new BadRequestResponse("Send JSON like {\"name\": \"anna-laptop\", \"password\": \"…\"}.");
-        }
+        NewDevice body = JsonBodies.read(ctx, NewDevice.class,
+                "{\"name\": \"anna-laptop\", \"password\": \"…\", \"publicKey\": \"ssh-ed25519 …\"}");
         Device d = devices().create(body.name(), body.password() == null ? null : body.password().toCharArray(), body.publicKey());
         ctx.status(HttpStatus.CREATED).json(view(d));
     }
 
+    private static final List<String> PATCH_FIELDS = List.of("password", "publicKeys", "quotaBytes", "enabled");
     private static final String PATCH_SHAPE = "Send a JSON object with any of password (a string; \"\" or null clears it),"
             + " publicKeys (a list of OpenSSH key lines; it replaces the device's keys), quotaBytes (0 for none) and enabled.";
 
     /** {@code PATCH}: only the fields present change; a present {@code "password": null} clears it. */
     private void change(Context ctx) {
-        JsonNode body;
-        try {
-            body = ctx.bodyAsClass(JsonNode.class);
-        } catch (RuntimeException e) {
-            throw new BadRequestResponse(PATCH_SHAPE);
-        }
-        if (body == null || !body.isObject()) {
-            throw new BadRequestResponse(PATCH_SHAPE);
-        }
+        JsonNode body = JsonBodies.object(ctx, PATCH_FIELDS, PATCH_SHAPE);
         char[] password = null;
         if (body.has("password")) {
             JsonNode p = body.get("password");

@@ -6,6 +6,7 @@ import app.threefold.format.Id;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Restores;
 import app.threefold.repository.RepositoryException;
+import app.threefold.restore.RestoreTargetException;
 import app.threefold.web.restoretests.JobView;
 import app.threefold.repository.Repository;
 import app.threefold.restore.ContentReader;
@@ -19,6 +20,7 @@ import app.threefold.web.snapshots.SnapshotCatalog.Summary;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
 import java.io.IOException;
@@ -96,10 +98,10 @@ public final class BrowseRoutes {
             Job job = restores.start(snapshot.device(), Id.parse(snapshot.tree()), path, ctx.formParam("target"),
                     Access.viewer(ctx).name());
             pages.render(ctx, "job-live.jte", new JobView(job));
-        } catch (RepositoryException e) {
-            // Shown where the progress bar would be: HTMX swaps only successful answers.
-            ctx.contentType("text/html; charset=utf-8");
+        } catch (RepositoryException | RestoreTargetException e) {
+            // Shown where the progress bar would be (the slot swaps refusals in, see app.js).
             pages.render(ctx, "notice.jte", e.getMessage());
+            ctx.status(HttpStatus.BAD_REQUEST);
         }
     }
 
@@ -268,21 +270,22 @@ public final class BrowseRoutes {
         try (ZipOutputStream zip = new ZipOutputStream(ctx.res().getOutputStream(), StandardCharsets.UTF_8)) {
             Id tree = folder == null ? Id.parse(snapshot.tree()) : folder.subtree();
             if (tree != null) {
-                addTree(repo, tree, name + "/", zip);
+                ZipNames names = new ZipNames();
+                addTree(repo, tree, names.child("", name) + "/", zip, names);
             }
         }
     }
 
-    private void addTree(Repository repo, Id tree, String prefix, ZipOutputStream zip) throws IOException {
-        zip.putNextEntry(new ZipEntry(prefix));
+    private void addTree(Repository repo, Id tree, String prefix, ZipOutputStream zip, ZipNames names) throws IOException {
+        zip.putNextEntry(ZipNames.entry(prefix));
         zip.closeEntry();
         for (Node n : trees.load(repo, tree)) {
             if (n.isDir()) {
                 if (n.subtree() != null) {
-                    addTree(repo, n.subtree(), prefix + n.name() + "/", zip);
+                    addTree(repo, n.subtree(), names.child(prefix, n.name()) + "/", zip, names);
                 }
             } else if (n.isFile()) {
-                ZipEntry entry = new ZipEntry(prefix + n.name());
+                ZipEntry entry = ZipNames.entry(names.child(prefix, n.name()));
                 if (n.mtime() != null) {
                     entry.setLastModifiedTime(java.nio.file.attribute.FileTime.from(n.mtime()));
                 }
