@@ -1,5 +1,6 @@
 package app.threefold.web.snapshots;
 
+import app.threefold.tree.NameCharset;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,8 @@ import java.util.zip.ZipEntry;
  *       becomes U+FF3C (＼, fullwidth reverse solidus), which looks the same and separates
  *       nothing. Names {@code .} and {@code ..}, which no file system stores but a damaged tree
  *       could, become {@code ．} and {@code ．．} likewise.</li>
+ *   <li>A name whose bytes are not UTF-8 cannot be a zip entry's UTF-8 name: such bytes are
+ *       written as {@code \xff} (and then the backslash rule applies).</li>
  *   <li>Should a changed name meet a real one ({@code a\b} and {@code a＼b} in one folder), the
  *       later one gets " (2)", " (3)"… so no entry is lost or overwritten.</li>
  *   <li>Every entry has the UTF-8 flag (bit 11, java.util.zip sets it for a UTF-8 stream) and,
@@ -37,7 +40,9 @@ final class ZipNames {
      * or is empty), without a trailing '/'; unique within this zip.
      */
     String child(String prefix, String name) {
-        String safe = name.equals(".") || name.equals("..") ? name.replace('.', '．') : name.replace('\\', '＼');
+        // A zip names entries in UTF-8: bytes that are not UTF-8 are written as their "\xff" form.
+        String shown = NameCharset.printable(name);
+        String safe = shown.equals(".") || shown.equals("..") ? shown.replace('.', '．') : shown.replace('\\', '＼');
         String candidate = prefix + safe;
         for (int n = 2; !used.add(candidate); n++) {
             candidate = prefix + safe + " (" + n + ")";
