@@ -58,7 +58,7 @@ public final class WebServer implements AutoCloseable {
         PanelServices panel = services.panel();
         Pages pages = new Pages();
         SecureRandom random = new SecureRandom();
-        Sessions sessions = new Sessions(services.clock(), random);
+        Sessions sessions = new Sessions(panel.catalog().jdbi(), services.clock(), random);
         SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
         SnapshotCatalog snapshots = new SnapshotCatalog(panel.catalog().jdbi());
         SourceRoutes sources = new SourceRoutes(panel.sources(), panel.jobs(), services.clock(), pages);
