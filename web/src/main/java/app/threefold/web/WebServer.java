@@ -64,7 +64,8 @@ public final class WebServer implements AutoCloseable {
         SourceRoutes sources = new SourceRoutes(panel.sources(), panel.jobs(), services.clock(), pages);
         DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), panel.sources(), sources,
                 services.dataDir(), services.clock(), pages);
-        RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), pages);
+        RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), dashboard::cardTests,
+                pages);
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
