@@ -242,6 +242,9 @@ class AdminPanelBrowserTest {
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
         assertThat(page.locator("[data-verdict]")).containsText("6 files");
         assertThat(page.locator("body")).not().containsText("the restore test failed to run");
+        // The card says the same as the verdict below it, without a reload.
+        assertThat(page.locator("[data-device=laptop] .tests")).containsText("NAS: passed");
+        assertThat(page.locator("[data-device=laptop] .tests")).not().containsText("never run");
         page.reload();
         shoot(page, "device");
 
@@ -282,6 +285,8 @@ class AdminPanelBrowserTest {
         assertThat(page.locator("[data-verdict]")).hasAttribute("data-verdict", "failed",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
         assertThat(page.locator("[data-verdict] .failures")).containsText("/photos/big.bin");
+        assertThat(page.locator("[data-device=laptop] .tests")).containsText("NAS: failed");
+        assertThat(page.locator("[data-device=laptop] .tests")).not().containsText("passed");
         shoot(page, "restore-test-failed");
         page.reload();
         assertThat(page.locator("table").last()).containsText("failed");

@@ -58,8 +58,10 @@ public final class IngestSession implements AutoCloseable {
     private final Instant started;
     private final AtomicLong bytesRead = new AtomicLong();
     private long filesNew;
-    private long filesChanged;
     private long filesUnchanged;
+    /** Files read again because their size or time differed: counted once their content is known. */
+    private final AtomicLong rereadChanged = new AtomicLong();
+    private final AtomicLong rereadUnchanged = new AtomicLong();
     private long filesRemoved;
     private long filesFailed;
     private long dirs;
@@ -143,7 +145,10 @@ public final class IngestSession implements AutoCloseable {
                 withOwner(Node.symlink(name, attributes.mtime(), target), attributes)));
     }
 
-    /** How ingest treated one file. */
+    /**
+     * How ingest treated one file. {@code CHANGED} means read again (its size or time differed); the
+     * statistics count it changed only if its content turns out to differ from the parent's.
+     */
     public enum Outcome { NEW, CHANGED, UNCHANGED, FAILED }
 
     /**
@@ -162,7 +167,7 @@ public final class IngestSession implements AutoCloseable {
             return Outcome.UNCHANGED;
         }
         try (InputStream raw = opener.open()) {
-            readFile(dir, name, attributes, raw);
+            readFile(dir, name, attributes, raw, before != null && before.isFile() ? before : null);
         } catch (IOException | UncheckedIOException e) {
             filesFailed++;
             String problem = name + ": " + e.getMessage();
@@ -170,18 +175,26 @@ public final class IngestSession implements AutoCloseable {
             log.warn("left out of the snapshot: {}", problem);
             return Outcome.FAILED;
         }
-        if (before == null) {
+        if (before == null || !before.isFile()) {
             filesNew++;
             return Outcome.NEW;
         }
-        filesChanged++;
         return Outcome.CHANGED;
     }
 
-    private void readFile(Frame dir, String name, Attributes attributes, InputStream raw) throws IOException {
+    /**
+     * Stores a file read again; once its content is known it counts as changed or, if the bytes
+     * equal the parent's file at this path (only its time changed), as unchanged, as Compare judges.
+     */
+    private void readFile(Frame dir, String name, Attributes attributes, InputStream raw, Node before) throws IOException {
         ContentStore.Stored stored = content.store(raw);
         bytesRead.addAndGet(stored.size());
-        dir.children.add(stored.content().thenApply(ids -> fileNode(name, attributes, stored.size(), ids)));
+        dir.children.add(stored.content().thenApply(ids -> {
+            if (before != null) {
+                (before.size() == stored.size() && ids.equals(before.content()) ? rereadUnchanged : rereadChanged).incrementAndGet();
+            }
+            return fileNode(name, attributes, stored.size(), ids);
+        }));
     }
 
     private static Node fileNode(String name, Attributes a, long size, List<Id> content) {
@@ -232,7 +245,7 @@ public final class IngestSession implements AutoCloseable {
         lock.ensureHeld();
         Snapshot snapshot = new Snapshots(repository).save(new Snapshot(null, clock.instant(),
                 parent == null ? null : parent.id(), tree, paths, hostname, username, tags));
-        IngestStats stats = new IngestStats(filesNew, filesChanged, filesUnchanged, filesRemoved, filesFailed, dirs,
+        IngestStats stats = new IngestStats(filesNew, rereadChanged.get(), filesUnchanged + rereadUnchanged.get(), filesRemoved, filesFailed, dirs,
                 bytesRead.get(), bytesTotal, saver.bytesAdded(), Duration.between(started, clock.instant()));
         return new Result(snapshot, stats, List.copyOf(problems));
     }

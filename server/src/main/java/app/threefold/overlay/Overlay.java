@@ -1120,13 +1120,15 @@ public final class Overlay {
                 counts.bytes += n.size;
                 if (n.spool != null) {
                     counts.bytesRead += n.size;
-                    if (n.base == null) {
-                        counts.filesNew++;
-                    } else {
-                        counts.filesChanged++;
-                    }
-                } else {
+                }
+                // By path and content, as Compare judges two snapshots: a file sent again with the
+                // same bytes (rclone re-sends when only the time differs) is unchanged.
+                if (was == null || !was.isFile()) {
+                    counts.filesNew++;
+                } else if (was.size() == n.size && content.equals(was.content())) {
                     counts.filesUnchanged++;
+                } else {
+                    counts.filesChanged++;
                 }
                 return Node.file(name, n.permissions, n.mtime, n.size, content);
             }

@@ -61,13 +61,14 @@ public final class WebServer implements AutoCloseable {
         PanelServices panel = services.panel();
         Pages pages = new Pages();
         SecureRandom random = new SecureRandom();
-        Sessions sessions = new Sessions(services.clock(), random);
+        Sessions sessions = new Sessions(panel.catalog().jdbi(), services.clock(), random);
         SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
         SnapshotCatalog snapshots = new SnapshotCatalog(panel.catalog().jdbi());
         SourceRoutes sources = new SourceRoutes(panel.sources(), panel.jobs(), services.clock(), pages);
         DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), panel.sources(), sources,
                 services.dataDir(), services.clock(), pages);
-        RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), pages);
+        RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), dashboard::cardTests,
+                pages);
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;

@@ -45,6 +45,13 @@ public final class DashboardRoutes {
     }
 
     /**
+     * A card's "Restore test:" line. {@code oob}: sent with a finished test's verdict so the card's
+     * line changes with it (an HTMX out-of-band swap) instead of contradicting it until a reload.
+     */
+    public record CardTests(String device, List<TestVerdict> tests, boolean oob) {
+    }
+
+    /**
      * One device's card. {@code source} is set for a local source (a folder on the NAS itself): its
      * schedule and last run, shown instead of SFTP upload hints. An archived device was deleted by an
      * admin: it no longer backs up, so it is listed apart and never counts as stale.
@@ -100,16 +107,26 @@ public final class DashboardRoutes {
         pages.render(ctx, "dashboard.jte", page(Access.viewer(ctx), Access.layout(ctx, "Dashboard", "dashboard")));
     }
 
-    /** The cards for the devices {@code viewer} may see (also used by the device page). */
-    public List<DeviceCard> cards(Person viewer) {
-        Map<String, Summary> latest = catalog.latestPerDevice().stream()
-                .collect(Collectors.toMap(Summary::device, Function.identity()));
+    /** The latest finished restore test of each copy of {@code device}, as its card shows them. */
+    public CardTests cardTests(String device) {
+        return new CardTests(device, latestTests().getOrDefault(device, List.of()), true);
+    }
+
+    private Map<String, List<TestVerdict>> latestTests() {
         Map<String, List<TestVerdict>> tests = new LinkedHashMap<>();
         for (Job j : jobs.latestFinished(RestoreTests.KIND)) {
             String verdict = j.result() == null ? "error" : String.valueOf(j.result().get("verdict"));
             tests.computeIfAbsent(j.device(), d -> new ArrayList<>())
                     .add(new TestVerdict(j.copy(), verdict, j.finished(), j.id()));
         }
+        return tests;
+    }
+
+    /** The cards for the devices {@code viewer} may see (also used by the device page). */
+    public List<DeviceCard> cards(Person viewer) {
+        Map<String, Summary> latest = catalog.latestPerDevice().stream()
+                .collect(Collectors.toMap(Summary::device, Function.identity()));
+        Map<String, List<TestVerdict>> tests = latestTests();
         Instant now = clock.instant();
         Map<String, LocalSource> local = sources.list().stream()
                 .collect(Collectors.toMap(LocalSource::name, Function.identity()));

@@ -3,6 +3,7 @@ package app.threefold.web.restoretests;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
+import app.threefold.web.dashboard.DashboardRoutes;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
 import io.javalin.config.RoutesConfig;
@@ -11,6 +12,7 @@ import io.javalin.http.NotFoundResponse;
 import io.javalin.http.sse.SseClient;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,16 @@ public final class RestoreTestRoutes implements AutoCloseable {
 
     private final RestoreTests restoreTests;
     private final Jobs jobs;
+    private final Function<String, DashboardRoutes.CardTests> cardTests;
     private final Pages pages;
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
 
-    public RestoreTestRoutes(RestoreTests restoreTests, Jobs jobs, Pages pages) {
+    /** {@code cardTests}: a device's card line of restore tests, sent with each verdict. */
+    public RestoreTestRoutes(RestoreTests restoreTests, Jobs jobs, Function<String, DashboardRoutes.CardTests> cardTests,
+                             Pages pages) {
         this.restoreTests = restoreTests;
         this.jobs = jobs;
+        this.cardTests = cardTests;
         this.pages = pages;
     }
 
@@ -103,7 +109,12 @@ public final class RestoreTestRoutes implements AutoCloseable {
             }
             last[0] = now;
             // SSE data lines must not contain newlines; HTML does not need them.
-            String html = pages.fragment("job-status.jte", new JobView(update)).replace('\n', ' ');
+            String html = pages.fragment("job-status.jte", new JobView(update));
+            if (update.done() && RestoreTests.KIND.equals(update.kind())) {
+                // The card above the verdict says the same at once, not "never run" until a reload.
+                html += pages.fragment("card-tests.jte", cardTests.apply(update.device()));
+            }
+            html = html.replace('\n', ' ');
             client.sendEvent(update.done() ? "done" : "progress", html);
             if (update.done()) {
                 client.close();

@@ -1,38 +1,47 @@
 package app.threefold.web.session;
 
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
 
 /**
- * Browser sessions kept in memory: an unguessable id in an HttpOnly, SameSite=Strict cookie, a
- * CSRF token per session, and an idle expiry. A restart logs everybody out, which is fine for an
- * appliance. Anonymous sessions carry the CSRF token of the login and setup forms.
+ * Browser sessions: an unguessable id in an HttpOnly, SameSite=Strict cookie, a CSRF token per
+ * session, and an idle expiry. They live in the catalog ({@code admin_sessions}, V7) so that a
+ * restart of the appliance logs nobody out; the catalog keeps only a SHA-256 of each id, so a
+ * copy of the catalog holds no cookie anyone could present. Anonymous sessions carry the CSRF
+ * token of the login and setup forms.
  */
 public final class Sessions {
 
     static final String COOKIE = "threefold_session";
     static final Duration IDLE = Duration.ofHours(12);
+    /** Expiry is pushed forward at most this often, so a page full of HTMX calls is not a write each. */
+    private static final Duration RENEW_EVERY = Duration.ofMinutes(1);
 
     /** One browser's session; {@code userId} 0 until someone logs in. */
     public static final class Session {
-        final String id;
+        final String idHash;
         final long userId;
         final String csrf;
-        volatile Instant expires;
-        final Map<String, Object> data = new ConcurrentHashMap<>();
+        final Map<String, Object> data;
 
-        Session(String id, long userId, String csrf, Instant expires) {
-            this.id = id;
+        Session(String idHash, long userId, String csrf, Map<String, Object> data) {
+            this.idHash = idHash;
             this.userId = userId;
             this.csrf = csrf;
-            this.expires = expires;
+            this.data = data;
         }
 
         public long userId() {
@@ -47,17 +56,23 @@ public final class Sessions {
             return userId != 0;
         }
 
-        /** Values kept for the rest of the session (e.g. the recovery password until it is confirmed). */
+        /**
+         * Values kept for the rest of the session in this process's memory only (e.g. the generated
+         * recovery password until the kit is confirmed): they never reach the catalog, so a restart forgets them.
+         */
         public Map<String, Object> data() {
             return data;
         }
     }
 
+    private final Jdbi jdbi;
     private final Clock clock;
     private final SecureRandom random;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Per session (by id hash), the values of {@link Session#data()}. */
+    private final Map<String, Map<String, Object>> data = new ConcurrentHashMap<>();
 
-    public Sessions(Clock clock, SecureRandom random) {
+    public Sessions(Jdbi jdbi, Clock clock, SecureRandom random) {
+        this.jdbi = jdbi;
         this.clock = clock;
         this.random = random;
     }
@@ -65,19 +80,31 @@ public final class Sessions {
     /** The request's live session, renewed; empty without a cookie or once it expired. */
     public Optional<Session> current(Context ctx) {
         String id = ctx.cookie(COOKIE);
-        if (id == null) {
+        if (id == null || id.isEmpty()) {
             return Optional.empty();
         }
-        Session s = sessions.get(id);
+        String hash = hash(id);
         Instant now = clock.instant();
-        if (s == null || s.expires.isBefore(now)) {
-            if (s != null) {
-                sessions.remove(id);
-            }
+        record Row(Long userId, String csrf, Instant expires) {
+        }
+        Optional<Row> row = jdbi.withHandle(h -> h.createQuery("SELECT user_id, csrf, expires FROM admin_sessions WHERE id_hash = :h")
+                .bind("h", HexFormat.of().parseHex(hash))
+                .map((rs, c) -> new Row((Long) rs.getObject("user_id"), rs.getString("csrf"), rs.getTimestamp("expires").toInstant()))
+                .findOne());
+        if (row.isEmpty()) {
             return Optional.empty();
         }
-        s.expires = now.plus(IDLE);
-        return Optional.of(s);
+        if (row.get().expires().isBefore(now)) {
+            remove(hash);
+            return Optional.empty();
+        }
+        Instant renewed = now.plus(IDLE);
+        if (Duration.between(row.get().expires(), renewed).compareTo(RENEW_EVERY) >= 0) {
+            jdbi.useHandle(h -> h.createUpdate("UPDATE admin_sessions SET expires = :e WHERE id_hash = :h")
+                    .bind("e", Timestamp.from(renewed)).bind("h", HexFormat.of().parseHex(hash)).execute());
+        }
+        return Optional.of(new Session(hash, row.get().userId() == null ? 0 : row.get().userId(), row.get().csrf(),
+                data.computeIfAbsent(hash, k -> new ConcurrentHashMap<>())));
     }
 
     /** The current session, or a new anonymous one (with its cookie set). */
@@ -87,12 +114,12 @@ public final class Sessions {
 
     /** Replaces any session with a new one for {@code userId}: a new id, so a planted id is useless. */
     public Session login(Context ctx, long userId) {
-        current(ctx).ifPresent(s -> sessions.remove(s.id));
+        current(ctx).ifPresent(s -> remove(s.idHash));
         return start(ctx, userId);
     }
 
     public void logout(Context ctx) {
-        current(ctx).ifPresent(s -> sessions.remove(s.id));
+        current(ctx).ifPresent(s -> remove(s.idHash));
         ctx.res().addHeader("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     }
 
@@ -101,26 +128,48 @@ public final class Sessions {
      * removed or their password reset, nobody stays logged in with the old one.
      */
     public void endAll(long userId, Session keep) {
-        sessions.values().removeIf(s -> s.userId == userId && s != keep);
+        String kept = keep == null ? "" : keep.idHash;
+        jdbi.useHandle(h -> h.createQuery("DELETE FROM admin_sessions WHERE user_id = :u AND id_hash <> :k RETURNING id_hash")
+                .bind("u", userId).bind("k", HexFormat.of().parseHex(kept))
+                .mapTo(byte[].class).forEach(b -> data.remove(HexFormat.of().formatHex(b))));
     }
 
     private Session start(Context ctx, long userId) {
         expireOld();
-        Session s = new Session(token(), userId, token(), clock.instant().plus(IDLE));
-        sessions.put(s.id, s);
-        ctx.res().addHeader("Set-Cookie", COOKIE + "=" + s.id + "; Path=/; Max-Age=" + IDLE.toSeconds()
+        String id = token();
+        String hash = hash(id);
+        String csrf = token();
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO admin_sessions (id_hash, user_id, csrf, expires) VALUES (:h, :u, :c, :e)")
+                .bind("h", HexFormat.of().parseHex(hash)).bind("u", userId == 0 ? null : userId).bind("c", csrf)
+                .bind("e", Timestamp.from(clock.instant().plus(IDLE))).execute());
+        ctx.res().addHeader("Set-Cookie", COOKIE + "=" + id + "; Path=/; Max-Age=" + IDLE.toSeconds()
                 + "; HttpOnly; SameSite=Strict");
-        return s;
+        return new Session(hash, userId, csrf, data.computeIfAbsent(hash, k -> new ConcurrentHashMap<>()));
+    }
+
+    private void remove(String hash) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM admin_sessions WHERE id_hash = :h")
+                .bind("h", HexFormat.of().parseHex(hash)).execute());
+        data.remove(hash);
     }
 
     private void expireOld() {
-        Instant now = clock.instant();
-        sessions.values().removeIf(s -> s.expires.isBefore(now));
+        jdbi.useHandle(h -> h.createQuery("DELETE FROM admin_sessions WHERE expires < :now RETURNING id_hash")
+                .bind("now", Timestamp.from(clock.instant()))
+                .mapTo(byte[].class).forEach(b -> data.remove(HexFormat.of().formatHex(b))));
     }
 
     private String token() {
         byte[] b = new byte[32];
         random.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String hash(String id) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }

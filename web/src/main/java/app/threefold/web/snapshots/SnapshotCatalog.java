@@ -16,9 +16,13 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class SnapshotCatalog {
 
-    /** One snapshot's summary row. */
+    /**
+     * One snapshot's summary row. {@code recovered}: saved from the journal of an SFTP session that
+     * a crash or power loss cut off, so it holds only the uploads that had finished.
+     */
     public record Summary(String id, String device, Instant time, String parent, String tree, long files, long bytes,
-                          long bytesAdded, long filesNew, long filesChanged, long filesUnchanged, long filesRemoved) {
+                          long bytesAdded, long filesNew, long filesChanged, long filesUnchanged, long filesRemoved,
+                          boolean recovered) {
 
         public String shortId() {
             return id.substring(0, 8);
@@ -117,6 +121,7 @@ public final class SnapshotCatalog {
                 rs.getTimestamp("time").toInstant(), parent == null ? null : HexFormat.of().formatHex(parent),
                 HexFormat.of().formatHex(rs.getBytes("tree")),
                 rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"), rs.getLong("files_new"),
-                rs.getLong("files_changed"), rs.getLong("files_unchanged"), rs.getLong("files_removed"));
+                rs.getLong("files_changed"), rs.getLong("files_unchanged"), rs.getLong("files_removed"),
+                rs.getBoolean("recovered"));
     }
 }

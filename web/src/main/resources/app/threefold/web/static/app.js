@@ -35,3 +35,28 @@ document.addEventListener('htmx:beforeSwap', function (e) {
     e.detail.isError = false;
   }
 });
+
+// Copy buttons beside snippets. navigator.clipboard exists only on https or localhost; a NAS is
+// usually plain http on the home network, so fall back to selecting the text and execCommand.
+document.addEventListener('click', function (e) {
+  var button = e.target.closest('[data-copy]');
+  if (!button) { return; }
+  var pre = button.parentElement.querySelector('pre');
+  var text = pre ? pre.textContent : '';
+  function done(ok) {
+    button.textContent = ok ? 'Copied' : 'Select and copy by hand';
+    setTimeout(function () { button.textContent = 'Copy'; }, 2000);
+  }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+    return;
+  }
+  var range = document.createRange();
+  range.selectNodeContents(pre);
+  var selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  var ok = false;
+  try { ok = document.execCommand('copy'); } catch (err) { ok = false; }
+  done(ok);
+});
