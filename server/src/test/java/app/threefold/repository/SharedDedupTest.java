@@ -77,8 +77,8 @@ class SharedDedupTest {
         List<byte[]> chunks = chunks(1, 80);   // 20 MiB: more than one pack
         long copy = (long) chunks.size() * CHUNK;
         List<Id> ids;
-        try (BlobSaver laptop = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE);
-             BlobSaver desktop = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE)) {
+        try (BlobSaver laptop = new BlobSaver(repo, workers);
+             BlobSaver desktop = new BlobSaver(repo, workers)) {
             // Both have their chunks taken before either has finished (indexed) anything.
             ids = laptop.saveData(chunks).join();
             assertThat(desktop.saveData(chunks).join()).isEqualTo(ids);
@@ -93,9 +93,9 @@ class SharedDedupTest {
     @Test
     void aWriterThatFailsAfterAnotherReliedOnItsChunksLeavesThemStoredForTheOther() throws Exception {
         List<byte[]> chunks = chunks(2, 20);   // 5 MiB: all in the pack being filled
-        BlobSaver failing = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE);
+        BlobSaver failing = new BlobSaver(repo, workers);
         List<Id> ids = failing.saveData(chunks).join();
-        try (BlobSaver other = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE)) {
+        try (BlobSaver other = new BlobSaver(repo, workers)) {
             assertThat(other.saveData(chunks).join()).isEqualTo(ids);
             // The first session dies without flushing: its snapshot is never written, the other's is.
             failing.close();
@@ -107,8 +107,8 @@ class SharedDedupTest {
     @Test
     void aWriterRelyingOnAnotherIsNotHeldUpByItsNextChunks() throws Exception {
         List<byte[]> shared = chunks(3, 8);
-        try (BlobSaver busy = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE);
-             BlobSaver quick = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE)) {
+        try (BlobSaver busy = new BlobSaver(repo, workers);
+             BlobSaver quick = new BlobSaver(repo, workers)) {
             busy.saveData(shared).join();
             List<Id> ids = quick.saveData(shared).join();
             // The quick one's snapshot may be written now, while the busy one goes on filling its pack.
