@@ -1,13 +1,18 @@
 package app.threefold.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.threefold.backend.Backend;
+import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
 import app.threefold.backend.LocalBackend;
 import app.threefold.crypto.KeyFile;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
 import app.threefold.index.MemoryIndex;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -17,6 +22,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,11 +44,55 @@ class SharedDedupTest {
 
     private ExecutorService workers;
     private Repository repo;
+    /** While set, storing a pack fails as on a full disk. */
+    private final AtomicBoolean diskFull = new AtomicBoolean();
+
+    /** The local folder, but packs cannot be stored while {@link #diskFull} is set. */
+    private final class FillingDisk implements Backend {
+        private final Backend disk;
+
+        FillingDisk(Backend disk) {
+            this.disk = disk;
+        }
+
+        @Override
+        public String location() {
+            return disk.location();
+        }
+
+        @Override
+        public void save(Handle handle, InputStream data, long length) throws IOException {
+            if (diskFull.get() && handle.type() == FileType.PACK) {
+                throw new IOException("No space left on device");
+            }
+            disk.save(handle, data, length);
+        }
+
+        @Override
+        public InputStream open(Handle handle, long offset, long length) throws IOException {
+            return disk.open(handle, offset, length);
+        }
+
+        @Override
+        public long stat(Handle handle) throws IOException {
+            return disk.stat(handle);
+        }
+
+        @Override
+        public void list(FileType type, Consumer<ObjectInfo> each) throws IOException {
+            disk.list(type, each);
+        }
+
+        @Override
+        public void remove(Handle handle) throws IOException {
+            disk.remove(handle);
+        }
+    }
 
     @BeforeEach
     void setUp() throws Exception {
         workers = Executors.newFixedThreadPool(3);
-        repo = Repository.create(LocalBackend.create(tmp.resolve("repo")), PASSWORD.toCharArray(),
+        repo = Repository.create(new FillingDisk(LocalBackend.create(tmp.resolve("repo"))), PASSWORD.toCharArray(),
                 new KeyFile.Params(1024, 8, 1), new MemoryIndex(), new SecureRandom(), Clock.systemUTC());
     }
 
@@ -118,6 +169,26 @@ class SharedDedupTest {
             busy.flush();
             assertStoredAndIndexed(shared, ids);
             assertStoredAndIndexed(more, moreIds);
+        }
+    }
+
+    @Test
+    void aPackThatCannotBeStoredFailsEveryWriterRelyingOnItAndALaterWriterStoresItsBlobsAgain() throws Exception {
+        List<byte[]> chunks = chunks(5, 12);
+        try (BlobSaver laptop = new BlobSaver(repo, workers); BlobSaver desktop = new BlobSaver(repo, workers)) {
+            laptop.saveData(chunks).join();
+            desktop.saveData(chunks).join();
+            diskFull.set(true);
+            // Neither may write a snapshot naming those blobs.
+            assertThatThrownBy(desktop::flush).isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
+            assertThatThrownBy(laptop::flush).isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
+        }
+        diskFull.set(false);
+        try (BlobSaver later = new BlobSaver(repo, workers)) {
+            List<Id> ids = later.saveData(chunks).join();
+            later.flush();
+            assertThat(later.bytesAdded()).as("stored again, not taken for stored").isGreaterThan(12L * CHUNK);
+            assertStoredAndIndexed(chunks, ids);
         }
     }
 }
