@@ -181,8 +181,10 @@ public final class BlobSaver implements AutoCloseable {
      * for them. After it returns, every blob whose save has completed is durable and indexed.
      */
     public void flush() throws IOException {
-        packs.seal(needed);
-        List<PackWriter.OpenPack> waiting = List.copyOf(needed);
+        // The packs as they are now: a file stored meanwhile (an SFTP upload closing during a commit)
+        // may add a pack, which this flush neither seals nor waits for.
+        Set<PackWriter.OpenPack> waiting = Set.copyOf(needed);
+        packs.seal(waiting);
         try {
             CompletableFuture.allOf(waiting.stream().map(p -> p.uploaded).toArray(CompletableFuture[]::new)).join();
         } catch (java.util.concurrent.CompletionException e) {

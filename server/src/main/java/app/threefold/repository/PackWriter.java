@@ -57,8 +57,8 @@ final class PackWriter {
     });
     /** Bounds the packs held in memory while waiting for upload. */
     private final Semaphore uploadSlots = new Semaphore(3);
-    private final Filling data = new Filling(BlobType.DATA);
-    private final Filling tree = new Filling(BlobType.TREE);
+    private final Filling data = new Filling();
+    private final Filling tree = new Filling();
     /** Packs uploaded that no index file names yet. Guarded by itself. */
     private final List<OpenPack> unindexed = new ArrayList<>();
     /** Held while an index file is written, so a flush that finds nothing to write knows its packs are indexed. */
@@ -105,13 +105,8 @@ final class PackWriter {
 
     /** The pack of one blob type being filled, and that type's blobs in flight. */
     private static final class Filling {
-        final BlobType type;
         final Map<Id, Pending> inFlight = new ConcurrentHashMap<>();
         OpenPack pack;
-
-        Filling(BlobType type) {
-            this.type = type;
-        }
     }
 
     private Filling filling(BlobType type) {
