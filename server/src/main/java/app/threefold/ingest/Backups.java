@@ -39,7 +39,7 @@ public final class Backups {
 
     /** A session on top of a given snapshot, or null for none. */
     public IngestSession begin(Snapshot parent) throws IOException {
-        return new IngestSession(repository, new BlobSaver(repository, workers, BlobSaver.DEFAULT_PACK_SIZE),
+        return new IngestSession(repository, new BlobSaver(repository, workers),
                 chunker, digests, workers, clock, parent);
     }
 

@@ -245,7 +245,7 @@ public final class DeviceSessions implements AutoCloseable {
                     return total;
                 }
             };
-            self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.storeWorkers(), BlobSaver.DEFAULT_PACK_SIZE), chunker,
+            self[0] = new Overlay(device, repo, new BlobSaver(repo, engine.storeWorkers()), chunker,
                     engine.digests(), storer, clock, journal, quota, new Backlog(limits.backlogBytes(), limits.quiet()), base, lock);
             return self[0];
         } catch (IOException | RuntimeException e) {

@@ -74,10 +74,15 @@ public final class PackBuilder {
         return pack;
     }
 
+    /** Bytes the entry takes in the pack's header before encryption. */
+    public static int headerEntryLength(PackEntry e) {
+        return e.compressed() ? ENTRY_COMPRESSED : ENTRY_PLAIN;
+    }
+
     static byte[] encodeHeader(List<PackEntry> entries) {
         int length = 0;
         for (PackEntry e : entries) {
-            length += e.compressed() ? ENTRY_COMPRESSED : ENTRY_PLAIN;
+            length += headerEntryLength(e);
         }
         byte[] header = new byte[length];
         int p = 0;

@@ -1,75 +1,54 @@
 package app.threefold.repository;
 
-import app.threefold.backend.FileType;
-import app.threefold.backend.Handle;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
-import app.threefold.index.IndexFile;
-import app.threefold.pack.PackBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Saves blobs into a repository: deduplicates against the index, compresses, encrypts, packs,
- * uploads packs and finally writes an index file naming them. Work runs on the given worker
- * pool; packs upload on one thread of their own so that fsync overlaps with hashing.
+ * Saves blobs into a repository for one writer (a backup, an SFTP session): deduplicates against
+ * the blobs other writers have in flight and the index, compresses, encrypts and hands the blobs
+ * to the repository's {@link PackWriter}, which packs, uploads and indexes them for all writers.
+ * Work runs on the given worker pool; packs upload on a thread of their own so that fsync overlaps
+ * with hashing.
  *
  * <p>Write ordering (docs/repository.md): a pack is in the backend before any index file names
  * it, an index file before the blob index (catalog) records its packs, and {@link #flush}
- * writes the last index file before a snapshot may name the blobs.
+ * writes the last index file before a snapshot may name the blobs, including those this saver
+ * relied on another writer to store.
  */
 public final class BlobSaver implements AutoCloseable {
     /** Packs this large keep the number of files low without making a damaged pack costly. */
     public static final int DEFAULT_PACK_SIZE = 16 << 20;
-    /**
-     * An index file is written every this many packs (~1 GiB), so a crash loses the index of at
-     * most that much (the packs themselves are re-indexed from their headers at start) and the
-     * list of packs waiting for an index file stays small.
-     */
-    private static final int PACKS_PER_INDEX_FILE = 64;
 
     private final Repository repository;
+    private final PackWriter packs;
     private final ExecutorService workers;
-    private final ExecutorService uploader = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "pack-upload");
-        t.setDaemon(true);
-        // Background work, like the engine's workers that fill the packs.
-        t.setPriority(Thread.MIN_PRIORITY);
-        return t;
-    });
-    /** Bounds the packs held in memory while waiting for upload. */
-    private final Semaphore uploadSlots = new Semaphore(3);
-    private final int packSize;
-    private final Object dataLock = new Object();
-    private final Object treeLock = new Object();
-    private PackBuilder dataPack;
-    private PackBuilder treePack;
-    /** Blobs this saver has taken on but whose pack is not yet in the index. */
-    private final Set<Id> inFlight = ConcurrentHashMap.newKeySet();
-    private final List<IndexFile.PackRecord> unindexed = new ArrayList<>();
-    private final List<CompletableFuture<Void>> uploads = new ArrayList<>();
+    /**
+     * Packs holding blobs whose ids this saver has handed out, stored by it or by another saver,
+     * that are not yet known to be indexed: what {@link #flush} waits for.
+     */
+    private final Set<PackWriter.OpenPack> needed = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong bytesSealed = new AtomicLong();
     private volatile Throwable failure;
 
-    public BlobSaver(Repository repository, ExecutorService workers, int packSize) {
+    public BlobSaver(Repository repository, ExecutorService workers) {
         this.repository = repository;
+        this.packs = repository.packs();
         this.workers = workers;
-        this.packSize = packSize;
     }
 
     /**
      * Saves a batch of data chunks; the future yields their ids in order. Chunks already in the
-     * repository (or in this batch or an earlier one) are stored once.
+     * repository, in this batch or an earlier one, or being stored by another saver are stored once.
      */
     public CompletableFuture<List<Id>> saveData(List<byte[]> chunks) {
         List<CompletableFuture<Id>> hashed = new ArrayList<>(chunks.size());
@@ -78,17 +57,57 @@ public final class BlobSaver implements AutoCloseable {
         }
         return CompletableFuture.allOf(hashed.toArray(CompletableFuture[]::new)).thenComposeAsync(v -> {
             List<Id> ids = hashed.stream().map(CompletableFuture::join).toList();
-            Set<Id> known = repository.index().known(BlobType.DATA, ids);
             List<CompletableFuture<Void>> stored = new ArrayList<>();
+            // In flight first, the index second: a blob leaves the in-flight set only once the index has it.
+            boolean[] flying = new boolean[ids.size()];
+            List<Id> rest = new ArrayList<>(ids.size());
             for (int i = 0; i < ids.size(); i++) {
-                Id id = ids.get(i);
-                if (!known.contains(id) && inFlight.add(id)) {
-                    byte[] chunk = chunks.get(i);
-                    stored.add(CompletableFuture.runAsync(() -> store(BlobType.DATA, id, chunk), workers));
+                PackWriter.Pending p = packs.inFlight(BlobType.DATA, ids.get(i));
+                if (p != null) {
+                    flying[i] = true;
+                    stored.add(relyOn(p, ids.get(i), chunks.get(i)));
+                } else {
+                    rest.add(ids.get(i));
+                }
+            }
+            Set<Id> known = rest.isEmpty() ? Set.of() : repository.index().known(BlobType.DATA, rest);
+            for (int i = 0; i < ids.size(); i++) {
+                if (!flying[i] && !known.contains(ids.get(i))) {
+                    stored.add(storeOrRely(ids.get(i), chunks.get(i)));
                 }
             }
             return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenApply(x -> ids);
         }, workers);
+    }
+
+    /** Stores the chunk, unless another saver has just taken it on. */
+    private CompletableFuture<Void> storeOrRely(Id id, byte[] chunk) {
+        PackWriter.Claim claim = packs.claim(BlobType.DATA, id);
+        if (!claim.mine()) {
+            return relyOn(claim.pending(), id, chunk);
+        }
+        try {
+            return CompletableFuture.runAsync(() -> store(BlobType.DATA, id, chunk, claim.pending()), workers);
+        } catch (RuntimeException e) {
+            // E.g. the pool is shutting down: whoever relied on this claim stores the chunk itself.
+            packs.abandon(BlobType.DATA, id, claim.pending(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * Waits until the other saver has put the chunk into a pack, which this saver then needs
+     * before its snapshot; if that saver failed first, stores the chunk itself. Placing is
+     * compression and encryption only, so the wait is short and the chunk is held no longer.
+     */
+    private CompletableFuture<Void> relyOn(PackWriter.Pending pending, Id id, byte[] chunk) {
+        return pending.placed.handle((pack, error) -> {
+            if (error == null) {
+                need(pack);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return storeOrRely(id, chunk);
+        }).thenCompose(f -> f);
     }
 
     /** The pool the saver hashes, compresses and encrypts on; callers with CPU work of their own share it. */
@@ -99,72 +118,53 @@ public final class BlobSaver implements AutoCloseable {
     /** Saves a tree blob on the calling thread; returns its id. */
     public Id saveTree(byte[] json) {
         Id id = Id.hash(json);
-        if (repository.index().find(BlobType.TREE, id).isEmpty() && inFlight.add(id)) {
-            store(BlobType.TREE, id, json);
+        PackWriter.Pending pending = packs.inFlight(BlobType.TREE, id);
+        if (pending == null && repository.index().find(BlobType.TREE, id).isPresent()) {
+            return id;
         }
-        return id;
-    }
-
-    private void store(BlobType type, Id id, byte[] plain) {
-        checkFailure();
-        byte[] compressed = repository.version() >= 2 ? repository.compression().compressBlob(plain, 0, plain.length) : null;
-        byte[] sealed = repository.crypto().seal(compressed != null ? compressed : plain);
-        bytesSealed.addAndGet(sealed.length);
-        PackBuilder full = null;
-        synchronized (type == BlobType.DATA ? dataLock : treeLock) {
-            PackBuilder pack = type == BlobType.DATA ? dataPack : treePack;
-            if (pack == null) {
-                pack = new PackBuilder(type, repository.crypto(), packSize + (packSize >> 3));
-                if (type == BlobType.DATA) {
-                    dataPack = pack;
-                } else {
-                    treePack = pack;
+        while (true) {
+            if (pending == null) {
+                PackWriter.Claim claim = packs.claim(BlobType.TREE, id);
+                if (claim.mine()) {
+                    store(BlobType.TREE, id, json, claim.pending());
+                    return id;
                 }
+                pending = claim.pending();
             }
-            pack.add(id, sealed, compressed != null ? plain.length : 0);
-            if (pack.size() >= packSize) {
-                full = pack;
-                if (type == BlobType.DATA) {
-                    dataPack = null;
-                } else {
-                    treePack = null;
-                }
-            }
-        }
-        if (full != null) {
-            upload(full);
-        }
-    }
-
-    private void upload(PackBuilder builder) {
-        uploadSlots.acquireUninterruptibly();
-        CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
             try {
-                PackBuilder.Pack pack = builder.finish();
-                repository.backend().save(new Handle(FileType.PACK, pack.id().hex()),
-                        new java.io.ByteArrayInputStream(pack.bytes(), 0, pack.length()), pack.length());
-                bytesAdded.addAndGet(pack.length());
-                boolean full;
-                synchronized (unindexed) {
-                    unindexed.add(new IndexFile.PackRecord(pack.id(), pack.entries()));
-                    full = unindexed.size() >= PACKS_PER_INDEX_FILE;
-                }
-                if (full) {
-                    writeIndexFile();
-                }
-            } catch (IOException e) {
-                failure = e;
-                throw new UncheckedIOException("saving a pack to " + repository.backend().location() + " failed: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                failure = e;
-                throw e;
-            } finally {
-                uploadSlots.release();
+                need(pending.placed.join());
+                return id;
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                // The saver storing it failed before packing it: store it here.
+                pending = null;
             }
-        }, uploader);
-        synchronized (uploads) {
-            uploads.removeIf(CompletableFuture::isDone);
-            uploads.add(f);
+        }
+    }
+
+    private void store(BlobType type, Id id, byte[] plain, PackWriter.Pending pending) {
+        try {
+            checkFailure();
+            byte[] compressed = repository.version() >= 2 ? repository.compression().compressBlob(plain, 0, plain.length) : null;
+            byte[] sealed = repository.crypto().seal(compressed != null ? compressed : plain);
+            bytesSealed.addAndGet(sealed.length);
+            need(packs.add(type, id, sealed, compressed != null ? plain.length : 0, pending, bytesAdded));
+        } catch (RuntimeException e) {
+            packs.abandon(type, id, pending, e);
+            throw e;
+        }
+    }
+
+    private void need(PackWriter.OpenPack pack) {
+        if (needed.add(pack)) {
+            pack.uploaded.whenComplete((v, e) -> {
+                if (e != null) {
+                    failure = e;
+                }
+            });
+            // Packs are indexed every so often without a flush: a long backup does not keep them all.
+            if (needed.size() > 2 * PackWriter.PACKS_PER_INDEX_FILE) {
+                needed.removeIf(p -> p.indexed.isDone());
+            }
         }
     }
 
@@ -176,59 +176,30 @@ public final class BlobSaver implements AutoCloseable {
     }
 
     /**
-     * Uploads the partial packs, waits for every upload and writes index files for the new
-     * packs. After it returns, every blob saved so far is durable and indexed.
+     * Seals the packs being filled that hold blobs this saver handed out (its own or another
+     * saver's, which may have failed since), waits for their uploads and writes the index file
+     * for them. After it returns, every blob whose save has completed is durable and indexed.
      */
     public void flush() throws IOException {
-        PackBuilder data;
-        PackBuilder tree;
-        synchronized (dataLock) {
-            data = dataPack;
-            dataPack = null;
-        }
-        synchronized (treeLock) {
-            tree = treePack;
-            treePack = null;
-        }
-        if (data != null) {
-            upload(data);
-        }
-        if (tree != null) {
-            upload(tree);
-        }
-        List<CompletableFuture<Void>> pending;
-        synchronized (uploads) {
-            pending = new ArrayList<>(uploads);
-            uploads.clear();
-        }
+        // The packs as they are now: a file stored meanwhile (an SFTP upload closing during a commit)
+        // may add a pack, which this flush neither seals nor waits for.
+        Set<PackWriter.OpenPack> waiting = Set.copyOf(needed);
+        packs.seal(waiting);
         try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+            CompletableFuture.allOf(waiting.stream().map(p -> p.uploaded).toArray(CompletableFuture[]::new)).join();
         } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getCause().getMessage(), e.getCause());
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
         }
-        writeIndexFile();
-    }
-
-    /**
-     * Writes one index file for the packs uploaded since the last one, and only then records
-     * them in the blob index: the catalog never names a pack that no index file names, so a copy
-     * of the repository is always as complete as the catalog believes.
-     */
-    private void writeIndexFile() throws IOException {
-        List<IndexFile.PackRecord> records;
-        synchronized (unindexed) {
-            if (unindexed.isEmpty()) {
-                return;
+        packs.writeIndexFile();
+        for (PackWriter.OpenPack p : waiting) {
+            if (!p.indexed.isDone()) {
+                throw new IllegalStateException("a pack uploaded before the index file was written is not indexed");
             }
-            records = new ArrayList<>(unindexed);
-            unindexed.clear();
         }
-        Id file = repository.saveUnpacked(FileType.INDEX, IndexFile.encode(records, List.of()));
-        repository.index().add(file, records);
-        records.forEach(r -> r.blobs().forEach(b -> inFlight.remove(b.id())));
+        needed.removeAll(waiting);
     }
 
-    /** Bytes of packs written so far: what the repository grew by. */
+    /** Bytes of packs written so far for this saver's blobs: what the repository grew by. */
     public long bytesAdded() {
         return bytesAdded.get();
     }
@@ -242,21 +213,22 @@ public final class BlobSaver implements AutoCloseable {
     }
 
     /**
-     * Ends the saver. Uploads already queued finish and packs already stored get their index
-     * file, even when the session failed, so that their blobs count for later backups; the
-     * upload thread is gone when this returns.
+     * Ends the saver. Packs already sealed finish uploading and get their index file, even when
+     * the session failed, so that their blobs count for later backups. Its blobs in a pack still
+     * being filled stay there: the repository's next flush that needs that pack stores them, so
+     * another saver that relied on them is never left without them.
      */
     @Override
     public void close() {
-        uploader.shutdown();
+        List<CompletableFuture<Void>> uploading = needed.stream().filter(PackWriter.OpenPack::sealed).map(p -> p.uploaded).toList();
         try {
-            if (!uploader.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)) {
-                throw new RepositoryException("pack uploads to " + repository.backend().location() + " did not finish in 10 minutes");
-            }
-            writeIndexFile();
+            // A failed upload was reported to whoever needed the pack; here only the end of each matters.
+            CompletableFuture.allOf(uploading.toArray(CompletableFuture[]::new)).handle((v, e) -> null).get(10, TimeUnit.MINUTES);
+            packs.writeIndexFile();
         } catch (InterruptedException e) {
-            uploader.shutdownNow();
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new RepositoryException("pack uploads to " + repository.backend().location() + " did not finish in 10 minutes", e);
         } catch (IOException e) {
             throw new RepositoryException("writing the index of packs already stored failed: " + e.getMessage()
                     + "; they will be indexed from their headers when the appliance starts", e);

@@ -50,6 +50,8 @@ public final class Repository {
     private final Id id;
     private final int version;
     private final BlobIndex index;
+    /** Shared by every saver of this repository, so that they find each other's blobs in flight. */
+    private final PackWriter packs;
     /**
      * Plaintexts of snapshot files already read. They are small and never change (each is named by
      * the hash of its bytes), and every backup and SFTP session lists them all to find its parent:
@@ -66,6 +68,7 @@ public final class Repository {
         this.id = id;
         this.version = version;
         this.index = index;
+        this.packs = new PackWriter(this, BlobSaver.DEFAULT_PACK_SIZE);
     }
 
     /**
@@ -167,6 +170,11 @@ public final class Repository {
 
     public BlobIndex index() {
         return index;
+    }
+
+    /** The packs being filled and uploaded, and the blobs in flight, of every writer of this repository. */
+    PackWriter packs() {
+        return packs;
     }
 
     /** The repository id from its config. */

@@ -80,7 +80,7 @@ class ContentStoreTest {
         files.add(new byte[0]);
 
         List<ContentStore.Stored> stored = new ArrayList<>();
-        try (BlobSaver saver = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE)) {
+        try (BlobSaver saver = new BlobSaver(repo, workers)) {
             ContentStore store = new ContentStore(chunker(), saver, digests, 16);
             for (byte[] f : files) {
                 stored.add(store.store(new ByteArrayInputStream(f)));
@@ -106,7 +106,7 @@ class ContentStoreTest {
         Random random = new Random(6);
         byte[] before = TestTrees.bytes(random, 10_000);
         byte[] after = TestTrees.bytes(random, 12_000);
-        try (BlobSaver saver = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE)) {
+        try (BlobSaver saver = new BlobSaver(repo, workers)) {
             ContentStore store = new ContentStore(chunker(), saver, digests, 16);
             ContentStore.Stored first = store.store(new ByteArrayInputStream(before));
             InputStream failing = new InputStream() {
@@ -144,7 +144,7 @@ class ContentStoreTest {
 
     @Test
     void aBudgetTooSmallForOneBatchAndOneChunkIsRefusedRatherThanStallingLater() throws Exception {
-        try (BlobSaver saver = new BlobSaver(repo, workers, BlobSaver.DEFAULT_PACK_SIZE)) {
+        try (BlobSaver saver = new BlobSaver(repo, workers)) {
             assertThatThrownBy(() -> new ContentStore(chunker(), saver, digests, 8))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 9 MiB");
         }

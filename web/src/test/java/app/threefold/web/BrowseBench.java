@@ -82,7 +82,7 @@ public final class BrowseBench {
 
     private static String buildSnapshot(Engine engine, Catalog catalog, Clock clock) throws Exception {
         Instant mtime = Instant.parse("2026-01-01T00:00:00Z");
-        try (BlobSaver saver = new BlobSaver(engine.repository(), engine.workers(), BlobSaver.DEFAULT_PACK_SIZE)) {
+        try (BlobSaver saver = new BlobSaver(engine.repository(), engine.workers())) {
             Id big = saver.saveTree(TreeCodec.encode(files("IMG_", BIG_FOLDER, mtime)));
             // The 90 other folders hold equal names, so they share one tree blob (as dedup would).
             Id other = saver.saveTree(TreeCodec.encode(files("doc-", FILES_PER_OTHER, mtime)));
