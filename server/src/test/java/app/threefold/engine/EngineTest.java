@@ -150,7 +150,7 @@ class EngineTest {
         try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
             String longName = "é".repeat(150) + ".txt";
             Id tree;
-            try (BlobSaver saver = new BlobSaver(engine.repository(), engine.workers(), BlobSaver.DEFAULT_PACK_SIZE)) {
+            try (BlobSaver saver = new BlobSaver(engine.repository(), engine.workers())) {
                 tree = saver.saveTree(TreeCodec.encode(List.of(
                         Node.file(longName, 0644, Instant.EPOCH, 0, List.of()),
                         Node.file("fine.txt", 0644, Instant.EPOCH, 0, List.of()))));
