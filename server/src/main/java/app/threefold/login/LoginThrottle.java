@@ -18,10 +18,13 @@ import java.util.Optional;
  * one name, further attempts from that address or for that name are refused, even with the right
  * password, until the oldest of those failures leaves the window.
  *
- * <p>An attempt counts as failed from the moment it is {@linkplain #attempt admitted} until
- * {@link #succeeded} forgives it, so guesses sent in parallel on many connections count as well
- * as guesses sent one after another. Refused attempts are not counted: a block ends on time even
- * while the guessing goes on. The counts live in memory; a restart forgets them.
+ * <p>Each door calls {@link #attempt} before it checks the credentials and then exactly one of
+ * {@link #succeeded}, {@link #failed} or {@link #abandoned}. Once an address or name has failed,
+ * its attempts still being checked count as failures too, so guesses sent in parallel on many
+ * connections cannot slip past the limit; before any failure they do not, so a client that opens
+ * several connections at once (rclone does) is never refused. Refused attempts are not counted: a
+ * block ends on time even while the guessing goes on. The counts live in memory; a restart
+ * forgets them.
  */
 public final class LoginThrottle {
 
@@ -45,7 +48,7 @@ public final class LoginThrottle {
         }
     }
 
-    /** Attempts are refused until {@code until}, because of too many failures from the address or for the name. */
+    /** Attempts are refused until {@code until}, because of failures from the address or for the name. */
     public record Block(Instant until, boolean byAddress) {
         /** Whole seconds to wait, at least one: what an HTTP {@code Retry-After} says. */
         public long retryAfterSeconds(Instant now) {
@@ -64,29 +67,35 @@ public final class LoginThrottle {
     private record Failure(Instant time, String address) {
     }
 
+    /** One address's or name's recent failures, oldest first, and its attempts being checked. */
+    private static final class Record {
+        final Deque<Failure> failures = new ArrayDeque<>();
+        int inFlight;
+    }
+
     private final Clock clock;
-    private final Map<String, Deque<Failure>> failures = new HashMap<>();
+    private final Map<String, Record> records = new HashMap<>();
 
     public LoginThrottle(Clock clock) {
         this.clock = Objects.requireNonNull(clock);
     }
 
     /**
-     * Call before checking the credentials. Returns the block if the attempt is refused (do not
-     * check the credentials then); otherwise counts the attempt as failed until {@link #succeeded}.
+     * Call before checking the credentials. Returns the block if the attempt is refused: do not
+     * check the credentials then, and call nothing else. Otherwise check them and report the
+     * outcome with {@link #succeeded}, {@link #failed} or {@link #abandoned}.
      */
     public synchronized Optional<Block> attempt(Attempt attempt) {
         Instant now = clock.instant();
-        Optional<Block> block = block(attempt, now);
+        Optional<Block> block = block(attempt, now, true);
         if (block.isEmpty()) {
-            Failure failure = new Failure(now, attempt.address());
-            list(addressKey(attempt.address())).addLast(failure);
-            if (attempt.name() != null) {
-                list(nameKey(attempt.realm(), attempt.name())).addLast(failure);
+            for (String key : keys(attempt)) {
+                records.computeIfAbsent(key, k -> new Record()).inFlight++;
             }
-            if (failures.size() > PRUNE_ABOVE) {
+            if (records.size() > PRUNE_ABOVE) {
                 Instant cutoff = now.minus(WINDOW);
-                failures.values().removeIf(list -> !list.peekLast().time().isAfter(cutoff));
+                records.values().removeIf(r -> r.inFlight == 0
+                        && (r.failures.isEmpty() || !r.failures.peekLast().time().isAfter(cutoff)));
             }
         }
         return block;
@@ -97,77 +106,103 @@ public final class LoginThrottle {
      * anything: for logins that cannot be guessed (a public key) but must still respect a block.
      */
     public synchronized Optional<Block> blocked(Attempt attempt) {
-        return block(attempt, clock.instant());
+        return block(attempt, clock.instant(), false);
     }
 
-    /** The credentials of an {@linkplain #attempt admitted} attempt were right: it was no failure, and the name's count starts again. */
+    /** The credentials were right: the name's count starts again (the address keeps its failures). */
     public synchronized void succeeded(Attempt attempt) {
-        Deque<Failure> list = failures.get(addressKey(attempt.address()));
-        if (list != null) {
-            // The newest is as good as the one admitted: only the count matters.
-            list.pollLast();
-            if (list.isEmpty()) {
-                failures.remove(addressKey(attempt.address()));
-            }
-        }
+        settle(attempt);
         if (attempt.name() != null) {
-            failures.remove(nameKey(attempt.realm(), attempt.name()));
+            records.remove(nameKey(attempt.realm(), attempt.name()));
         }
+    }
+
+    /** The credentials were wrong. */
+    public synchronized void failed(Attempt attempt) {
+        settle(attempt);
+        Failure failure = new Failure(clock.instant(), attempt.address());
+        for (String key : keys(attempt)) {
+            records.computeIfAbsent(key, k -> new Record()).failures.addLast(failure);
+        }
+    }
+
+    /** The credentials could not be checked (an error): the attempt counts neither way. */
+    public synchronized void abandoned(Attempt attempt) {
+        settle(attempt);
     }
 
     /** The name's failed logins within the window, for the page that shows the device or person. */
     public synchronized Failures failures(Realm realm, String name) {
         Instant now = clock.instant();
-        Deque<Failure> list = recent(nameKey(realm, name), now);
-        if (list == null) {
+        Record record = recent(nameKey(realm, name), now);
+        if (record == null || record.failures.isEmpty()) {
             return Failures.NONE;
         }
         LinkedHashSet<String> addresses = new LinkedHashSet<>();
-        list.forEach(f -> addresses.add(f.address()));
-        return new Failures(list.size(), List.copyOf(addresses), until(list));
+        record.failures.forEach(f -> addresses.add(f.address()));
+        Optional<Instant> until = record.failures.size() >= MAX_FAILURES
+                ? Optional.of(until(record)) : Optional.empty();
+        return new Failures(record.failures.size(), List.copyOf(addresses), until);
     }
 
-    private Optional<Block> block(Attempt attempt, Instant now) {
-        Optional<Instant> address = until(recent(addressKey(attempt.address()), now));
+    private void settle(Attempt attempt) {
+        for (String key : keys(attempt)) {
+            Record record = records.get(key);
+            if (record != null && record.inFlight > 0) {
+                record.inFlight--;
+            }
+        }
+    }
+
+    private Optional<Block> block(Attempt attempt, Instant now, boolean countInFlight) {
+        Optional<Instant> address = blockedUntil(addressKey(attempt.address()), now, countInFlight);
         if (address.isPresent()) {
             return Optional.of(new Block(address.get(), true));
         }
         if (attempt.name() == null) {
             return Optional.empty();
         }
-        return until(recent(nameKey(attempt.realm(), attempt.name()), now)).map(t -> new Block(t, false));
+        return blockedUntil(nameKey(attempt.realm(), attempt.name()), now, countInFlight).map(t -> new Block(t, false));
+    }
+
+    private Optional<Instant> blockedUntil(String key, Instant now, boolean countInFlight) {
+        Record record = recent(key, now);
+        if (record == null || record.failures.isEmpty()) {
+            return Optional.empty();
+        }
+        int count = record.failures.size() + (countInFlight ? record.inFlight : 0);
+        return count >= MAX_FAILURES ? Optional.of(until(record)) : Optional.empty();
     }
 
     /**
-     * When the list stops blocking, if it blocks now: when its oldest failure leaves the window
-     * (a list never holds more than {@value #MAX_FAILURES}, as refused attempts are not added).
+     * When the oldest failure that makes the block leaves the window. While attempts are still
+     * being checked this is the latest the block can last; it ends sooner if they succeed.
      */
-    private static Optional<Instant> until(Deque<Failure> list) {
-        if (list == null || list.size() < MAX_FAILURES) {
-            return Optional.empty();
-        }
-        return Optional.of(list.peekFirst().time().plus(WINDOW));
+    private static Instant until(Record record) {
+        int extra = Math.max(0, record.failures.size() - MAX_FAILURES);
+        return record.failures.stream().skip(extra).findFirst().orElseThrow().time().plus(WINDOW);
     }
 
-    /** The key's failures still in the window, or null (and the key forgotten) if there are none. */
-    private Deque<Failure> recent(String key, Instant now) {
-        Deque<Failure> list = failures.get(key);
-        if (list == null) {
+    /** The key's record with failures older than the window dropped, or null (and forgotten) if nothing is left. */
+    private Record recent(String key, Instant now) {
+        Record record = records.get(key);
+        if (record == null) {
             return null;
         }
         Instant cutoff = now.minus(WINDOW);
-        while (!list.isEmpty() && !list.peekFirst().time().isAfter(cutoff)) {
-            list.pollFirst();
+        while (!record.failures.isEmpty() && !record.failures.peekFirst().time().isAfter(cutoff)) {
+            record.failures.pollFirst();
         }
-        if (list.isEmpty()) {
-            failures.remove(key);
+        if (record.failures.isEmpty() && record.inFlight == 0) {
+            records.remove(key);
             return null;
         }
-        return list;
+        return record;
     }
 
-    private Deque<Failure> list(String key) {
-        return failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+    private static List<String> keys(Attempt attempt) {
+        return attempt.name() == null ? List.of(addressKey(attempt.address()))
+                : List.of(addressKey(attempt.address()), nameKey(attempt.realm(), attempt.name()));
     }
 
     private static String addressKey(String address) {

@@ -37,7 +37,9 @@ class LoginThrottleTest {
     private final LoginThrottle throttle = new LoginThrottle(clock);
 
     private void fail(String address, Realm realm, String name) {
-        assertThat(throttle.attempt(new Attempt(address, realm, name))).as("admitted").isEmpty();
+        Attempt attempt = new Attempt(address, realm, name);
+        assertThat(throttle.attempt(attempt)).as("admitted").isEmpty();
+        throttle.failed(attempt);
     }
 
     @Test
@@ -84,17 +86,32 @@ class LoginThrottleTest {
         throttle.succeeded(right);
         assertThat(throttle.failures(Realm.PEOPLE, "anna")).isEqualTo(LoginThrottle.Failures.NONE);
         fail("10.0.0.7", Realm.PEOPLE, "anna");
-        assertThat(throttle.attempt(right)).as("the address has 4 failures then 1 more: its fifth").isEmpty();
-        assertThat(throttle.attempt(right)).isPresent();
+        fail("10.0.0.7", Realm.PEOPLE, "bob");
+        assertThat(throttle.attempt(right)).as("the address has its 5 failures").isPresent();
     }
 
     @Test
-    void attemptsInFlightCountUntilTheySucceedSoParallelGuessesAreLimitedToo() {
-        // Five connections check their passwords at once: none has failed yet, all count.
-        for (int i = 0; i < 5; i++) {
-            assertThat(throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "laptop"))).isEmpty();
+    void onceAnAddressHasFailedItsAttemptsInFlightCountSoParallelGuessesAreLimitedToo() {
+        fail("10.0.0.7", Realm.DEVICES, "laptop");
+        // Four more connections check their passwords at once: none has failed yet, all count.
+        for (int i = 0; i < 4; i++) {
+            assertThat(throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "desk"))).isEmpty();
         }
-        assertThat(throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "laptop"))).isPresent();
+        assertThat(throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "desk"))).isPresent();
+        throttle.abandoned(new Attempt("10.0.0.7", Realm.DEVICES, "desk"));
+        assertThat(throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "desk"))).as("one was abandoned").isEmpty();
+    }
+
+    @Test
+    void aClientOpeningManyConnectionsAtOnceIsNotRefused() {
+        Attempt rclone = new Attempt("10.0.0.7", Realm.DEVICES, "laptop");
+        for (int i = 0; i < 12; i++) {
+            assertThat(throttle.attempt(rclone)).isEmpty();
+        }
+        for (int i = 0; i < 12; i++) {
+            throttle.succeeded(rclone);
+        }
+        assertThat(throttle.attempt(rclone)).isEmpty();
     }
 
     @Test
