@@ -14,7 +14,6 @@ import app.threefold.web.people.PeopleRoutes;
 import app.threefold.web.restoretests.RestoreTestRoutes;
 import app.threefold.web.session.Guard;
 import app.threefold.web.session.LoginRoutes;
-import app.threefold.web.session.LoginThrottle;
 import app.threefold.web.session.Sessions;
 import app.threefold.web.setup.SetupRoutes;
 import app.threefold.web.setup.SetupState;
@@ -85,20 +84,21 @@ public final class WebServer implements AutoCloseable {
                 ctx.header("Referrer-Policy", "same-origin");
             });
             new HealthRoutes(services).addTo(cfg.routes);
-            new ApiAuthentication(services.accounts(), services.apiTokens(), panel.people()).addTo(cfg.routes);
+            new ApiAuthentication(services.accounts(), services.apiTokens(), panel.people(), services.loginThrottle(), panel.audit(),
+                    services.clock()).addTo(cfg.routes);
             new StatusRoutes(services).addTo(cfg.routes);
             new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
             new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
-            new LoginRoutes(services.accounts(), sessions, new LoginThrottle(services.clock()), panel.audit(), pages)
+            new LoginRoutes(services.accounts(), sessions, services.loginThrottle(), panel.audit(), services.clock(), pages)
                     .addTo(cfg.routes);
             dashboard.addTo(cfg.routes);
             // Before DeviceRoutes, so /devices/new is not taken for a device named "new".
             new DeviceSetupRoutes(services.devices(), services.sshHostKeys(), panel.sftpPort(), panel.audit(), pages)
                     .addTo(cfg.routes);
             new DeviceEditRoutes(services.devices(), snapshots, panel.audit(), pages).addTo(cfg.routes);
-            new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
+            new DeviceRoutes(dashboard, snapshots, panel.jobs(), services.loginThrottle(), pages).addTo(cfg.routes);
             new BrowseRoutes(snapshots, panel.engine(), panel.restores(), panel.audit(), pages).addTo(cfg.routes);
             new SearchRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
             new CompareRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
