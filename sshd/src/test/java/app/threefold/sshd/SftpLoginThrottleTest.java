@@ -61,4 +61,20 @@ class SftpLoginThrottleTest extends LaptopSftpTest {
         f.awaitIdle();
         assertThat(f.snapshotCount("laptop")).isZero();
     }
+
+    @Test
+    void fiveWrongPasswordsForADeviceFromAnywhereBlockThatDeviceButNotOthers() throws Exception {
+        f.devices.create("desk", "desk password".toCharArray(), null);
+        for (int i = 0; i < 5; i++) {
+            // Loopback answers from any 127.x address: each guess comes from another one.
+            String from = "127.0.0." + (10 + i);
+            assertThat(f.sftp("laptop", "guess " + i, "ls\n", "-o", "BindAddress=" + from).exit()).isNotZero();
+        }
+        SftpFixture.Run right = f.sftp("laptop", PW, "ls /\n", "-o", "BindAddress=127.0.0.20");
+        assertThat(right.exit()).as("the right password for a blocked device: " + right.output()).isNotZero();
+        SftpFixture.Run other = f.sftp("desk", "desk password", "ls /\n", "-o", "BindAddress=127.0.0.20");
+        assertThat(other.exit()).as("another device from a fresh address: " + other.output()).isZero();
+        // (sshpass sometimes answers a second password prompt, so a guess may count twice: the block can start earlier.)
+        assertThat(audit("sftp.login-blocked")).anySatisfy(a -> assertThat(a).contains("127.0.0.20", "\"blockedFor\": \"device\""));
+    }
 }
