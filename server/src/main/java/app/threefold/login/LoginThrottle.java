@@ -48,8 +48,17 @@ public final class LoginThrottle {
         }
     }
 
-    /** Attempts are refused until {@code until}, because of failures from the address or for the name. */
-    public record Block(Instant until, boolean byAddress) {
+    /**
+     * Attempts are refused until {@code until}, because of failures from the address or for the
+     * name; {@code refusal} counts the refused attempts of this block (1 for the first), so that
+     * doors can put the first in the activity log and the rest only in the log file.
+     */
+    public record Block(Instant until, boolean byAddress, int refusal) {
+        /** Whether this is the block's first refused attempt. */
+        public boolean first() {
+            return refusal == 1;
+        }
+
         /** Whole seconds to wait, at least one: what an HTTP {@code Retry-After} says. */
         public long retryAfterSeconds(Instant now) {
             return Math.max(1, (Duration.between(now, until).toMillis() + 999) / 1000);
@@ -71,6 +80,7 @@ public final class LoginThrottle {
     private static final class Record {
         final Deque<Failure> failures = new ArrayDeque<>();
         int inFlight;
+        int refused;
     }
 
     private final Clock clock;
@@ -102,8 +112,8 @@ public final class LoginThrottle {
     }
 
     /**
-     * Whether attempts from this address, or for this name, are refused now, without counting
-     * anything: for logins that cannot be guessed (a public key) but must still respect a block.
+     * Whether attempts from this address, or for this name, are refused now, without counting a
+     * failure: for logins that cannot be guessed (a public key) but must still respect a block.
      */
     public synchronized Optional<Block> blocked(Attempt attempt) {
         return block(attempt, clock.instant(), false);
@@ -154,24 +164,27 @@ public final class LoginThrottle {
         }
     }
 
+    /** The block an attempt meets, counted as one more refusal; {@code countInFlight} for password attempts. */
     private Optional<Block> block(Attempt attempt, Instant now, boolean countInFlight) {
-        Optional<Instant> address = blockedUntil(addressKey(attempt.address()), now, countInFlight);
-        if (address.isPresent()) {
-            return Optional.of(new Block(address.get(), true));
+        Optional<Block> address = block(addressKey(attempt.address()), now, countInFlight, true);
+        if (address.isPresent() || attempt.name() == null) {
+            return address;
         }
-        if (attempt.name() == null) {
-            return Optional.empty();
-        }
-        return blockedUntil(nameKey(attempt.realm(), attempt.name()), now, countInFlight).map(t -> new Block(t, false));
+        return block(nameKey(attempt.realm(), attempt.name()), now, countInFlight, false);
     }
 
-    private Optional<Instant> blockedUntil(String key, Instant now, boolean countInFlight) {
+    private Optional<Block> block(String key, Instant now, boolean countInFlight, boolean byAddress) {
         Record record = recent(key, now);
         if (record == null || record.failures.isEmpty()) {
             return Optional.empty();
         }
         int count = record.failures.size() + (countInFlight ? record.inFlight : 0);
-        return count >= MAX_FAILURES ? Optional.of(until(record)) : Optional.empty();
+        if (count < MAX_FAILURES) {
+            record.refused = 0;
+            return Optional.empty();
+        }
+        record.refused++;
+        return Optional.of(new Block(until(record), byAddress, record.refused));
     }
 
     /**

@@ -54,6 +54,8 @@ class LoginThrottleTest {
         assertThat(block.get().byAddress()).isTrue();
         assertThat(block.get().until()).isEqualTo(first.plus(Duration.ofMinutes(15)));
         assertThat(block.get().retryAfterSeconds(clock.now)).isEqualTo(15 * 60 - 50);
+        assertThat(block.get().first()).isTrue();
+        assertThat(throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "laptop")).orElseThrow().first()).isFalse();
         assertThat(throttle.attempt(new Attempt("10.0.0.8", Realm.DEVICES, "laptop"))).as("other addresses").isEmpty();
 
         clock.now = first.plus(Duration.ofMinutes(15));

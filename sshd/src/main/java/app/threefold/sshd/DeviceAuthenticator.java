@@ -86,8 +86,11 @@ final class DeviceAuthenticator implements PasswordAuthenticator, PublickeyAuthe
         log.warn("SFTP login refused for '{}' from {} ({}): blocked until {} after {} failed logins within {} minutes for this {}",
                 attempt.name(), attempt.address(), method, block.until(), LoginThrottle.MAX_FAILURES,
                 LoginThrottle.WINDOW.toMinutes(), by);
-        devices.audit(actor(attempt.name()), "sftp.login-blocked", Map.of("address", attempt.address(), "method", method,
-                "until", block.until().toString(), "blockedFor", by));
+        // The activity log gets the block's first refusal; a guesser who goes on fills only the log file.
+        if (block.first()) {
+            devices.audit(actor(attempt.name()), "sftp.login-blocked", Map.of("address", attempt.address(), "method", method,
+                    "until", block.until().toString(), "blockedFor", by));
+        }
     }
 
     /** Audit rows name a device only by a name it could have; anything else was made up by the client. */

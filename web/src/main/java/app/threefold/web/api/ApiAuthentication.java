@@ -106,8 +106,11 @@ public final class ApiAuthentication {
         if (block.isPresent()) {
             log.warn("API login refused for {} from {} ({}): blocked until {} after too many failed logins", actor, address,
                     credentials.method(), block.get().until());
-            audit.record(actor, "login.api-blocked", Map.of("address", address, "method", credentials.method(),
-                    "until", block.get().until().toString()));
+            // The activity log gets the block's first refusal; a script that goes on fills only the log file.
+            if (block.get().first()) {
+                audit.record(actor, "login.api-blocked", Map.of("address", address, "method", credentials.method(),
+                        "until", block.get().until().toString()));
+            }
             long seconds = block.get().retryAfterSeconds(clock.instant());
             ctx.header("Retry-After", String.valueOf(seconds));
             throw new HttpResponseException(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Too many failed logins from this"

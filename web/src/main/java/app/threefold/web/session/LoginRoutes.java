@@ -74,7 +74,9 @@ public final class LoginRoutes {
         if (block.isPresent()) {
             log.warn("Panel login refused for '{}' from {}: blocked until {} after too many failed logins", name, address,
                     block.get().until());
-            audit.record(name, "login.blocked", Map.of("address", address, "until", block.get().until().toString()));
+            if (block.get().first()) {
+                audit.record(name, "login.blocked", Map.of("address", address, "until", block.get().until().toString()));
+            }
             ctx.status(HttpStatus.TOO_MANY_REQUESTS);
             ctx.header("Retry-After", String.valueOf(block.get().retryAfterSeconds(clock.instant())));
             show(ctx, "Too many failed logins. Wait " + (block.get().retryAfterSeconds(clock.instant()) + 59) / 60
