@@ -14,6 +14,7 @@ import app.threefold.health.ComponentHealth.State;
 import app.threefold.health.HealthProbe;
 import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
+import app.threefold.login.LoginThrottle;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
 import app.threefold.restore.RestoreFolders;
@@ -93,6 +94,8 @@ public final class Appliance implements AutoCloseable {
             Jobs jobs = new Jobs(catalog.jdbi(), clock);
             started.push(new Step("jobs", jobs));
             Devices devices = new Devices(catalog.jdbi(), PasswordHasher.standard(), clock);
+            // One count of failed logins for the panel, the API and SFTP: a guesser cannot switch doors.
+            LoginThrottle loginThrottle = new LoginThrottle(clock);
             // SFTP needs the repository: at start when it exists, else as soon as the wizard creates it.
             AtomicReference<SftpServer> sftp = new AtomicReference<>();
             LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, config.dataDir(), clock,
@@ -110,10 +113,10 @@ public final class Appliance implements AutoCloseable {
                     () -> sftp.get() == null ? -1 : sftp.get().port(), sources);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
-            engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, clock, sftpSteps)));
+            engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), devices,
-                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel));
+                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle));
             started.push(new Step("web server", web));
             return new Appliance(config, catalog, web, engine, sftp, started);
         } catch (RuntimeException e) {
@@ -139,8 +142,8 @@ public final class Appliance implements AutoCloseable {
      * Replays the SFTP sessions a crash interrupted, then listens for devices. Stopping commits
      * the sessions still open, after the server has stopped taking requests.
      */
-    private static SftpServer startSftp(Config config, Engine engine, Catalog catalog, Devices devices, Clock clock,
-                                        Deque<Step> started) {
+    private static SftpServer startSftp(Config config, Engine engine, Catalog catalog, Devices devices,
+                                        LoginThrottle loginThrottle, Clock clock, Deque<Step> started) {
         try {
             DeviceSessions sessions = new DeviceSessions(engine, catalog, devices, config.dataDir().resolve("sftp-sessions"),
                     clock, DeviceSessions.Limits.DEFAULT);
@@ -150,7 +153,7 @@ public final class Appliance implements AutoCloseable {
                 log.warn("Recovered {} SFTP session(s) interrupted by a crash into snapshots tagged 'recovered'", recovered);
             }
             SftpServer sftp = SftpServer.start(new SftpServer.Settings(config.bindAddress(), config.sftpPort(), config.dataDir()),
-                    devices, sessions, clock);
+                    devices, sessions, loginThrottle);
             started.push(new Step("SFTP server", sftp));
             return sftp;
         } catch (java.io.IOException e) {

@@ -2,7 +2,6 @@ package app.threefold.appliance;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.rolling.RollingFileAppender;
@@ -47,9 +46,9 @@ final class Logging {
         rolling.setTotalSizeCap(FileSize.valueOf("500MB"));
         rolling.start();
 
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        OneLineEncoder encoder = new OneLineEncoder();
         encoder.setContext(context);
-        encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger - %msg%n");
+        encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger - %msg%n%ex");
         encoder.start();
 
         file.setRollingPolicy(rolling);

@@ -4,16 +4,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The appliance's activity log in the catalog's {@code audit_log}: who did what and when
- * (logins, backups, restores, restore tests, failures). Rows are only ever appended.
+ * (logins, backups, restores, restore tests, failures). Rows are only ever appended, all through
+ * {@link #append}, which escapes control characters in the actor and in every text of the detail
+ * ({@link OneLine}): names typed by strangers (an SSH user name) must not forge entries.
  */
 public final class AuditLog {
 
@@ -31,11 +37,30 @@ public final class AuditLog {
 
     /** Appends one entry; {@code detail} values must be JSON-serialisable. */
     public void record(String actor, String action, Map<String, ?> detail) {
-        String json = toJson(detail);
-        jdbi.useHandle(h -> h.createUpdate(
-                        "INSERT INTO audit_log (time, actor, action, detail) VALUES (:t, :a, :action, CAST(:d AS jsonb))")
-                .bind("t", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
-                .bind("a", actor).bind("action", action).bind("d", json).execute());
+        jdbi.useHandle(h -> append(h, clock.instant(), actor, action, detail));
+    }
+
+    /** Appends one entry within the caller's transaction: for owners of other tables that audit what they change. */
+    public static void append(Handle h, Instant time, String actor, String action, Map<String, ?> detail) {
+        String json = toJson(escaped(detail == null ? Map.of() : detail));
+        h.createUpdate("INSERT INTO audit_log (time, actor, action, detail) VALUES (:t, :a, :action, CAST(:d AS jsonb))")
+                .bind("t", OffsetDateTime.ofInstant(time, ZoneOffset.UTC))
+                .bind("a", OneLine.escape(actor)).bind("action", action).bind("d", json).execute();
+    }
+
+    private static Object escaped(Object value) {
+        if (value instanceof String s) {
+            return OneLine.escape(s);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(OneLine.escape(String.valueOf(k)), escaped(v)));
+            return out;
+        }
+        if (value instanceof Collection<?> list) {
+            return list.stream().map(AuditLog::escaped).toList();
+        }
+        return value;
     }
 
     /**
@@ -68,9 +93,9 @@ public final class AuditLog {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
-    private static String toJson(Map<String, ?> detail) {
+    private static String toJson(Object detail) {
         try {
-            return JSON.writeValueAsString(detail == null ? Map.of() : detail);
+            return JSON.writeValueAsString(detail);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("audit detail is not JSON-serialisable: " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package app.threefold.device;
 
 import app.threefold.account.PasswordHasher;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import app.threefold.audit.AuditLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +28,6 @@ public final class Devices {
      */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final int MIN_PASSWORD_LENGTH = 8;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
     private final PasswordHasher hasher;
@@ -334,13 +333,6 @@ public final class Devices {
     }
 
     private void audit(Handle h, String actor, String action, Map<String, ?> detail) {
-        String json;
-        try {
-            json = JSON.writeValueAsString(detail);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("audit detail is not JSON-serialisable: " + detail, e);
-        }
-        h.createUpdate("INSERT INTO audit_log (time, actor, action, detail) VALUES (:t, :a, :x, CAST(:d AS jsonb))")
-                .bind("t", clock.instant()).bind("a", actor).bind("x", action).bind("d", json).execute();
+        AuditLog.append(h, clock.instant(), actor, action, detail);
     }
 }

@@ -1,14 +1,13 @@
 package app.threefold.sshd;
 
 import app.threefold.device.Devices;
+import app.threefold.login.LoginThrottle;
 import app.threefold.overlay.DeviceSessions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +54,9 @@ public final class SftpServer implements AutoCloseable {
         this.hostKeys = hostKeys;
     }
 
-    public static SftpServer start(Settings settings, Devices devices, DeviceSessions sessions, Clock clock) throws IOException {
+    /** Starts listening; {@code throttle} is the appliance's one guard against password guessing (also for the panel and the API). */
+    public static SftpServer start(Settings settings, Devices devices, DeviceSessions sessions, LoginThrottle throttle)
+            throws IOException {
         HostKeys hostKeys = HostKeys.load(settings.dataDir().resolve("ssh"));
         SshServer sshd = SshServer.setUpDefaultServer();
         // Without it Nagle's algorithm and delayed ACKs add ~20 ms to each small reply (measured:
@@ -79,7 +80,7 @@ public final class SftpServer implements AutoCloseable {
                 BuiltinSignatures.ed25519, BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256,
                 BuiltinSignatures.nistp256, BuiltinSignatures.nistp384, BuiltinSignatures.nistp521)));
 
-        DeviceAuthenticator auth = new DeviceAuthenticator(devices, new LoginThrottle(10, Duration.ofMinutes(1), clock));
+        DeviceAuthenticator auth = new DeviceAuthenticator(devices, throttle);
         sshd.setPasswordAuthenticator(auth);
         sshd.setPublickeyAuthenticator(auth);
         sshd.setKeyboardInteractiveAuthenticator(null);

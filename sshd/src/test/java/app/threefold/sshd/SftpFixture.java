@@ -5,6 +5,7 @@ import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.device.Devices;
 import app.threefold.engine.Engine;
+import app.threefold.login.LoginThrottle;
 import app.threefold.overlay.DeviceSessions;
 import app.threefold.repository.ResticCli;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class SftpFixture implements AutoCloseable {
         engine = Engine.create(dataDir, RECOVERY_PASSWORD.toCharArray(), catalog, clock);
         devices = new Devices(catalog.jdbi(), new PasswordHasher(64, 1, 1, new SecureRandom()), clock);
         sessions = new DeviceSessions(engine, catalog, devices, dataDir.resolve("sftp-sessions"), clock, limits);
-        server = SftpServer.start(new SftpServer.Settings("127.0.0.1", 0, dataDir), devices, sessions, clock);
+        server = SftpServer.start(new SftpServer.Settings("127.0.0.1", 0, dataDir), devices, sessions, new LoginThrottle(clock));
     }
 
     SftpFixture(Path tmp) throws IOException {

@@ -50,7 +50,7 @@ class SftpRefusalTest extends LaptopSftpTest {
         assertThat(goodKey.exit()).as(goodKey.output()).isZero();
         assertThat(goodKey.output()).contains("note.txt");
 
-        assertThat(auditActions()).contains("sftp.login-refused", "sftp.login");
+        assertThat(auditActions()).contains("sftp.login-failed", "sftp.login");
         f.awaitIdle();
         assertThat(f.snapshotCount("laptop")).isEqualTo(1);
     }

@@ -16,7 +16,6 @@ import app.threefold.web.restoretests.RestoreTestRoutes;
 import app.threefold.web.session.ForeignOrigins;
 import app.threefold.web.session.Guard;
 import app.threefold.web.session.LoginRoutes;
-import app.threefold.web.session.LoginThrottle;
 import app.threefold.web.session.Sessions;
 import app.threefold.web.settings.SettingsRoutes;
 import app.threefold.web.setup.SetupRoutes;
@@ -92,20 +91,21 @@ public final class WebServer implements AutoCloseable {
             // Before authentication: a cross-site or non-JSON request is refused whoever sent it.
             ForeignOrigins.addTo(cfg.routes);
             JsonBodies.addTo(cfg.routes);
-            new ApiAuthentication(services.accounts(), services.apiTokens(), panel.people()).addTo(cfg.routes);
+            new ApiAuthentication(services.accounts(), services.apiTokens(), panel.people(), services.loginThrottle(), panel.audit(),
+                    services.clock()).addTo(cfg.routes);
             new StatusRoutes(services).addTo(cfg.routes);
             new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
             new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
-            new LoginRoutes(services.accounts(), sessions, new LoginThrottle(services.clock()), panel.audit(), pages)
+            new LoginRoutes(services.accounts(), sessions, services.loginThrottle(), panel.audit(), services.clock(), pages)
                     .addTo(cfg.routes);
             dashboard.addTo(cfg.routes);
             // Before DeviceRoutes, so /devices/new is not taken for a device named "new".
             new DeviceSetupRoutes(services.devices(), services.sshHostKeys(), panel.sftpPort(), panel.audit(), pages)
                     .addTo(cfg.routes);
             new DeviceEditRoutes(services.devices(), snapshots, panel.audit(), pages).addTo(cfg.routes);
-            new DeviceRoutes(dashboard, snapshots, panel.jobs(), pages).addTo(cfg.routes);
+            new DeviceRoutes(dashboard, snapshots, panel.jobs(), services.loginThrottle(), pages).addTo(cfg.routes);
             new BrowseRoutes(snapshots, panel.engine(), panel.restores(), panel.audit(), pages).addTo(cfg.routes);
             new SearchRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);
             new CompareRoutes(snapshots, panel.engine(), pages).addTo(cfg.routes);

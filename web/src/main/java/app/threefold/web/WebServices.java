@@ -4,6 +4,7 @@ import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
 import app.threefold.device.Devices;
 import app.threefold.health.HealthProbe;
+import app.threefold.login.LoginThrottle;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,10 +26,19 @@ import java.util.function.Supplier;
  * @param devices   SFTP device accounts and their snapshots
  * @param sshHostKeys the SFTP server's host key fingerprints (key type to {@code SHA256:…}); empty while it is off
  * @param panel     the admin panel's services
+ * @param loginThrottle the appliance's one guard against password guessing, shared with SFTP
  */
 public record WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
                           ApiTokens apiTokens, Path dataDir, Devices devices, Supplier<Map<String, String>> sshHostKeys,
-                          PanelServices panel) {
+                          PanelServices panel, LoginThrottle loginThrottle) {
+
+    /** A web server on its own (tests, benchmarks): it counts failed logins by itself. */
+    public WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
+                       ApiTokens apiTokens, Path dataDir, Devices devices, Supplier<Map<String, String>> sshHostKeys,
+                       PanelServices panel) {
+        this(version, clock, startedAt, health, accounts, apiTokens, dataDir, devices, sshHostKeys, panel,
+                new LoginThrottle(clock));
+    }
 
     public WebServices {
         Objects.requireNonNull(version);
@@ -40,5 +50,6 @@ public record WebServices(String version, Clock clock, Instant startedAt, Health
         Objects.requireNonNull(dataDir);
         Objects.requireNonNull(sshHostKeys);
         Objects.requireNonNull(panel);
+        Objects.requireNonNull(loginThrottle);
     }
 }

@@ -8,6 +8,7 @@ import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.device.Device;
 import app.threefold.device.Devices;
+import app.threefold.login.LoginThrottle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
@@ -72,6 +73,27 @@ class DevicePagesTest {
                         VALUES (:id, :d, :t, :tree, 3, :b, :a, 2)""")
                 .bind("id", id).bind("d", device).bind("t", OffsetDateTime.now()).bind("tree", new byte[32])
                 .bind("b", bytes).bind("a", added).execute());
+    }
+
+    @Test
+    void failedSftpLoginsAndABlockShowOnTheDevicePage() throws Exception {
+        devices.create("laptop", "long enough".toCharArray(), null);
+        assertThat(admin.get("/devices/laptop").body()).doesNotContain("failed login");
+        LoginThrottle throttle = services.loginThrottle();
+        // What the SFTP server reports for three wrong passwords from one address, then two from another.
+        for (String address : List.of("10.0.0.7", "10.0.0.7", "10.0.0.7", "10.0.0.8", "10.0.0.8")) {
+            LoginThrottle.Attempt attempt = new LoginThrottle.Attempt(address, LoginThrottle.Realm.DEVICES, "laptop");
+            assertThat(throttle.attempt(attempt)).isEmpty();
+            throttle.failed(attempt);
+            if (address.equals("10.0.0.7")) {
+                assertThat(admin.get("/devices/laptop").body()).doesNotContain("blocked until");
+            }
+        }
+        String page = admin.get("/devices/laptop").body();
+        java.time.Instant until = throttle.failures(LoginThrottle.Realm.DEVICES, "laptop").blockedUntil().orElseThrow();
+        assertThat(page).contains("5 failed logins in the last 15 minutes, from 10.0.0.7, 10.0.0.8; blocked until "
+                + java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneId.systemDefault()).format(until));
+        assertThat(admin.get("/devices/laptop-2").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -120,6 +120,50 @@ class WebServerTest {
         assertThat(get("/api/v1/status", "Bearer tf_unknown").statusCode()).isEqualTo(401);
     }
 
+    private List<String> audited(String action) {
+        return services.panel().audit().search(action, null, 100).stream()
+                .map(e -> e.actor() + " " + e.detail()).toList();
+    }
+
+    @Test
+    void afterFiveWrongBasicPasswordsEvenTheRightOneIsAnswered429WithRetryAfterAndItIsAudited() throws Exception {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+        root.addAppender(logged);
+        try {
+            for (int i = 0; i < 5; i++) {
+                assertThat(get("/api/v1/status", basic("alice", "guess " + i)).statusCode()).isEqualTo(401);
+            }
+            HttpResponse<String> blocked = get("/api/v1/status", basic("alice", "long enough"));
+            assertThat(blocked.statusCode()).isEqualTo(429);
+            // The clock stands still, so the whole window is left: 15 minutes.
+            assertThat(blocked.headers().firstValue("Retry-After")).hasValue("900");
+            assertThat(json.readTree(blocked.body()).get("error").asText()).contains("Too many failed logins", "900 seconds");
+            assertThat(get("/api/v1/status", "Bearer " + tokens.create("alice", "script").secret()).statusCode())
+                    .as("the address is blocked for tokens too").isEqualTo(429);
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertThat(audited("login.api-failed")).hasSize(5).allSatisfy(a -> assertThat(a).startsWith("alice ").contains("127.0.0.1"));
+        assertThat(audited("login.api-blocked")).as("the block's first refusal; the rest go to the log file").hasSize(1);
+        assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("API login failed for alice from 127.0.0.1"))
+                .hasSize(5);
+        assertThat(logged.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("API login refused", "blocked until"));
+    }
+
+    @Test
+    void afterFiveUnknownTokensTheAddressIsAnswered429() throws Exception {
+        String secret = tokens.create("alice", "script").secret();
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/api/v1/status", "Bearer tf_guess" + i).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> blocked = get("/api/v1/status", "Bearer " + secret);
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
+        assertThat(audited("login.api-failed")).hasSize(5).allSatisfy(a -> assertThat(a).startsWith("(bearer) "));
+    }
+
     @Test
     void anUnknownApiPathIsAJson404ForAnAuthenticatedCaller() throws Exception {
         HttpResponse<String> response = get("/api/v1/nothing", basic("alice", "long enough"));

@@ -14,6 +14,8 @@ public final class Format {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT)
+            .withZone(ZoneId.systemDefault());
     private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB", "PB"};
 
     private Format() {
@@ -39,6 +41,11 @@ public final class Format {
 
     public static String time(Instant t) {
         return t == null ? "—" : TIME.format(t);
+    }
+
+    /** "22:41": for times within the hour ahead or behind, where the date goes without saying. */
+    public static String timeOfDay(Instant t) {
+        return TIME_OF_DAY.format(t);
     }
 
     /** "3 hours ago", "2 days ago". */

@@ -2,8 +2,12 @@ package app.threefold.web.snapshots;
 
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
+import app.threefold.login.LoginThrottle;
+import app.threefold.login.LoginThrottle.Failures;
+import app.threefold.login.LoginThrottle.Realm;
 import app.threefold.web.dashboard.DashboardRoutes;
 import app.threefold.web.dashboard.DashboardRoutes.DeviceCard;
+import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.restoretests.JobView;
@@ -21,19 +25,25 @@ public final class DeviceRoutes {
     public record DevicesPage(Layout layout, List<DeviceCard> devices, List<DeviceCard> archived) {
     }
 
-    /** One device: its card, snapshots newest first, and restore tests newest first. */
-    public record DevicePage(Layout layout, DeviceCard card, List<Summary> snapshots, List<JobView> tests) {
+    /**
+     * One device: its card, snapshots newest first, restore tests newest first, and its recent
+     * failed SFTP logins as one sentence (null if there were none).
+     */
+    public record DevicePage(Layout layout, DeviceCard card, List<Summary> snapshots, List<JobView> tests,
+                             String failedLogins) {
     }
 
     private final DashboardRoutes dashboard;
     private final SnapshotCatalog catalog;
     private final Jobs jobs;
+    private final LoginThrottle throttle;
     private final Pages pages;
 
-    public DeviceRoutes(DashboardRoutes dashboard, SnapshotCatalog catalog, Jobs jobs, Pages pages) {
+    public DeviceRoutes(DashboardRoutes dashboard, SnapshotCatalog catalog, Jobs jobs, LoginThrottle throttle, Pages pages) {
         this.dashboard = dashboard;
         this.catalog = catalog;
         this.jobs = jobs;
+        this.throttle = throttle;
         this.pages = pages;
     }
 
@@ -53,6 +63,17 @@ public final class DeviceRoutes {
                 .orElseThrow(() -> new NotFoundResponse("There is no device " + device + "."));
         pages.render(ctx, "device.jte", new DevicePage(Access.layout(ctx, device, "devices"), card,
                 catalog.list(device, 200),
-                jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList()));
+                jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList(),
+                failedLogins(throttle.failures(Realm.DEVICES, device))));
+    }
+
+    /** "3 failed logins in the last 15 minutes, from 10.0.0.7; blocked until 22:41". */
+    static String failedLogins(Failures failures) {
+        if (failures.count() == 0) {
+            return null;
+        }
+        return failures.count() + (failures.count() == 1 ? " failed login" : " failed logins") + " in the last "
+                + LoginThrottle.WINDOW.toMinutes() + " minutes, from " + String.join(", ", failures.addresses())
+                + failures.blockedUntil().map(t -> "; blocked until " + Format.timeOfDay(t)).orElse("");
     }
 }
