@@ -17,8 +17,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -150,13 +153,13 @@ public final class RepositoryLock implements AutoCloseable {
 
     /** The readable lock files other than those this process holds on the repository. */
     private static List<Held> others(Repository repository) throws IOException {
-        java.util.Set<Id> ours = new java.util.HashSet<>();
+        Set<Id> ours = new HashSet<>();
         for (RepositoryLock lock : repository.heldLocks()) {
             synchronized (lock) {
                 ours.add(lock.current);
             }
         }
-        List<Held> others = new java.util.ArrayList<>();
+        List<Held> others = new ArrayList<>();
         for (Id id : repository.list(FileType.LOCK)) {
             if (ours.contains(id)) {
                 continue;
