@@ -1,6 +1,7 @@
 package app.threefold.appliance;
 
 import com.sun.security.auth.module.UnixSystem;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +123,10 @@ final class PostgresInstallation {
     private static Path install(Path runtime, Path data) throws IOException {
         log.info("Preparing the embedded PostgreSQL in {}", runtime);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                // Zonky keeps, per resolver object, where it last unpacked binaries in this JVM and
+                // reuses them wherever they are; a resolver of our own makes it unpack here.
+                .setPgBinaryResolver((system, architecture) ->
+                        DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture))
                 .setOverrideWorkingDirectory(runtime.toFile())
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
@@ -135,7 +140,12 @@ final class PostgresInstallation {
             long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid"), StandardCharsets.US_ASCII).get(0).trim());
             Path server = ProcessHandle.of(pid).flatMap(p -> p.info().command()).map(Path::of)
                     .orElseThrow(() -> new IOException("cannot tell where the PostgreSQL binaries of pid " + pid + " are"));
-            return server.getParent().toRealPath();
+            Path binaries = server.getParent().toRealPath();
+            if (!binaries.startsWith(runtime.toRealPath())) {
+                throw new IOException("the PostgreSQL binaries were unpacked in " + binaries + ", not under " + runtime
+                        + "; start again");
+            }
+            return binaries;
         } finally {
             postgres.close();
         }

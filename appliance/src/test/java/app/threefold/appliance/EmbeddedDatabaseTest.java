@@ -71,6 +71,9 @@ class EmbeddedDatabaseTest {
         Path runtime = dataDir.resolve("runtime");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runtime))).isEqualTo("rwx------");
         assertThat(writableByOthers(runtime)).isEmpty();
+        // Even when zonky unpacked binaries elsewhere earlier in this JVM (other tests' catalogs).
+        String binaries = Files.readAllLines(runtime.resolve(PostgresInstallation.MARKER)).get(1);
+        assertThat(runtime.resolve(binaries).normalize()).startsWith(runtime);
     }
 
     @Test
