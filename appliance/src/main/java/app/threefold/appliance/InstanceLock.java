@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * One Threefold process per data directory: an OS lock on {@code DIR/threefold.lock}, held for the
@@ -32,7 +33,10 @@ final class InstanceLock implements AutoCloseable {
     static InstanceLock acquire(Path dataDir) {
         Path file = dataDir.resolve(FILE);
         try {
-            Files.createDirectories(dataDir);
+            if (!Files.isDirectory(dataDir)) {
+                // Owner-only, whatever the umask: the embedded PostgreSQL refuses a data directory others can write.
+                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock;

@@ -11,6 +11,7 @@ import app.threefold.ingest.FolderSource;
 import app.threefold.ingest.IngestSession;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
+import app.threefold.repository.RepositoryLock;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
 import java.io.IOException;
@@ -102,6 +103,11 @@ public final class Engine implements AutoCloseable {
         char[] password = Files.readString(keyFile, StandardCharsets.US_ASCII).trim().toCharArray();
         CatalogIndex index = new CatalogIndex(catalog.jdbi());
         Repository repo = Repository.open(LocalBackend.open(repositoryDir(dataDir)), password, index, new SecureRandom());
+        // A run killed while it held the repository left its lock, which would make restic's check and prune refuse.
+        int deadLocks = RepositoryLock.removeDead(repo, clock);
+        if (deadLocks > 0) {
+            log.warn("removed {} lock(s) left in {} by processes that are gone", deadLocks, repo.backend().location());
+        }
         int files = repo.syncIndex();
         if (files > 0) {
             log.info("read {} index files of {} into the catalog", files, repo.backend().location());
@@ -202,9 +208,22 @@ public final class Engine implements AutoCloseable {
         return new Snapshots(repository);
     }
 
+    /**
+     * Stops the worker pools and releases the repository locks of work that has not ended, so
+     * that no lock of this process is left for restic to trip over.
+     */
     @Override
     public void close() {
         workers.shutdown();
         storeWorkers.shutdown();
+        try {
+            int released = RepositoryLock.releaseAll(repository);
+            if (released > 0) {
+                log.warn("released {} repository lock(s) of work that had not ended", released);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("removing this process's lock files from " + repository.backend().location()
+                    + " failed; remove them with `restic unlock` once Threefold has stopped", e);
+        }
     }
 }

@@ -256,7 +256,11 @@ public final class IngestSession implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        saver.close();
-        lock.close();
+        // The lock goes even if the saver fails: a lock left held is refreshed for as long as the appliance runs.
+        try {
+            saver.close();
+        } finally {
+            lock.close();
+        }
     }
 }

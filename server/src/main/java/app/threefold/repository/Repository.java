@@ -59,6 +59,8 @@ public final class Repository {
      * files at every login.
      */
     private final Map<Id, byte[]> snapshotFiles = new ConcurrentHashMap<>();
+    /** The locks this process holds on the repository through this object, for {@link RepositoryLock#releaseAll}. */
+    private final java.util.Set<RepositoryLock> heldLocks = ConcurrentHashMap.newKeySet();
 
     private Repository(Backend backend, MasterKey key, Id id, int version, BlobIndex index, SecureRandom random) {
         this.backend = backend;
@@ -69,6 +71,10 @@ public final class Repository {
         this.version = version;
         this.index = index;
         this.packs = new PackWriter(this, BlobSaver.DEFAULT_PACK_SIZE);
+    }
+
+    java.util.Set<RepositoryLock> heldLocks() {
+        return heldLocks;
     }
 
     /**
