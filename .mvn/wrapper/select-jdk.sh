@@ -1,4 +1,5 @@
-# Sourced by ./mvnw, appliance/threefold and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
+# Sourced by ./mvnw, appliance/threefold and .ci/run: exports JAVA_HOME pointing at a JDK >= 21,
+# and sets THREEFOLD_JDK_FROM to where it was found (for the launcher to say which JDK it runs).
 # Order: $JAVA_HOME, the java on PATH, then the newest JDK under /usr/lib/jvm (Debian's location).
 
 # The major version of a java binary: from its JDK's release file when there is one (no JVM start),
@@ -15,6 +16,7 @@ threefold_java_major() {
 threefold_select_jdk() {
     if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] \
         && [ "$(threefold_java_major "$JAVA_HOME/bin/java")" -ge 21 ] 2>/dev/null; then
+        THREEFOLD_JDK_FROM="JAVA_HOME"
         return 0
     fi
     if command -v java >/dev/null 2>&1; then
@@ -22,6 +24,7 @@ threefold_select_jdk() {
         if [ "$(threefold_java_major "$path_java")" -ge 21 ] 2>/dev/null; then
             JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$path_java")")")
             export JAVA_HOME
+            THREEFOLD_JDK_FROM="the java on PATH"
             return 0
         fi
     fi
@@ -41,6 +44,7 @@ threefold_select_jdk() {
     fi
     JAVA_HOME=$best
     export JAVA_HOME
+    THREEFOLD_JDK_FROM="the newest JDK under /usr/lib/jvm"
 }
 
 threefold_select_jdk || exit 1

@@ -29,14 +29,31 @@ class LauncherIT {
     }
 
     private Run run(String... args) throws Exception {
+        return run(java.util.Map.of(), args);
+    }
+
+    private Run run(java.util.Map<String, String> env, String... args) throws Exception {
         String[] command = new String[args.length + 1];
         command[0] = launcher.toString();
         System.arraycopy(args, 0, command, 1, args.length);
-        Process p = new ProcessBuilder(command).directory(workingDir.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), out, err);
+    }
+
+    @Test
+    void theLauncherSaysOnStderrWhichJdkItChoseAndWhy() throws Exception {
+        Path jdk = Path.of(System.getProperty("java.home"));
+        Run run = run(java.util.Map.of("JAVA_HOME", jdk.toString()), "--version");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).matches("Threefold \\S+\\R");
+        assertThat(run.err()).isEqualTo("Threefold runs on Java " + Runtime.version().feature() + " in " + jdk
+                + " (JAVA_HOME)" + System.lineSeparator());
     }
 
     @Test

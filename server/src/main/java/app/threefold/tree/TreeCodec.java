@@ -143,6 +143,59 @@ public final class TreeCodec {
      * without being decoded, so the first page of a 100,000-entry folder is cheap.
      */
     public static Page decodePage(byte[] json, int from, int count) {
+        return decodeWhere(json, index -> index >= from && index - from < count);
+    }
+
+    /** A node's name and type, what listing a folder in another order than the tree's needs. */
+    public record Entry(String name, String type) {
+    }
+
+    /**
+     * Every node's name and type, in tree order, decoding nothing else: sorting a 100,000-entry
+     * folder for display then costs one tokenizer pass, not 300,000 timestamps.
+     */
+    public static List<Entry> entries(byte[] json) {
+        List<Entry> entries = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (field.equals("nodes") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        String name = null;
+                        String type = null;
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if (f.equals("name") && v == JsonToken.VALUE_STRING) {
+                                name = p.getText();
+                            } else if (f.equals("type") && v == JsonToken.VALUE_STRING) {
+                                type = p.getText();
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        if (name == null || type == null) {
+                            throw new FormatException("a tree node lacks a name or type");
+                        }
+                        entries.add(new Entry(name, type));
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new FormatException("a tree blob is malformed: " + e.getMessage(), e);
+        }
+        return entries;
+    }
+
+    /**
+     * Decodes only the nodes whose position in the tree {@code wanted} accepts, in tree order, and
+     * counts all of them; the others are skipped by the tokenizer without being decoded.
+     */
+    public static Page decodeWhere(byte[] json, java.util.function.IntPredicate wanted) {
         List<Node> nodes = new ArrayList<>();
         int index = 0;
         try (JsonParser p = JSON.createParser(json)) {
@@ -152,7 +205,7 @@ public final class TreeCodec {
                 JsonToken t = p.nextToken();
                 if (field.equals("nodes") && t == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        if (index >= from && index - from < count) {
+                        if (wanted.test(index)) {
                             nodes.add(readNode(p));
                         } else {
                             p.skipChildren();

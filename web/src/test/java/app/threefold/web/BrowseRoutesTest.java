@@ -41,6 +41,7 @@ class BrowseRoutesTest {
     private HttpClient browser;
     private String snapshot;
     private byte[] video;
+    private byte[] png;
 
     @BeforeEach
     void start(Catalog catalog, @TempDir Path dataDir, @TempDir Path source) throws Exception {
@@ -52,6 +53,23 @@ class BrowseRoutesTest {
         Files.createDirectories(source.resolve("many"));
         for (int i = 0; i < 450; i++) {
             Files.writeString(source.resolve("many").resolve(String.format("f%03d.txt", i)), "file " + i);
+        }
+        Path mixed = Files.createDirectories(source.resolve("mixed"));
+        for (String dir : List.of("Zoo", "banana", "2024", "10 trips", "9 trips")) {
+            Files.createDirectories(mixed.resolve(dir));
+        }
+        for (String file : List.of("IMG_10.jpg", "IMG_2.jpg", "apple.txt", "Report 2025.pdf", "backup.zip", "song.mp3",
+                "clip.MOV", "unknown.bin", "img_1.png")) {
+            Files.writeString(mixed.resolve(file), "content of " + file);
+        }
+        png = new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3};
+        Files.write(mixed.resolve("img_1.png"), png);
+        Files.writeString(mixed.resolve("apple.txt"), "Apples: <b>3</b> & pears\n");
+        Files.writeString(mixed.resolve("long.log"), "line\n".repeat(40_000));
+        Path camera = Files.createDirectories(source.resolve("camera"));
+        Files.createDirectories(camera.resolve("zz edited"));
+        for (int i = 1; i <= 250; i++) {
+            Files.writeString(camera.resolve("IMG_" + i + ".jpg"), "photo " + i);
         }
         snapshot = engine.backupFolder("pc", source).snapshot().id().hex();
         Accounts accounts = new Accounts(catalog.jdbi(), new PasswordHasher(1024, 1, 1, new SecureRandom()), clock);
@@ -112,6 +130,83 @@ class BrowseRoutesTest {
         assertThat(first).contains("450 entries", "page 1 of 3", "f000.txt", "f199.txt").doesNotContain("f200.txt");
         assertThat(last).contains("page 3 of 3", "f400.txt", "f449.txt").doesNotContain("f399.txt");
         assertThat(beyond).contains("page 3 of 3", "f449.txt");
+    }
+
+    @Test
+    void aFolderListsFoldersFirstThenNamesAsPeopleReadThemWithAnIconPerKind() throws Exception {
+        String html = new String(get("/devices/pc/snapshots/" + snapshot + "?path=" + enc("/mixed"), null).body(),
+                StandardCharsets.UTF_8);
+
+        assertThat(names(html)).containsExactly("9 trips/", "10 trips/", "2024/", "banana/", "Zoo/",
+                "apple.txt", "backup.zip", "clip.MOV", "img_1.png", "IMG_2.jpg", "IMG_10.jpg", "long.log",
+                "Report 2025.pdf", "song.mp3", "unknown.bin");
+        assertThat(kinds(html)).containsExactly("folder", "folder", "folder", "folder", "folder",
+                "document", "archive", "video", "image", "image", "image", "document", "document", "audio", "other");
+        assertThat(html).contains("<svg class=\"kind-icon folder\"", "<svg class=\"kind-icon image\"");
+    }
+
+    @Test
+    void pagesFollowTheListingOrderNotTheTreeOrder() throws Exception {
+        String folder = "/devices/pc/snapshots/" + snapshot + "?path=" + enc("/camera");
+
+        List<String> first = names(new String(get(folder, null).body(), StandardCharsets.UTF_8));
+        List<String> second = names(new String(get(folder + "&page=2", null).body(), StandardCharsets.UTF_8));
+
+        assertThat(first).hasSize(200).startsWith("zz edited/", "IMG_1.jpg", "IMG_2.jpg", "IMG_3.jpg")
+                .endsWith("IMG_199.jpg");
+        assertThat(second).hasSize(51).startsWith("IMG_200.jpg").endsWith("IMG_250.jpg");
+    }
+
+    @Test
+    void imagesAndTextFilesArePreviewedInTheBrowserOthersOnlyDownloaded() throws Exception {
+        String base = "/devices/pc/snapshots/" + snapshot;
+        String listing = new String(get(base + "?path=" + enc("/mixed"), null).body(), StandardCharsets.UTF_8);
+        assertThat(listing).contains("/preview?path=" + enc("/mixed/img_1.png"),
+                "/preview?path=" + enc("/mixed/apple.txt")).doesNotContain("/preview?path=" + enc("/mixed/backup.zip"));
+
+        String imagePage = new String(get(base + "/preview?path=" + enc("/mixed/img_1.png"), null).body(),
+                StandardCharsets.UTF_8);
+        assertThat(imagePage).contains("<img src=\"" + base + "/inline?path=" + enc("/mixed/img_1.png") + "\"");
+        HttpResponse<byte[]> image = get(base + "/inline?path=" + enc("/mixed/img_1.png"), null);
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(image.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).startsWith("inline"));
+        assertThat(image.body()).isEqualTo(png);
+
+        String textPage = new String(get(base + "/preview?path=" + enc("/mixed/apple.txt"), null).body(),
+                StandardCharsets.UTF_8);
+        assertThat(textPage).contains("<pre class=\"preview-text\" data-testid=\"preview-text\">Apples: &lt;b&gt;3&lt;/b&gt; &amp; pears");
+        HttpResponse<byte[]> text = get(base + "/inline?path=" + enc("/mixed/apple.txt"), null);
+        assertThat(text.headers().firstValue("Content-Type").orElseThrow().replace(" ", "")).isEqualTo("text/plain;charset=utf-8");
+
+        String longPage = new String(get(base + "/preview?path=" + enc("/mixed/long.log"), null).body(),
+                StandardCharsets.UTF_8);
+        assertThat(longPage).contains("Only the first 64 KB of 200 KB are shown");
+        assertThat(longPage.length()).isLessThan(80_000);
+
+        String zipPage = new String(get(base + "/preview?path=" + enc("/mixed/backup.zip"), null).body(),
+                StandardCharsets.UTF_8);
+        assertThat(zipPage).contains("No preview for this file").doesNotContain("<img src=\"" + base + "/inline");
+        assertThat(get(base + "/inline?path=" + enc("/mixed/backup.zip"), null).statusCode()).isEqualTo(400);
+    }
+
+    /** The entries' names as the listing shows them, in its order. */
+    private static List<String> names(String html) {
+        Matcher m = Pattern.compile("<a class=\"(?:dir|file)\" href=\"[^\"]*\"(?: download)?>([^<]*)</a>").matcher(html);
+        List<String> names = new java.util.ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static List<String> kinds(String html) {
+        Matcher m = Pattern.compile("<tr data-kind=\"([a-z]+)\">").matcher(html);
+        List<String> kinds = new java.util.ArrayList<>();
+        while (m.find()) {
+            kinds.add(m.group(1));
+        }
+        return kinds;
     }
 
     @Test

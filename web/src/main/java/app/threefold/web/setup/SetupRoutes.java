@@ -36,6 +36,12 @@ public final class SetupRoutes {
     /** The recovery kit; {@code password} is null once it was shown and the session ended. */
     public record RecoveryKitPage(Layout layout, String repositoryId, String password, String repositoryPath,
                                   boolean pending) {
+
+        /** The repository's path as a shell reads it back: quoted when it holds spaces or other specials. */
+        public String shellPath() {
+            return repositoryPath.matches("[A-Za-z0-9_./:@%+=,-]+") ? repositoryPath
+                    : "'" + repositoryPath.replace("'", "'\\''") + "'";
+        }
     }
 
     static final String RECOVERY_PASSWORD = "setup.recoveryPassword";

@@ -44,6 +44,10 @@ import java.util.zip.ZipOutputStream;
 public final class BrowseRoutes {
 
     static final int PAGE_SIZE = 200;
+    /** How much of a text file the preview shows; the rest is a download away. */
+    static final int TEXT_PREVIEW_BYTES = 64 * 1024;
+    /** Larger images are not shown inline: a phone on Wi-Fi should not fetch a 200 MB TIFF to look at it. */
+    static final long IMAGE_PREVIEW_BYTES = 32L << 20;
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     /** A folder entry as listed. */
@@ -56,10 +60,28 @@ public final class BrowseRoutes {
         public boolean file() {
             return Node.FILE.equals(type);
         }
+
+        /** What the listing's icon shows. */
+        public FileKind kind() {
+            return FileKind.of(name, type);
+        }
+
+        /** Whether the panel can show this file without a download. */
+        public boolean previewable() {
+            return file() && FileKind.preview(name) != FileKind.Preview.NONE;
+        }
     }
 
     /** One step of the breadcrumb trail. */
     public record Crumb(String name, String path) {
+    }
+
+    /**
+     * A file shown in the panel: an image through {@code /inline}, or the start of a text file
+     * ({@code text} is null for images and for files the panel cannot show).
+     */
+    public record PreviewPage(Layout layout, String device, Summary snapshot, String path, List<Crumb> crumbs,
+                              Entry file, FileKind.Preview preview, String text, boolean truncated) {
     }
 
     /** The browse page's model. */
@@ -86,6 +108,8 @@ public final class BrowseRoutes {
         routes.get("/devices/{device}/snapshots/{snapshot}", this::browse);
         routes.get("/devices/{device}/snapshots/{snapshot}/file", this::download);
         routes.get("/devices/{device}/snapshots/{snapshot}/zip", this::zip);
+        routes.get("/devices/{device}/snapshots/{snapshot}/preview", this::preview);
+        routes.get("/devices/{device}/snapshots/{snapshot}/inline", this::inline);
         routes.post("/devices/{device}/snapshots/{snapshot}/restore", this::restore);
     }
 
@@ -249,6 +273,78 @@ public final class BrowseRoutes {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.res().setContentLengthLong(Math.max(0, end - start + 1));
         try (InputStream in = reader.stream(start, end - start + 1); OutputStream out = ctx.res().getOutputStream()) {
+            in.transferTo(out);
+        }
+    }
+
+    /** A page showing an image or the start of a text file, with its download link. */
+    private void preview(Context ctx) throws IOException {
+        Summary snapshot = snapshot(ctx);
+        Repository repo = repository();
+        List<String> parts = parts(ctx.queryParam("path"));
+        Node node = resolve(repo, snapshot, parts);
+        if (node == null || !node.isFile()) {
+            throw new BadRequestResponse(join(parts) + " is not a file; folders are browsed, not previewed.");
+        }
+        FileKind.Preview preview = FileKind.preview(node.name());
+        String text = null;
+        boolean truncated = false;
+        if (preview == FileKind.Preview.TEXT) {
+            ContentReader reader = new ContentReader(repo, node.content());
+            long shown = Math.min(reader.size(), TEXT_PREVIEW_BYTES);
+            try (InputStream in = reader.stream(0, shown)) {
+                text = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                        .decode(java.nio.ByteBuffer.wrap(in.readAllBytes())).toString();
+            }
+            truncated = shown < reader.size();
+        } else if (preview == FileKind.Preview.IMAGE && node.size() > IMAGE_PREVIEW_BYTES) {
+            preview = FileKind.Preview.NONE;
+        }
+        audit.record(Access.viewer(ctx).name(), "download.preview", Map.of("device", snapshot.device(),
+                "snapshot", snapshot.shortId(), "path", join(parts)));
+        List<Crumb> crumbs = new ArrayList<>();
+        crumbs.add(new Crumb("snapshot " + snapshot.shortId() + " of " + app.threefold.web.page.Format.time(snapshot.time()), "/"));
+        for (int i = 0; i < parts.size() - 1; i++) {
+            crumbs.add(new Crumb(parts.get(i), join(parts.subList(0, i + 1))));
+        }
+        Entry file = new Entry(node.name(), node.type(), node.size(), node.mtime(), join(parts));
+        pages.render(ctx, "preview.jte", new PreviewPage(Access.layout(ctx, node.name(), "devices"), snapshot.device(),
+                snapshot, join(parts), crumbs, file, preview, text, truncated));
+    }
+
+    /**
+     * A previewable file with its own Content-Type, shown by the browser rather than saved; in a
+     * sandbox, so a file that is not what its name says cannot run anything in the panel's origin.
+     */
+    private void inline(Context ctx) throws IOException {
+        Summary snapshot = snapshot(ctx);
+        Repository repo = repository();
+        List<String> parts = parts(ctx.queryParam("path"));
+        Node node = resolve(repo, snapshot, parts);
+        if (node == null || !node.isFile()) {
+            throw new BadRequestResponse(join(parts) + " is not a file.");
+        }
+        FileKind.Preview preview = FileKind.preview(node.name());
+        if (preview == FileKind.Preview.NONE) {
+            throw new BadRequestResponse(node.name() + " cannot be shown in the browser; download it instead.");
+        }
+        ContentReader reader = new ContentReader(repo, node.content());
+        long cap = preview == FileKind.Preview.IMAGE ? IMAGE_PREVIEW_BYTES : TEXT_PREVIEW_BYTES;
+        long length = reader.size();
+        if (length > cap) {
+            throw new io.javalin.http.ContentTooLargeResponse(node.name() + " is larger than "
+                    + app.threefold.web.page.Format.bytes(cap) + " and is not shown inline; download it instead.");
+        }
+        ctx.status(200);
+        ctx.header("Content-Type", FileKind.contentType(node.name()));
+        ctx.header("Content-Disposition", disposition(node.name()).replaceFirst("^attachment", "inline"));
+        ctx.header("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "private, max-age=3600");
+        ctx.res().setContentLengthLong(length);
+        try (InputStream in = reader.stream(0, length); OutputStream out = ctx.res().getOutputStream()) {
             in.transferTo(out);
         }
     }

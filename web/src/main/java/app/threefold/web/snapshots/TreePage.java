@@ -1,9 +1,18 @@
 package app.threefold.web.snapshots;
 
+import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** One page of a folder's entries, decoded without decoding the rest of its tree blob. */
+/**
+ * One page of a folder's entries in listing order ({@link FolderOrder}), decoding only that
+ * page's nodes of the tree blob: one pass reads every name and type to sort them, a second
+ * decodes the page's nodes.
+ */
 final class TreePage {
 
     /** The page's entries and how many entries the tree has in all. */
@@ -14,9 +23,22 @@ final class TreePage {
     }
 
     static Result read(byte[] json, int from, int count, String prefix) {
-        TreeCodec.Page page = TreeCodec.decodePage(json, from, count);
-        return new Result(page.nodes().stream()
-                .map(n -> new BrowseRoutes.Entry(n.name(), n.type(), n.size(), n.mtime(), prefix + n.name()))
-                .toList(), page.total());
+        List<TreeCodec.Entry> all = TreeCodec.entries(json);
+        int[] order = FolderOrder.order(all);
+        int to = Math.min(order.length, from + Math.max(0, count));
+        BitSet wanted = new BitSet(order.length);
+        for (int i = Math.max(0, from); i < to; i++) {
+            wanted.set(order[i]);
+        }
+        Map<String, Node> byName = new HashMap<>();
+        for (Node n : TreeCodec.decodeWhere(json, wanted::get).nodes()) {
+            byName.put(n.name(), n);
+        }
+        List<BrowseRoutes.Entry> entries = new ArrayList<>(Math.max(0, to - from));
+        for (int i = Math.max(0, from); i < to; i++) {
+            Node n = byName.get(all.get(order[i]).name());
+            entries.add(new BrowseRoutes.Entry(n.name(), n.type(), n.size(), n.mtime(), prefix + n.name()));
+        }
+        return new Result(entries, all.size());
     }
 }
