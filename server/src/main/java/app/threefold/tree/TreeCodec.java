@@ -169,7 +169,7 @@ public final class TreeCodec {
                             String f = p.currentName();
                             JsonToken v = p.nextToken();
                             if (f.equals("name") && v == JsonToken.VALUE_STRING) {
-                                name = p.getText();
+                                name = GoQuote.unquote(p.getText());
                             } else if (f.equals("type") && v == JsonToken.VALUE_STRING) {
                                 type = p.getText();
                             } else {
