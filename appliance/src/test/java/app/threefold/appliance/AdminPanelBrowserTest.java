@@ -38,12 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Chromium drives the real appliance (in this JVM, embedded PostgreSQL, ephemeral port) through
  * the admin panel: setup wizard, recovery kit, a device's snapshot, browsing and downloading,
  * restore tests green and then red after a pack is damaged on disk, members, logging out.
- * Saves screenshots of the main pages to docs/screenshots/.
+ * Saves screenshots of the main pages to appliance/target/screenshots/.
  */
 class AdminPanelBrowserTest {
 
     private static final String XSS_NAME = "<img src=x onerror=alert(1)>.txt";
-    private static final Path SCREENSHOTS = repositoryRoot().resolve("docs").resolve("screenshots");
+    // The README's screenshots come from HouseholdScreenshotsTest's realistic data; these, of test
+    // artefacts (the XSS probe, temporary folders), are for looking at after a run.
+    private static final Path SCREENSHOTS = repositoryRoot().resolve("appliance").resolve("target").resolve("screenshots");
 
     @TempDir
     Path dataDir;
