@@ -8,6 +8,16 @@ import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.engine.Engine;
+import app.threefold.format.Id;
+import app.threefold.ingest.IngestSession;
+import app.threefold.ingest.IngestStats;
+import app.threefold.repository.BlobSaver;
+import app.threefold.snapshot.Snapshot;
+import app.threefold.tree.NameCharset;
+import app.threefold.tree.Node;
+import app.threefold.tree.TreeCodec;
+import java.time.Duration;
+import java.time.Instant;
 import app.threefold.health.ComponentHealth;
 import java.net.CookieManager;
 import java.net.URI;
@@ -188,6 +198,33 @@ class BrowseRoutesTest {
                 StandardCharsets.UTF_8);
         assertThat(zipPage).contains("No preview for this file").doesNotContain("<img src=\"" + base + "/inline");
         assertThat(get(base + "/inline?path=" + enc("/mixed/backup.zip"), null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void namesThatAreNotUtf8AreListedApartAndEachLinkDownloadsItsOwnFile() throws Exception {
+        String ff = NameCharset.fromBytes(new byte[] {'c', 'o', 'l', (byte) 0xff, '.', 't', 'x', 't'});
+        String fe = NameCharset.fromBytes(new byte[] {'c', 'o', 'l', (byte) 0xfe, '.', 't', 'x', 't'});
+        Id tree;
+        try (BlobSaver saver = new BlobSaver(engine.repository(), engine.workers())) {
+            List<Id> first = saver.saveData(List.of("first".getBytes(StandardCharsets.UTF_8))).get();
+            List<Id> second = saver.saveData(List.of("second".getBytes(StandardCharsets.UTF_8))).get();
+            Id folder = saver.saveTree(TreeCodec.encode(List.of(Node.file(ff, 0644, Instant.EPOCH, 5, first),
+                    Node.file(fe, 0644, Instant.EPOCH, 6, second))));
+            tree = saver.saveTree(TreeCodec.encode(List.of(Node.dir("odd \"dir\"", 0755, Instant.EPOCH, folder))));
+            saver.flush();
+        }
+        Snapshot s = engine.snapshots().save(new Snapshot(null, Instant.now(), null, tree, List.of("/"), "pc", "", List.of()));
+        engine.recordSnapshot(s, new IngestSession.Result(s, new IngestStats(2, 0, 0, 0, 0, 1, 11, 11, 11, Duration.ZERO), List.of()));
+
+        String base = "/devices/pc/snapshots/" + s.id().hex();
+        String html = new String(get(base + "?path=" + enc("/odd \"dir\""), null).body(), StandardCharsets.UTF_8);
+        assertThat(names(html)).containsExactly("col\\xfe.txt", "col\\xff.txt");
+        Matcher links = Pattern.compile("<a class=\"file\" href=\"([^\"]*)\"").matcher(html);
+        List<String> bodies = new java.util.ArrayList<>();
+        while (links.find()) {
+            bodies.add(new String(get(links.group(1).replace("&amp;", "&"), null).body(), StandardCharsets.UTF_8));
+        }
+        assertThat(bodies).containsExactly("second", "first");
     }
 
     /** The entries' names as the listing shows them, in its order. */

@@ -100,20 +100,28 @@ public final class Format {
             int eq = pair.indexOf('=');
             String k = eq < 0 ? pair : pair.substring(0, eq);
             if (k.equals(key)) {
-                return NameCharset.fromBytes(percentDecode(eq < 0 ? "" : pair.substring(eq + 1)));
+                return NameCharset.fromBytes(percentDecode(eq < 0 ? "" : pair.substring(eq + 1), true));
             }
         }
         return null;
     }
 
-    private static byte[] percentDecode(String s) {
+    /**
+     * A value that {@link #url} encoded and a form sent back as it was (a hidden field), decoded
+     * to the bytes it was encoded from.
+     */
+    public static String fromUrl(String value) {
+        return value == null ? null : NameCharset.fromBytes(percentDecode(value, false));
+    }
+
+    private static byte[] percentDecode(String s, boolean plusIsSpace) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
                 out.write(Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
                 i += 2;
-            } else if (c == '+') {
+            } else if (c == '+' && plusIsSpace) {
                 out.write(' ');
             } else {
                 out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));

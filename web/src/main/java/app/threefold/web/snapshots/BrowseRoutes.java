@@ -117,7 +117,7 @@ public final class BrowseRoutes {
     private void restore(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
         Access.requireAdmin(ctx);
-        String path = join(parts(ctx.formParam("path")));
+        String path = join(parts(Format.fromUrl(ctx.formParam("path"))));
         try {
             Job job = restores.start(snapshot.device(), Id.parse(snapshot.tree()), path, ctx.formParam("target"),
                     Access.viewer(ctx).name());
