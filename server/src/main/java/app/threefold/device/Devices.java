@@ -47,12 +47,18 @@ public final class Devices {
         return name != null && NAME.matcher(name).matches();
     }
 
+    /** {@link #create(String, String, char[], String)} by the admin (the CLI, tests). */
+    public Device create(String name, char[] password, String publicKey) {
+        return create("admin", name, password, publicKey);
+    }
+
     /**
-     * Creates a device that logs in with a password, a public key (an OpenSSH key line) or both.
+     * Creates a device that logs in with a password, a public key (an OpenSSH key line) or both,
+     * and records that {@code actor} added it (one entry in the activity log, with the device).
      *
      * @throws DeviceException for a bad or taken name, a short password, an unusable key, or neither
      */
-    public Device create(String name, char[] password, String publicKey) {
+    public Device create(String actor, String name, char[] password, String publicKey) {
         if (!validName(name)) {
             throw new DeviceException("Invalid device name '" + name + "': use 1 to 64 letters, digits, '.', '_' or '-',"
                     + " starting with a letter or digit (e.g. anna-laptop).");
@@ -97,7 +103,7 @@ public final class Devices {
                 }
                 // Re-adding a deleted device's name continues its history.
                 h.createUpdate("DELETE FROM archived_devices WHERE name = :n").bind("n", name).execute();
-                audit(h, "admin", "device.created", Map.of("device", name));
+                audit(h, actor, "device.added", Map.of("device", name));
             });
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof PSQLException p && PSQLState.UNIQUE_VIOLATION.getState().equals(p.getSQLState())) {

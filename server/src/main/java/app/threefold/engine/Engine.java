@@ -62,6 +62,11 @@ public final class Engine implements AutoCloseable {
         return dataDir.resolve(REPOSITORY);
     }
 
+    /** The file with the appliance key's password: a second way into the repository, owner-only. */
+    public static Path applianceKey(Path dataDir) {
+        return dataDir.resolve(APPLIANCE_KEY);
+    }
+
     /** Whether {@code dataDir} holds an initialised repository. */
     public static boolean initialised(Path dataDir) {
         return Files.exists(repositoryDir(dataDir).resolve("config")) && Files.exists(dataDir.resolve(APPLIANCE_KEY));

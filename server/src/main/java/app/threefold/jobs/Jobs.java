@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -55,11 +56,21 @@ public final class Jobs implements AutoCloseable {
         READS
     }
 
-    /** Where a job reports how far it is: {@code fraction} 0..1 and a short line for people. */
-    @FunctionalInterface
+    /** Where a job reports how far it is. */
     public interface ProgressSink {
+        /** A step without amounts ("counting what to restore"): {@code fraction} 0..1 and a short line for people. */
         void report(double fraction, String message);
+
+        /**
+         * {@code done} of {@code total} bytes or files so far, e.g. (111 MB, 322 MB, BYTES, "restored"):
+         * the panel writes it in human units with an estimate of the time left.
+         */
+        void report(long done, long total, Job.Amount.Unit unit, String verb);
     }
+
+    /** Before this much of the work and time, an estimate of the time left would only be noise. */
+    private static final double MIN_FRACTION_FOR_ESTIMATE = 0.01;
+    private static final Duration MIN_ELAPSED_FOR_ESTIMATE = Duration.ofSeconds(2);
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -103,8 +114,8 @@ public final class Jobs implements AutoCloseable {
                 .bind("kind", kind).bind("device", device).bind("copy", copy).bind("actor", actor)
                 .bind("created", utc(now))
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
-        Job job = new Job(id, kind, device, copy, actor, State.QUEUED, 0, "waiting for other jobs", null, null, now,
-                null, null);
+        Job job = new Job(id, kind, device, copy, actor, State.QUEUED, 0, "waiting for other jobs", null, null, null,
+                now, null, null);
         live.put(id, job);
         lanes.get(lane).execute(() -> run(job, work));
         return job;
@@ -117,10 +128,23 @@ public final class Jobs implements AutoCloseable {
                 .bind("t", utc(started)).bind("id", queued.id()).execute());
         Job ended;
         try {
-            Map<String, Object> result = work.run((fraction, message) -> {
-                Job current = live.get(queued.id());
-                update(current.with(State.RUNNING, Math.max(0, Math.min(1, fraction)), message, null, null,
-                        started, null));
+            Map<String, Object> result = work.run(new ProgressSink() {
+                @Override
+                public void report(double fraction, String message) {
+                    Job current = live.get(queued.id());
+                    update(current.with(State.RUNNING, Math.max(0, Math.min(1, fraction)), message, null, null,
+                            started, null));
+                }
+
+                @Override
+                public void report(long done, long total, Job.Amount.Unit unit, String verb) {
+                    double fraction = total <= 0 ? 0 : Math.max(0, Math.min(1, (double) done / total));
+                    Job current = live.get(queued.id());
+                    // The plain line stays for the API's "message"; the panel writes the amount in human units.
+                    String message = done + " of " + total + (unit == Job.Amount.Unit.BYTES ? " bytes " : " files ") + verb;
+                    update(current.with(State.RUNNING, fraction, message,
+                            new Job.Amount(done, total, unit, verb, left(started, fraction)), null, null, started, null));
+                }
             });
             ended = queued.with(State.SUCCEEDED, 1, "done", result, null, started, clock.instant());
         } catch (Exception | Error e) {
@@ -144,6 +168,15 @@ public final class Jobs implements AutoCloseable {
         update(finished);
         live.remove(finished.id());
         listeners.remove(finished.id());
+    }
+
+    /** The time left at the pace since {@code started}; null while too little is done to tell. */
+    private Duration left(Instant started, double fraction) {
+        Duration elapsed = Duration.between(started, clock.instant());
+        if (fraction < MIN_FRACTION_FOR_ESTIMATE || elapsed.compareTo(MIN_ELAPSED_FOR_ESTIMATE) < 0) {
+            return null;
+        }
+        return Duration.ofMillis((long) (elapsed.toMillis() * (1 - fraction) / fraction));
     }
 
     private void update(Job job) {
@@ -206,7 +239,7 @@ public final class Jobs implements AutoCloseable {
         String result = rs.getString("result");
         State state = State.of(rs.getString("state"));
         return new Job(rs.getLong("id"), rs.getString("kind"), rs.getString("device"), rs.getString("copy"),
-                rs.getString("actor"), state, state == State.SUCCEEDED ? 1 : 0, state.label(),
+                rs.getString("actor"), state, state == State.SUCCEEDED ? 1 : 0, state.label(), null,
                 result == null ? null : fromJson(result), rs.getString("error"), instant(rs.getTimestamp("created")),
                 instant(rs.getTimestamp("started")), instant(rs.getTimestamp("finished")));
     }

@@ -60,10 +60,13 @@ public final class RestoreTests {
         Snapshot latest = e.snapshots().load(found.id());
         progress.report(0, "reading the folders of snapshot " + latest.id().shortHex());
         RestoreTest test = new RestoreTest(e.repository(), e.digests()::sha256, e.workers(), clock);
-        RestoreTest.Result r = test.run(latest, p -> progress.report(
-                p.totalBytes() > 0 ? (double) p.bytes() / p.totalBytes()
-                        : p.totalFiles() > 0 ? (double) p.files() / p.totalFiles() : 1,
-                p.files() + " of " + p.totalFiles() + " files checked"));
+        RestoreTest.Result r = test.run(latest, p -> {
+            if (p.totalBytes() > 0) {
+                progress.report(p.bytes(), p.totalBytes(), Job.Amount.Unit.BYTES, "restored and checked");
+            } else {
+                progress.report(p.files(), p.totalFiles(), Job.Amount.Unit.FILES, "checked");
+            }
+        });
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("verdict", r.verdict());
         result.put("snapshot", latest.id().hex());

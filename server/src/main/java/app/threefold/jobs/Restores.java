@@ -94,7 +94,7 @@ public final class Restores {
                 break;
             } catch (TimeoutException stillRunning) {
                 long bytes = restorer.bytesRestored();
-                progress.report(total == 0 ? 0 : (double) bytes / total, bytes + " of " + total + " bytes restored");
+                progress.report(bytes, total, Job.Amount.Unit.BYTES, "restored");
             } catch (ExecutionException failed) {
                 Throwable cause = failed.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : failed.getCause();
                 audit.record(actor, "restore.failed", Map.of("device", device, "target", to.toString(),

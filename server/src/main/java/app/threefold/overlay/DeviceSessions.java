@@ -21,9 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -83,6 +86,8 @@ public final class DeviceSessions implements AutoCloseable {
         Overlay overlay;
         int connections;
         Instant lastCheckpoint;
+        /** Where its connections came from: each address is logged once per session, not once per connection. */
+        final Set<String> addresses = new HashSet<>();
     }
 
     public DeviceSessions(Engine engine, Catalog catalog, Devices devices, Path sessionsDir, Clock clock, Limits limits)
@@ -145,8 +150,19 @@ public final class DeviceSessions implements AutoCloseable {
 
     /** Joins the device's live session, starting one on its latest snapshot if none runs. */
     public Lease open(String device) throws IOException {
+        return open(device, null);
+    }
+
+    /**
+     * Joins the device's live session, starting one on its latest snapshot if none runs, for a
+     * connection from {@code address} (null if unknown). The activity log gets one {@code sftp.login}
+     * per session and address, not one per connection: rclone alone opens a dozen for one sync.
+     */
+    public Lease open(String device, String address) throws IOException {
         while (true) {
-            CompletableFuture<Void> wait;
+            CompletableFuture<Void> wait = null;
+            Lease joined = null;
+            boolean newAddress = false;
             synchronized (live) {
                 if (closed) {
                     throw new IOException("the appliance is shutting down; connect again once it is back");
@@ -154,23 +170,39 @@ public final class DeviceSessions implements AutoCloseable {
                 Live l = live.get(device);
                 if (l != null) {
                     l.connections++;
-                    return new Lease(device, l.overlay);
-                }
-                wait = starting.get(device);
-                if (wait == null) {
-                    CompletableFuture<Void> previous = committing.get(device);
-                    if (previous == null || previous.isDone()) {
-                        starting.put(device, new CompletableFuture<>());
-                        break;
+                    newAddress = address != null && l.addresses.add(address);
+                    joined = new Lease(device, l.overlay);
+                } else {
+                    wait = starting.get(device);
+                    if (wait == null) {
+                        CompletableFuture<Void> previous = committing.get(device);
+                        if (previous == null || previous.isDone()) {
+                            starting.put(device, new CompletableFuture<>());
+                            break;
+                        }
+                        // The device's previous session is still being committed: start from its snapshot.
+                        wait = previous;
                     }
-                    // The device's previous session is still being committed: start from its snapshot.
-                    wait = previous;
                 }
+            }
+            if (joined != null) {
+                if (newAddress) {
+                    loggedIn(device, address);
+                }
+                return joined;
             }
             // Then look again: the session another connection started, or a start of our own.
             wait.handle((v, e) -> null).join();
         }
-        return start(device);
+        Lease lease = start(device, address);
+        if (address != null) {
+            loggedIn(device, address);
+        }
+        return lease;
+    }
+
+    private void loggedIn(String device, String address) {
+        devices.audit(device, "sftp.login", Map.of("address", address));
     }
 
     /**
@@ -179,7 +211,7 @@ public final class DeviceSessions implements AutoCloseable {
      * logins, checkpoints and commits need not wait for that. The device's other connections wait
      * for it in {@link #open}; if it fails, each of them tries on its own.
      */
-    private Lease start(String device) throws IOException {
+    private Lease start(String device, String address) throws IOException {
         CompletableFuture<Void> started;
         synchronized (live) {
             started = starting.get(device);
@@ -193,6 +225,9 @@ public final class DeviceSessions implements AutoCloseable {
                     l.overlay = overlay;
                     l.lastCheckpoint = clock.instant();
                     l.connections = 1;
+                    if (address != null) {
+                        l.addresses.add(address);
+                    }
                     live.put(device, l);
                     return new Lease(device, overlay);
                 }
@@ -345,8 +380,14 @@ public final class DeviceSessions implements AutoCloseable {
         if (devices.find(device).isPresent()) {
             devices.addBytes(device, r.stats().bytesAdded());
         }
-        devices.audit(device, "sftp.snapshot", Map.of("snapshot", r.snapshot().id().hex(), "files", r.stats().files(),
-                "bytesAdded", r.stats().bytesAdded(), "tags", r.snapshot().tags()));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("snapshot", r.snapshot().id().hex());
+        detail.put("files", r.stats().files());
+        detail.put("bytesAdded", r.stats().bytesAdded());
+        if (!r.snapshot().tags().isEmpty()) {
+            detail.put("tags", r.snapshot().tags());
+        }
+        devices.audit(device, "sftp.snapshot", detail);
         log.info("device {}: snapshot {} ({} files, {} bytes added{})", device, r.snapshot().id().shortHex(),
                 r.stats().files(), r.stats().bytesAdded(), recovered ? ", recovered" : "");
     }

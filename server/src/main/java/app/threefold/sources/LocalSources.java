@@ -290,9 +290,13 @@ public final class LocalSources {
         checkFolder(folder.toString());
         progress.report(0, "counting the files in " + folder);
         long[] total = count(folder);
-        IngestSession.Result r = e.backupFolder(source.name(), folder, (files, bytes) -> progress.report(
-                total[1] > 0 ? (double) bytes / total[1] : total[0] > 0 ? (double) files / total[0] : 1,
-                files + " of " + total[0] + " files read"));
+        IngestSession.Result r = e.backupFolder(source.name(), folder, (files, bytes) -> {
+            if (total[1] > 0) {
+                progress.report(bytes, total[1], Job.Amount.Unit.BYTES, "read");
+            } else {
+                progress.report(files, total[0], Job.Amount.Unit.FILES, "read");
+            }
+        });
         IngestStats st = r.stats();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("snapshot", r.snapshot().id().hex());

@@ -97,7 +97,7 @@ class DevicesTest {
         assertThat(devices.find("tablet").orElseThrow().quotaLeft()).isEqualTo(700);
         java.util.List<String> actions = catalog.jdbi().withHandle(h -> h.createQuery("SELECT action FROM audit_log ORDER BY id")
                 .mapTo(String.class).list());
-        assertThat(actions).containsExactly("device.created", "sftp.login");
+        assertThat(actions).containsExactly("device.added", "sftp.login");
     }
 
     @Test

@@ -105,7 +105,9 @@ public final class SftpServer implements AutoCloseable {
 
             @Override
             public FileSystem createFileSystem(SessionContext session) throws IOException {
-                DeviceFileSystem fs = new DeviceFileSystem(provider, sessions.open(session.getUsername()));
+                // The address goes with the lease: the activity log says once per session where it came from.
+                DeviceFileSystem fs = new DeviceFileSystem(provider, sessions.open(session.getUsername(),
+                        DeviceAuthenticator.address((ServerSession) session)));
                 open.computeIfAbsent((Session) session, s -> new CopyOnWriteArrayList<>()).add(fs);
                 // open() may have waited for the device's previous session to be committed; a client
                 // that left meanwhile has had its sessionClosed already, which would never end this lease.
@@ -122,7 +124,6 @@ public final class SftpServer implements AutoCloseable {
                 if (event == Event.Authenticated && session instanceof ServerSession s) {
                     String address = DeviceAuthenticator.address(s);
                     log.info("device '{}' logged in from {}", s.getUsername(), address);
-                    devices.audit(s.getUsername(), "sftp.login", Map.of("address", address));
                 }
             }
 

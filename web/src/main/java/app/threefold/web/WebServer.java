@@ -102,7 +102,7 @@ public final class WebServer implements AutoCloseable {
                     .addTo(cfg.routes);
             dashboard.addTo(cfg.routes);
             // Before DeviceRoutes, so /devices/new is not taken for a device named "new".
-            new DeviceSetupRoutes(services.devices(), services.sshHostKeys(), panel.sftpPort(), panel.audit(), pages)
+            new DeviceSetupRoutes(services.devices(), services.sshHostKeys(), panel.sftpPort(), pages)
                     .addTo(cfg.routes);
             new DeviceEditRoutes(services.devices(), snapshots, panel.audit(), pages).addTo(cfg.routes);
             new DeviceRoutes(dashboard, snapshots, panel.jobs(), services.loginThrottle(), pages).addTo(cfg.routes);

@@ -1,6 +1,5 @@
 package app.threefold.web.activity;
 
-import app.threefold.audit.AuditEntry;
 import app.threefold.audit.AuditLog;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
@@ -14,7 +13,7 @@ import java.util.Optional;
 public final class ActivityRoutes {
 
     /** The activity page's model; {@code action} and {@code q} are the filters in force. */
-    public record ActivityPage(Layout layout, List<AuditEntry> entries, List<String> actions, String action, String q) {
+    public record ActivityPage(Layout layout, List<Events.Row> rows, List<String> actions, String action, String q) {
     }
 
     private final AuditLog audit;
@@ -33,8 +32,8 @@ public final class ActivityRoutes {
         Access.requireAdmin(ctx);
         String action = Optional.ofNullable(ctx.queryParam("action")).orElse("");
         String q = Optional.ofNullable(ctx.queryParam("q")).orElse("");
-        ActivityPage page = new ActivityPage(Access.layout(ctx, "Activity", "activity"), audit.search(action, q, 500),
-                audit.actions(), action, q);
+        List<Events.Row> rows = audit.search(action, q, 500).stream().map(Events::row).toList();
+        ActivityPage page = new ActivityPage(Access.layout(ctx, "Activity", "activity"), rows, audit.actions(), action, q);
         pages.render(ctx, ctx.header("HX-Request") == null ? "activity.jte"
                 : "activity-rows.jte", page);
     }

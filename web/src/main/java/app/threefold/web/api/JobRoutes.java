@@ -60,6 +60,14 @@ public final class JobRoutes {
         out.put("state", job.state().label());
         out.put("progress", job.progress());
         out.put("message", job.message());
+        if (job.amount() != null) {
+            Map<String, Object> amount = new LinkedHashMap<>();
+            amount.put("done", job.amount().done());
+            amount.put("total", job.amount().total());
+            amount.put("unit", job.amount().unit().name().toLowerCase(java.util.Locale.ROOT));
+            amount.put("secondsLeft", job.amount().left() == null ? null : job.amount().left().toSeconds());
+            out.put("amount", amount);
+        }
         out.put("result", job.result());
         out.put("error", job.error());
         out.put("created", job.created().toString());

@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +71,10 @@ public final class DashboardRoutes {
         }
     }
 
-    /** The dashboard's model; {@code chart} is JSON for the chart script. */
+    /**
+     * The dashboard's model; {@code chart} is JSON for the chart script, null until the snapshots span
+     * two days: before that its axis only repeats one value ("1 B, 1 B … 0 B") and says nothing.
+     */
     public record DashboardPage(Layout layout, List<DeviceCard> devices, List<DeviceCard> archived, long logicalBytes,
                                 long storedBytes, long freeBytes, String chart) {
 
@@ -188,13 +193,17 @@ public final class DashboardRoutes {
         List<DeviceCard> cards = all.stream().filter(c -> !c.archived()).toList();
         // Archived snapshots are still protected data, so they count in the totals.
         long logical = all.stream().filter(DeviceCard::backedUp).mapToLong(c -> c.latest().bytes()).sum();
-        List<Map<String, Object>> points = catalog.growth().stream()
-                .map(p -> Map.<String, Object>of("t", Format.time(p.time()), "b", p.storedBytes())).toList();
-        String chart;
-        try {
-            chart = JSON.writeValueAsString(points);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        List<SnapshotCatalog.Point> growth = catalog.growth();
+        long days = growth.stream().map(p -> LocalDate.ofInstant(p.time(), ZoneId.systemDefault())).distinct().count();
+        String chart = null;
+        if (days >= 2) {
+            List<Map<String, Object>> points = growth.stream()
+                    .map(p -> Map.<String, Object>of("t", Format.time(p.time()), "b", p.storedBytes())).toList();
+            try {
+                chart = JSON.writeValueAsString(points);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
         return new DashboardPage(layout, cards, all.stream().filter(DeviceCard::archived).toList(), logical, catalog.storedBytes(),
                 Files.getFileStore(dataDir).getUsableSpace(), chart);

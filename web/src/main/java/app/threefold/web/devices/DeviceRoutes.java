@@ -57,7 +57,7 @@ public final class DeviceRoutes {
     private void create(Context ctx) {
         NewDevice body = JsonBodies.read(ctx, NewDevice.class,
                 "{\"name\": \"anna-laptop\", \"password\": \"…\", \"publicKey\": \"ssh-ed25519 …\"}");
-        Device d = devices().create(body.name(), body.password() == null ? null : body.password().toCharArray(), body.publicKey());
+        Device d = devices().create(ApiAuthentication.admin(ctx).name(), body.name(), body.password() == null ? null : body.password().toCharArray(), body.publicKey());
         ctx.status(HttpStatus.CREATED).json(view(d));
     }
 

@@ -3,7 +3,6 @@ package app.threefold.web.devicesetup;
 import app.threefold.device.Device;
 import app.threefold.device.DeviceException;
 import app.threefold.device.Devices;
-import app.threefold.audit.AuditLog;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -39,15 +38,13 @@ public final class DeviceSetupRoutes {
     private final Devices devices;
     private final Supplier<Map<String, String>> hostKeys;
     private final IntSupplier sftpPort;
-    private final AuditLog audit;
     private final Pages pages;
 
     public DeviceSetupRoutes(Devices devices, Supplier<Map<String, String>> hostKeys, IntSupplier sftpPort,
-                             AuditLog audit, Pages pages) {
+                             Pages pages) {
         this.devices = devices;
         this.hostKeys = hostKeys;
         this.sftpPort = sftpPort;
-        this.audit = audit;
         this.pages = pages;
     }
 
@@ -73,14 +70,13 @@ public final class DeviceSetupRoutes {
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
         String key = Optional.ofNullable(ctx.formParam("publicKey")).orElse("").trim();
         try {
-            devices().create(name, password.isEmpty() ? null : password.toCharArray(), key.isEmpty() ? null : key);
+            devices().create(Access.viewer(ctx).name(), name, password.isEmpty() ? null : password.toCharArray(), key.isEmpty() ? null : key);
         } catch (DeviceException e) {
             ctx.status(HttpStatus.UNPROCESSABLE_CONTENT);
             pages.render(ctx, "device-new.jte", new NewDevicePage(Access.layout(ctx, "Add a device", "devices"),
                     e.getMessage(), name));
             return;
         }
-        audit.record(Access.viewer(ctx).name(), "device.added", Map.of("device", name));
         ctx.redirect("/devices/" + name + "/connect", HttpStatus.SEE_OTHER);
     }
 

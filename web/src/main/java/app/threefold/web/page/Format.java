@@ -1,5 +1,6 @@
 package app.threefold.web.page;
 
+import app.threefold.jobs.Job;
 import app.threefold.tree.NameCharset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,8 +67,55 @@ public final class Format {
         return plural(d.toDays(), "day") + " ago";
     }
 
+    /** "1 file", "2 files", "1,024 files". */
     public static String plural(long n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
+        return plural(n, word, word + "s");
+    }
+
+    /** For words whose plural is not the word and an s: "1 entry", "2 entries". */
+    public static String plural(long n, String one, String many) {
+        return count(n) + " " + (n == 1 ? one : many);
+    }
+
+    /**
+     * The short form of a snapshot id people read and compare, as restic prints it: its first 8 hex
+     * digits. Links keep the full id.
+     */
+    public static String shortId(String id) {
+        return id == null ? "" : id.length() > 8 ? id.substring(0, 8) : id;
+    }
+
+    /** A span of time left or taken, rounded as a person would say it: "less than a minute", "2 min", "1 h 5 min". */
+    public static String duration(Duration d) {
+        long seconds = Math.max(0, d.toSeconds());
+        if (seconds < 60) {
+            return "less than a minute";
+        }
+        long minutes = Math.round(seconds / 60.0);
+        if (minutes < 60) {
+            return minutes + " min";
+        }
+        long hours = minutes / 60;
+        long rest = minutes % 60;
+        if (hours >= 24) {
+            return plural(hours / 24, "day") + (hours % 24 == 0 ? "" : " " + hours % 24 + " h");
+        }
+        return hours + " h" + (rest == 0 ? "" : " " + rest + " min");
+    }
+
+    /**
+     * A running job's amount: "111 MB of 322 MB restored · 2 min left", "12 of 340 files checked";
+     * without an estimate yet, only the amounts.
+     */
+    public static String amount(Job.Amount a) {
+        String done = a.unit() == Job.Amount.Unit.BYTES
+                ? bytes(a.done()) + " of " + bytes(a.total())
+                : count(a.done()) + " of " + plural(a.total(), "file");
+        String line = done + " " + a.verb();
+        if (a.left() == null) {
+            return line;
+        }
+        return line + " · " + duration(a.left()) + " left";
     }
 
     /**

@@ -1,6 +1,7 @@
 package app.threefold.web.restoretests;
 
 import app.threefold.jobs.Job;
+import app.threefold.web.page.Format;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,19 @@ public record JobView(Job job) {
         return v == null ? "" : v.toString();
     }
 
+    /**
+     * How far a running job is, for people: "111 MB of 322 MB restored · 2 min left" once it counts
+     * bytes or files, else its current step ("counting what to restore").
+     */
+    public String progressLine() {
+        return job.amount() != null ? Format.amount(job.amount()) : job.message();
+    }
+
+    /** "Restore running", "Restore test queued". */
+    public String stateLine() {
+        return what().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + what().substring(1) + " " + job.state().label();
+    }
+
     public boolean running() {
         return !job.done();
     }
@@ -80,8 +94,11 @@ public record JobView(Job job) {
         return v instanceof Number n ? n.doubleValue() : 0;
     }
 
+    /** How long the job took: "2.4 s" under a minute, "3 min" or "1 h 5 min" beyond. */
     public String seconds1() {
-        return String.format(java.util.Locale.ROOT, "%.1f s", seconds());
+        double s = seconds();
+        return s < 60 ? String.format(java.util.Locale.ROOT, "%.1f s", s)
+                : Format.duration(java.time.Duration.ofMillis((long) (s * 1000)));
     }
 
     @SuppressWarnings("unchecked")

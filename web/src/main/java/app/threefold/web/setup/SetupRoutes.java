@@ -9,6 +9,7 @@ import app.threefold.engine.Engine;
 import app.threefold.web.LiveEngine;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
+import app.threefold.web.snapshots.SnapshotCatalog;
 import app.threefold.web.session.Access;
 import app.threefold.web.session.Sessions;
 import io.javalin.config.RoutesConfig;
@@ -33,15 +34,8 @@ public final class SetupRoutes {
     public record SetupPage(Layout layout, String error, String name, boolean repositoryExists) {
     }
 
-    /** The recovery kit; {@code password} is null once it was shown and the session ended. */
-    public record RecoveryKitPage(Layout layout, String repositoryId, String password, String repositoryPath,
-                                  boolean pending) {
-
-        /** The repository's path as a shell reads it back: quoted when it holds spaces or other specials. */
-        public String shellPath() {
-            return repositoryPath.matches("[A-Za-z0-9_./:@%+=,-]+") ? repositoryPath
-                    : "'" + repositoryPath.replace("'", "'\\''") + "'";
-        }
+    /** The recovery kit page; {@code pending} while the admin has not yet confirmed keeping it. */
+    public record RecoveryKitPage(Layout layout, RecoveryKit kit, boolean pending) {
     }
 
     static final String RECOVERY_PASSWORD = "setup.recoveryPassword";
@@ -77,6 +71,7 @@ public final class SetupRoutes {
         routes.get("/setup", ctx -> show(ctx, null, ""));
         routes.post("/setup", this::setUp);
         routes.get("/setup/recovery-kit", this::kit);
+        routes.get(RecoveryKit.FILE_PATH, this::kitFile);
         routes.post("/setup/recovery-kit", this::confirm);
     }
 
@@ -136,13 +131,28 @@ public final class SetupRoutes {
         return s.toString();
     }
 
-    private void kit(Context ctx) {
+    private RecoveryKit recoveryKit(Context ctx) {
         Access.requireAdmin(ctx);
         Engine e = engine.get().orElseThrow(() -> new IllegalStateException("set up without a repository"));
         Object password = Access.session(ctx).data().get(RECOVERY_PASSWORD);
-        pages.render(ctx, "recovery-kit.jte", new RecoveryKitPage(Access.layout(ctx, "Recovery kit", ""),
-                e.repository().id().hex(), password == null ? null : password.toString(),
-                Engine.repositoryDir(dataDir).toAbsolutePath().toString(), state.recoveryKitPending()));
+        return new RecoveryKit(e.repository().id().hex(), password == null ? null : password.toString(),
+                Engine.repositoryDir(dataDir).toAbsolutePath(), Engine.applianceKey(dataDir).toAbsolutePath(),
+                new SnapshotCatalog(catalog.jdbi()).devices(), clock.instant());
+    }
+
+    private void kit(Context ctx) {
+        RecoveryKit kit = recoveryKit(ctx);
+        pages.render(ctx, "recovery-kit.jte", new RecoveryKitPage(Access.layout(ctx, "Recovery kit", ""), kit,
+                state.recoveryKitPending()));
+    }
+
+    /** The kit as a text file, to keep beside the printout (or instead of it). */
+    private void kitFile(Context ctx) {
+        RecoveryKit kit = recoveryKit(ctx);
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + RecoveryKit.FILE_NAME + "\"");
+        ctx.contentType("text/plain; charset=utf-8");
+        ctx.result(kit.text());
     }
 
     private void confirm(Context ctx) {
