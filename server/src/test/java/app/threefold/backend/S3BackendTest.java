@@ -144,7 +144,7 @@ class S3BackendTest extends S3BackendContract {
                 }
             }
 
-            assertThat(winners).hasSize(1);
+            assertThat(winners.size()).as("writers whose save succeeded").isEqualTo(1);
             assertThat(refused).hasValue(7);
             assertThat(backend.readAll(handle)).isEqualTo(winners.get(0));
         } finally {
