@@ -97,10 +97,10 @@ public final class S3Backend implements Backend {
                         ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(everyRequest
                         ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(Apache5HttpClient.builder()
+                // A builder, not a client, so that closing the S3 client closes its connection pool too.
+                .httpClientBuilder(Apache5HttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofMinutes(2))
-                        .build())
+                        .socketTimeout(Duration.ofMinutes(2)))
                 .build();
     }
 
@@ -307,7 +307,13 @@ public final class S3Backend implements Backend {
             }
             throw failure("reading " + handle.path(), e, handle);
         }
-        long answered = Objects.requireNonNullElse(in.response().contentLength(), -1L);
+        Long announced = in.response().contentLength();
+        if (announced == null) {
+            in.abort();
+            throw new IOException("the server's answer for " + handle.path() + " in " + location()
+                    + " did not say how long it is, so a cut-off answer could not be told from a whole one");
+        }
+        long answered = announced;
         long expected = length == 0 ? answered : length;
         if (answered != expected) {
             // S3 shortens a range that runs past the end instead of refusing it.

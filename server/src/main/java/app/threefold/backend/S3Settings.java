@@ -51,6 +51,9 @@ public record S3Settings(URI endpoint, String region, String bucket, String pref
             throw new IllegalArgumentException("the S3 endpoint " + endpoint + " has a path; give the bucket and the "
                     + "folder inside it separately");
         }
+        if ("/".equals(endpoint.getRawPath())) {
+            endpoint = URI.create(endpoint.toString().substring(0, endpoint.toString().length() - 1));
+        }
         if (region.isBlank()) {
             throw new IllegalArgumentException("the S3 region must not be empty; servers that ignore it accept us-east-1");
         }

@@ -90,7 +90,7 @@ public final class S3Server implements AutoCloseable {
                 .forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(Apache5HttpClient.create())
+                .httpClientBuilder(Apache5HttpClient.builder())
                 .build();
     }
 
