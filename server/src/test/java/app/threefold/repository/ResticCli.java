@@ -10,12 +10,19 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code restic} against a repository folder: the judge of the format in tests. */
 public final class ResticCli {
-    private final Path repository;
+    private final String repository;
     private final String password;
+    private final Map<String, String> environment;
 
     public ResticCli(Path repository, String password) {
+        this(repository.toString(), password, Map.of());
+    }
+
+    /** A repository restic names by location, e.g. {@code s3:http://127.0.0.1:PORT/BUCKET/PREFIX}, with its credentials. */
+    public ResticCli(String repository, String password, Map<String, String> environment) {
         this.repository = repository;
         this.password = password;
+        this.environment = Map.copyOf(environment);
     }
 
     /** Exit code and combined output of one restic run. */
@@ -27,10 +34,11 @@ public final class ResticCli {
     }
 
     public Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("restic", "--no-cache", "-r", repository.toString()));
+        List<String> command = new ArrayList<>(List.of("restic", "--no-cache", "-r", repository));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("RESTIC_PASSWORD", password);
+        pb.environment().putAll(environment);
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
