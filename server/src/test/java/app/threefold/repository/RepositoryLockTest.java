@@ -61,12 +61,21 @@ class RepositoryLockTest {
         pb.environment().put("RESTIC_PASSWORD", PASSWORD);
         resticHolding = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (lockFiles().isEmpty()) {
+        // Listed is not yet written: a lock file killed half-written is no lock restic or we would read.
+        while (lockFiles().isEmpty() || !readable(lockFiles().get(0))) {
             assertThat(resticHolding.isAlive()).as("restic backup --stdin runs").isTrue();
             assertThat(System.nanoTime()).as("restic wrote its lock").isLessThan(deadline);
             Thread.sleep(20);
         }
         return resticHolding;
+    }
+
+    private boolean readable(Path lock) {
+        try {
+            return lockJson(lock).has("pid");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private List<Path> lockFiles() throws Exception {
