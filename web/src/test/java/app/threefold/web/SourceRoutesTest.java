@@ -82,7 +82,13 @@ class SourceRoutesTest {
         assertThat(last.status()).isEqualTo(LocalSource.Status.SUCCEEDED);
 
         assertThat(get("/sources").body()).contains("succeeded", "/devices/photo-share/snapshots/" + last.snapshot());
-        assertThat(get("/jobs/" + last.job()).body()).contains("Backed up.", "1 file,");
+        // The source's row records the run just before its job reports success: wait for the job too.
+        String job = get("/jobs/" + last.job()).body();
+        while (job.contains("data-state=\"running\"") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            job = get("/jobs/" + last.job()).body();
+        }
+        assertThat(job).contains("Backed up.", "1 file,");
         String dashboard = get("/").body();
         assertThat(dashboard).contains("data-device=\"photo-share\"", "Local source", "Last backup just now",
                 "2 of 3 copies", "1 of 2 kinds of storage", "not a separate kind of storage, and not off-site");
