@@ -273,13 +273,25 @@ public final class BrowseRoutes {
         }
     }
 
-    private void addTree(Repository repo, Id tree, String prefix, ZipOutputStream zip) throws IOException {
-        zip.putNextEntry(new ZipEntry(prefix));
-        zip.closeEntry();
-        for (Node n : trees.load(repo, tree)) {
+    /** A folder being zipped: its entries not yet added. */
+    private record Zipping(String prefix, java.util.Iterator<Node> entries) {
+    }
+
+    /** Adds a tree depth first. A loop over an explicit stack, not recursion: a tree may be 2,048 folders deep. */
+    private void addTree(Repository repo, Id root, String rootPrefix, ZipOutputStream zip) throws IOException {
+        java.util.Deque<Zipping> stack = new java.util.ArrayDeque<>();
+        stack.push(openFolder(repo, root, rootPrefix, zip));
+        while (!stack.isEmpty()) {
+            Zipping folder = stack.peek();
+            if (!folder.entries().hasNext()) {
+                stack.pop();
+                continue;
+            }
+            Node n = folder.entries().next();
+            String prefix = folder.prefix();
             if (n.isDir()) {
                 if (n.subtree() != null) {
-                    addTree(repo, n.subtree(), prefix + n.name() + "/", zip);
+                    stack.push(openFolder(repo, n.subtree(), prefix + n.name() + "/", zip));
                 }
             } else if (n.isFile()) {
                 ZipEntry entry = new ZipEntry(prefix + n.name());
@@ -293,6 +305,12 @@ public final class BrowseRoutes {
                 zip.closeEntry();
             }
         }
+    }
+
+    private Zipping openFolder(Repository repo, Id tree, String prefix, ZipOutputStream zip) throws IOException {
+        zip.putNextEntry(new ZipEntry(prefix));
+        zip.closeEntry();
+        return new Zipping(prefix, trees.load(repo, tree).iterator());
     }
 
     /** An attachment header that survives any file name: an ASCII fallback plus the UTF-8 name. */

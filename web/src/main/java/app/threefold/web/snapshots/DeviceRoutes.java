@@ -22,7 +22,8 @@ public final class DeviceRoutes {
     }
 
     /** One device: its card, snapshots newest first, and restore tests newest first. */
-    public record DevicePage(Layout layout, DeviceCard card, List<Summary> snapshots, List<JobView> tests) {
+    public record DevicePage(Layout layout, DeviceCard card, List<Summary> snapshots, List<JobView> tests,
+                             List<SnapshotCatalog.SessionProblem> sessionProblems) {
     }
 
     private final DashboardRoutes dashboard;
@@ -53,6 +54,7 @@ public final class DeviceRoutes {
                 .orElseThrow(() -> new NotFoundResponse("There is no device " + device + "."));
         pages.render(ctx, "device.jte", new DevicePage(Access.layout(ctx, device, "devices"), card,
                 catalog.list(device, 200),
-                jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList()));
+                jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList(),
+                catalog.sessionProblems(device)));
     }
 }
