@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to set aside, and restic accepts the repository.
  */
 class CrashSuiteIT {
-    private static final Pattern READY = Pattern.compile("Threefold is ready at http://localhost:(\\d+)/");
+    private static final Pattern READY = Pattern.compile("Threefold is ready at http://[^/]+:(\\d+)/");
     private static final Pattern SFTP = Pattern.compile("SFTP listening on [^:]+:(\\d+)");
     private static final String ADMIN_PASSWORD = "correct horse battery";
     private static final String RECOVERY = "repository secret";
@@ -190,16 +190,22 @@ class CrashSuiteIT {
             String after = get(third, "/api/v1/devices/laptop/snapshots");
             assertThat(after.split("\"recovered\":true", -1)).hasSize(3);
             assertThat(dataDir.resolve("sessions-quarantine/zz-damaged/WHY.txt")).content().contains("line 2");
-            assertThat(third.lines()).anyMatch(l -> l.contains("could not be replayed") && l.contains("set aside"));
+            assertThat(third.lines()).anyMatch(l -> l.contains("the session zz-damaged could not be replayed")
+                    && l.contains("set aside in") && l.contains("the appliance starts without it"));
             try (Stream<Path> left = Files.list(dataDir.resolve("sftp-sessions"))) {
                 assertThat(left).isEmpty();
             }
         } finally {
             stop(third);
         }
+        // A killed process leaves its lock file; restic's exclusive lock for check refuses any lock,
+        // stale or not, so remove the stale ones (this host, process gone) as an operator would.
+        new ResticCli(dataDir.resolve("repository"), RECOVERY).ok("unlock");
         String check = new ResticCli(dataDir.resolve("repository"), RECOVERY).ok("check", "--read-data");
         assertThat(check).contains("no errors were found");
         String listing = new ResticCli(dataDir.resolve("repository"), RECOVERY).ok("ls", "latest");
-        assertThat(listing).contains("/wide/file-00000.txt").contains("/d".repeat(100) + "/note-100.txt");
+        assertThat(listing).contains("/d".repeat(100) + "/note-100.txt");
+        // sftp sends a folder's files in the order the disk lists them: count what got in, not which.
+        assertThat(listing.lines().filter(l -> l.startsWith("/wide/file-")).count()).isGreaterThan(2000);
     }
 }

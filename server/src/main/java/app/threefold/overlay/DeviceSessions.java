@@ -340,7 +340,8 @@ public final class DeviceSessions implements AutoCloseable {
     static String describe(Throwable e) {
         String m = e.getMessage();
         String what = e instanceof Error || m == null || m.isBlank() ? e.getClass().getSimpleName() : "";
-        String text = m == null || m.isBlank() ? what : what.isEmpty() ? m : what + ": " + m;
+        // One line: parser messages carry a second line of location, and this goes into a log line and a page.
+        String text = (m == null || m.isBlank() ? what : what.isEmpty() ? m : what + ": " + m).replaceAll("\\s*\\R\\s*", " ");
         return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
