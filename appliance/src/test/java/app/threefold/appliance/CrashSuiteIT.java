@@ -72,7 +72,14 @@ class CrashSuiteIT {
             }
             http.completeExceptionally(new AssertionError("serve ended before it was ready:\n" + String.join("\n", lines)));
         });
-        return new Serve(process, http.get(3, TimeUnit.MINUTES), sftp.get(10, TimeUnit.SECONDS), lines);
+        try {
+            return new Serve(process, http.get(3, TimeUnit.MINUTES), sftp.get(10, TimeUnit.SECONDS), lines);
+        } catch (Exception e) {
+            // A serve that never became ready must not outlive the test.
+            process.destroy();
+            process.waitFor(2, TimeUnit.MINUTES);
+            throw e;
+        }
     }
 
     private static void kill(Serve s) throws Exception {
