@@ -15,8 +15,10 @@ import app.threefold.tree.TreeCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -110,7 +112,7 @@ public final class Checker {
         List<Affected> affected = new ArrayList<>();
         Set<Id> visited = new HashSet<>();
         for (Snapshot s : snapshots) {
-            walk(s, s.tree(), "", visited, badBlobs, errors, affected);
+            walk(s, s.tree(), visited, badBlobs, errors, affected);
         }
         return new Report(snapshots.size(), indexed.size(), blobsRead[0], List.copyOf(errors), warnings, affected);
     }
@@ -155,31 +157,31 @@ public final class Checker {
         return read;
     }
 
-    private void walk(Snapshot s, Id tree, String path, Set<Id> visited, Set<Id> badBlobs, List<String> errors, List<Affected> affected) {
-        // Unchanged subtrees are shared between snapshots; checking one once is enough unless
-        // damage was found, when each snapshot's paths must be named.
-        if (badBlobs.isEmpty() && !visited.add(tree)) {
-            return;
-        }
-        List<Node> nodes;
-        try {
-            if (repository.locate(BlobType.TREE, tree).isEmpty()) {
-                throw new FormatException("tree " + tree.shortHex() + " is not in the index");
+    /** A folder being walked: its entries not yet looked at. */
+    private record Folder(String path, java.util.Iterator<Node> entries) {
+    }
+
+    /**
+     * Walks a snapshot's trees depth first, in listing order. A loop over an explicit stack, not
+     * recursion: a tree may be as deep as a file system allows (2,048 folders), deeper than a
+     * thread's stack.
+     */
+    private void walk(Snapshot s, Id root, Set<Id> visited, Set<Id> badBlobs, List<String> errors, List<Affected> affected) {
+        Deque<Folder> stack = new ArrayDeque<>();
+        open(s, root, "", visited, badBlobs, errors, affected, stack);
+        while (!stack.isEmpty()) {
+            Folder f = stack.peek();
+            if (!f.entries().hasNext()) {
+                stack.pop();
+                continue;
             }
-            nodes = TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree));
-        } catch (IOException | FormatException | UncheckedIOException e) {
-            String where = path.isEmpty() ? "/" : path;
-            errors.add("snapshot " + s.id().shortHex() + " " + where + ": " + e.getMessage());
-            affected.add(new Affected(s.id(), s.hostname(), where, "folder listing is damaged"));
-            return;
-        }
-        for (Node n : nodes) {
-            String p = path + "/" + n.name();
+            Node n = f.entries().next();
+            String p = f.path() + "/" + n.name();
             if (n.isDir()) {
                 if (n.subtree() == null) {
                     errors.add("snapshot " + s.id().shortHex() + " " + p + ": folder without a subtree");
                 } else {
-                    walk(s, n.subtree(), p, visited, badBlobs, errors, affected);
+                    open(s, n.subtree(), p, visited, badBlobs, errors, affected, stack);
                 }
             } else if (n.isFile()) {
                 for (Id blob : n.content()) {
@@ -194,6 +196,26 @@ public final class Checker {
                     }
                 }
             }
+        }
+    }
+
+    /** Reads a folder's tree and puts it on the stack, unless it was checked already or is damaged (reported). */
+    private void open(Snapshot s, Id tree, String path, Set<Id> visited, Set<Id> badBlobs, List<String> errors,
+                      List<Affected> affected, Deque<Folder> stack) {
+        // Unchanged subtrees are shared between snapshots; checking one once is enough unless
+        // damage was found, when each snapshot's paths must be named.
+        if (badBlobs.isEmpty() && !visited.add(tree)) {
+            return;
+        }
+        try {
+            if (repository.locate(BlobType.TREE, tree).isEmpty()) {
+                throw new FormatException("tree " + tree.shortHex() + " is not in the index");
+            }
+            stack.push(new Folder(path, TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree)).iterator()));
+        } catch (IOException | FormatException | UncheckedIOException e) {
+            String where = path.isEmpty() ? "/" : path;
+            errors.add("snapshot " + s.id().shortHex() + " " + where + ": " + e.getMessage());
+            affected.add(new Affected(s.id(), s.hostname(), where, "folder listing is damaged"));
         }
     }
 }

@@ -66,55 +66,121 @@ public final class FolderSource {
         return List.copyOf(skipped);
     }
 
+    /** A folder being walked through its open handle; {@code entered} for all but the top one. */
+    private record Folder(SecureDirectoryStream<Path> dir, String relative, java.util.Iterator<Path> entries, boolean entered) {
+    }
+
     /**
-     * Walks one folder through its open handle: attributes, files and subfolders are reached
-     * relative to it and never through a link, so an entry swapped for a link after it was listed
-     * (by anyone who may write to a share) cannot pull in a file from elsewhere on the NAS.
+     * Walks the folders through their open handles: attributes, files and subfolders are reached
+     * relative to them and never through a link, so an entry swapped for a link after it was
+     * listed (by anyone who may write to a share) cannot pull in a file from elsewhere on the NAS.
+     * A loop over an explicit stack, not recursion: a folder may be thousands of levels deep.
      */
-    private void walk(SecureDirectoryStream<Path> dir, String relative, IngestSession session) throws IOException {
+    private void walk(SecureDirectoryStream<Path> top, String relative, IngestSession session) throws IOException {
+        java.util.Deque<Folder> stack = new java.util.ArrayDeque<>();
+        stack.push(new Folder(top, relative, listed(top), false));
+        try {
+            while (!stack.isEmpty()) {
+                Folder f = stack.peek();
+                if (!f.entries().hasNext()) {
+                    leave(stack, session);
+                    continue;
+                }
+                try {
+                    step(f, f.entries().next(), session, stack);
+                } catch (java.nio.file.AccessDeniedException e) {
+                    abandon(f, stack, session, "permission denied; the folder is in the snapshot but empty", e);
+                } catch (java.nio.file.FileSystemException e) {
+                    abandon(f, stack, session, "the folder changed while it was read (" + e.getMessage() + "); it is in the snapshot but empty", e);
+                }
+            }
+        } finally {
+            // After a failure: close what is still open (the top stream is the caller's).
+            for (Folder f : stack) {
+                if (f.entered()) {
+                    f.dir().close();
+                }
+            }
+        }
+    }
+
+    /** A folder that failed while it was read ends there; a failure outside any entered folder is the caller's. */
+    private void abandon(Folder f, java.util.Deque<Folder> stack, IngestSession session, String why, IOException e) throws IOException {
+        if (!f.entered()) {
+            throw e;
+        }
+        skip(f.relative(), why);
+        leave(stack, session);
+    }
+
+    private static void leave(java.util.Deque<Folder> stack, IngestSession session) throws IOException {
+        Folder done = stack.pop();
+        if (done.entered()) {
+            try {
+                done.dir().close();
+            } finally {
+                session.leaveDirectory();
+            }
+        }
+    }
+
+    private static java.util.Iterator<Path> listed(SecureDirectoryStream<Path> dir) {
         List<Path> listed = new ArrayList<>();
         dir.forEach(listed::add);
         listed.sort((a, b) -> app.threefold.tree.TreeCodec.compareNames(a.getFileName().toString(), b.getFileName().toString()));
-        for (Path full : listed) {
-            Path entry = full.getFileName();
-            String name = entry.toString();
-            String where = relative.isEmpty() ? name : relative + "/" + name;
-            PosixFileAttributes a;
+        return listed.iterator();
+    }
+
+    private void step(Folder f, Path full, IngestSession session, java.util.Deque<Folder> stack) throws IOException {
+        SecureDirectoryStream<Path> dir = f.dir();
+        Path entry = full.getFileName();
+        String name = entry.toString();
+        String where = f.relative().isEmpty() ? name : f.relative() + "/" + name;
+        PosixFileAttributes a;
+        try {
+            a = dir.getFileAttributeView(entry, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+        } catch (IOException e) {
+            skip(where, e.getMessage());
+            return;
+        }
+        Attributes attrs = new Attributes(permissions(a.permissions()), a.lastModifiedTime().toInstant(), a.size(),
+                0, 0, a.owner().getName(), a.group().getName(), 0);
+        if (!app.threefold.tree.Node.validName(name)) {
+            skip(where, "the name cannot be stored in a snapshot");
+        } else if (a.isSymbolicLink()) {
             try {
-                a = dir.getFileAttributeView(entry, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+                // By path: a link's target is only text, read without following it.
+                session.symlink(name, attrs, Files.readSymbolicLink(full).toString());
             } catch (IOException e) {
-                skip(where, e.getMessage());
-                continue;
+                skip(where, "the link cannot be read (" + e.getMessage() + ")");
             }
-            Attributes attrs = new Attributes(permissions(a.permissions()), a.lastModifiedTime().toInstant(), a.size(),
-                    0, 0, a.owner().getName(), a.group().getName(), 0);
-            if (!app.threefold.tree.Node.validName(name)) {
-                skip(where, "the name cannot be stored in a snapshot");
-            } else if (a.isSymbolicLink()) {
-                try {
-                    // By path: a link's target is only text, read without following it.
-                    session.symlink(name, attrs, Files.readSymbolicLink(full).toString());
-                } catch (IOException e) {
-                    skip(where, "the link cannot be read (" + e.getMessage() + ")");
-                }
-            } else if (a.isDirectory()) {
-                session.enterDirectory(name, attrs);
-                try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    walk(sub, where, session);
-                } catch (java.nio.file.AccessDeniedException e) {
-                    skip(where, "permission denied; the folder is in the snapshot but empty");
-                } catch (java.nio.file.FileSystemException e) {
-                    skip(where, "the folder changed while it was read (" + e.getMessage() + "); it is in the snapshot but empty");
-                } finally {
-                    session.leaveDirectory();
-                }
-            } else if (a.isRegularFile()) {
-                session.file(name, attrs, () -> Channels.newInputStream(
-                        dir.newByteChannel(entry, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))));
-                progress.fed(++files, bytes += a.size());
-            } else {
-                skip(where, "not a regular file, folder or link");
+        } else if (a.isDirectory()) {
+            session.enterDirectory(name, attrs);
+            SecureDirectoryStream<Path> sub;
+            try {
+                sub = dir.newDirectoryStream(entry, LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.AccessDeniedException e) {
+                skip(where, "permission denied; the folder is in the snapshot but empty");
+                session.leaveDirectory();
+                return;
+            } catch (java.nio.file.FileSystemException e) {
+                skip(where, "the folder changed while it was read (" + e.getMessage() + "); it is in the snapshot but empty");
+                session.leaveDirectory();
+                return;
             }
+            try {
+                stack.push(new Folder(sub, where, listed(sub), true));
+            } catch (RuntimeException e) {
+                sub.close();
+                session.leaveDirectory();
+                throw e;
+            }
+        } else if (a.isRegularFile()) {
+            session.file(name, attrs, () -> Channels.newInputStream(
+                    dir.newByteChannel(entry, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))));
+            progress.fed(++files, bytes += a.size());
+        } else {
+            skip(where, "not a regular file, folder or link");
         }
     }
 

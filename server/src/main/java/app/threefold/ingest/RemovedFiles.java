@@ -5,6 +5,8 @@ import app.threefold.repository.Repository;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -37,34 +39,46 @@ public final class RemovedFiles {
 
     /** Files at or below {@code gone}: 1 for a file, its subtree's files for a folder, 0 for a link or null. */
     public long filesIn(Node gone) throws IOException {
-        if (gone == null || gone.isSymlink()) {
-            return 0;
-        }
-        if (gone.isFile()) {
-            return 1;
-        }
+        // A loop, not recursion: a tree may be thousands of folders deep.
         long n = 0;
-        for (Node child : entries(gone).values()) {
-            n += filesIn(child);
+        Deque<Node> todo = new ArrayDeque<>();
+        if (gone != null) {
+            todo.push(gone);
+        }
+        while (!todo.isEmpty()) {
+            Node at = todo.pop();
+            if (at.isFile()) {
+                n++;
+            } else if (at.isDir()) {
+                entries(at).values().forEach(todo::push);
+            }
         }
         return n;
     }
 
     /** Files of {@code was} (the parent snapshot's node at a path) that {@code now} (at the same path, or null) lacks. */
     public long between(Node was, Node now) throws IOException {
-        if (was == null) {
-            return 0;
-        }
-        if (now == null || was.isFile() != now.isFile() || was.isDir() != now.isDir()) {
-            return filesIn(was);
-        }
-        if (!was.isDir() || Objects.equals(was.subtree(), now.subtree())) {
-            return 0;
-        }
-        Map<String, Node> after = entries(now);
         long n = 0;
-        for (Node child : entries(was).values()) {
-            n += between(child, after.get(child.name()));
+        Deque<Node[]> todo = new ArrayDeque<>();
+        todo.push(new Node[] {was, now});
+        while (!todo.isEmpty()) {
+            Node[] pair = todo.pop();
+            Node before = pair[0];
+            Node after = pair[1];
+            if (before == null) {
+                continue;
+            }
+            if (after == null || before.isFile() != after.isFile() || before.isDir() != after.isDir()) {
+                n += filesIn(before);
+                continue;
+            }
+            if (!before.isDir() || Objects.equals(before.subtree(), after.subtree())) {
+                continue;
+            }
+            Map<String, Node> afterEntries = entries(after);
+            for (Node child : entries(before).values()) {
+                todo.push(new Node[] {child, afterEntries.get(child.name())});
+            }
         }
         return n;
     }

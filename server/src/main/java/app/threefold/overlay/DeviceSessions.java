@@ -337,16 +337,47 @@ public final class DeviceSessions implements AutoCloseable {
             result.ifPresent(r -> recorded(overlay.device(), r, tags.contains(RECOVERED)));
             overlay.close();
             deleteTree(dir);
-        } catch (IOException | RuntimeException e) {
-            log.error("device {}: the session could not be saved as a snapshot ({}); its journal {} is replayed at the next start",
-                    overlay.device(), e.getMessage(), dir, e);
+        } catch (Throwable e) {
+            // Throwable, not only exceptions: this runs on the committer, where an Error (a stack
+            // overflow, out of memory) would otherwise end the future unseen and the device would
+            // simply never get its snapshot.
+            reportFailure(overlay.device(), dir, e);
             // Its journal stays; its repository lock must not, or a prune elsewhere waits until a restart.
             try {
                 overlay.close();
-            } catch (IOException | RuntimeException closing) {
-                log.error("device {}: closing the failed session also failed ({})", overlay.device(), closing.getMessage(), closing);
+            } catch (Throwable closing) {
+                log.error("device {}: closing the failed session also failed ({})", overlay.device(), describe(closing), closing);
             }
         }
+    }
+
+    /** The action in the activity log of a session whose commit failed; its journal is replayed at the next start. */
+    public static final String SESSION_FAILED = "sftp.session.failed";
+    /** The action in the activity log of a session that could not be replayed and was set aside. */
+    public static final String SESSION_QUARANTINED = "sftp.session.quarantined";
+
+    private void reportFailure(String device, Path dir, Throwable e) {
+        log.error("device {}: the session could not be saved as a snapshot ({}); its journal {} is replayed at the next start",
+                device, describe(e), dir, e);
+        audit(device, SESSION_FAILED, Map.of("error", describe(e), "journal", dir.getFileName().toString()));
+    }
+
+    /** Records in the activity log; a failure to do so is logged, never hides the failure being reported. */
+    private void audit(String device, String action, Map<String, ?> detail) {
+        try {
+            devices.audit(device, action, detail);
+        } catch (Throwable e) {
+            log.error("device {}: recording {} in the activity log failed ({})", device, action, describe(e), e);
+        }
+    }
+
+    /** A one-line cause: errors such as a stack overflow have no message of their own. */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        String what = e instanceof Error || m == null || m.isBlank() ? e.getClass().getSimpleName() : "";
+        // One line: parser messages carry a second line of location, and this goes into a log line and a page.
+        String text = (m == null || m.isBlank() ? what : what.isEmpty() ? m : what + ": " + m).replaceAll("\\s*\\R\\s*", " ");
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
     private static boolean sameSnapshot(Snapshot a, Snapshot b) {
@@ -358,15 +389,19 @@ public final class DeviceSessions implements AutoCloseable {
         overlay.commitPending();
         Overlay on = newOverlay(overlay.device(), latest, sessionsDir.resolve(UUID.randomUUID().toString()));
         try {
-            on.replay(overlay.ops(), overlay.journal().dir());
+            on.replay(overlay.ops().iterator(), overlay.journal().dir());
             Optional<IngestSession.Result> r = on.commit(tags);
             overlay.close();
             on.close();
             deleteTree(on.journal().dir());
             return r;
-        } catch (IOException | RuntimeException e) {
-            on.close();
-            deleteTree(on.journal().dir());
+        } catch (Throwable e) {
+            try {
+                on.close();
+                deleteTree(on.journal().dir());
+            } catch (Throwable cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
@@ -417,15 +452,20 @@ public final class DeviceSessions implements AutoCloseable {
                 // Stored before the commit takes the session's lock, so its uploads go on meanwhile.
                 o.awaitStoring();
                 o.commit(List.of(CHECKPOINT)).ifPresent(r -> recorded(o.device(), r, false));
-            } catch (IOException | RuntimeException ex) {
-                log.error("device {}: checkpoint failed ({}); the journal keeps the session's changes", o.device(), ex.getMessage(), ex);
+            } catch (Throwable ex) {
+                // Throwable: an error escaping here would also cancel the timer, and with it every later checkpoint.
+                log.error("device {}: checkpoint failed ({}); the journal keeps the session's changes", o.device(), describe(ex), ex);
+                audit(o.device(), SESSION_FAILED, Map.of("error", describe(ex), "journal", o.journal().dir().getFileName().toString(),
+                        "checkpoint", true));
             }
         }
     }
 
     /**
      * Replays the journals a crash left behind, each into a snapshot tagged {@code recovered}.
-     * Call at start, before any SFTP session.
+     * A journal that cannot be replayed (damaged, or its commit fails) is moved to {@link
+     * #quarantineDir()} and reported, so the appliance always starts; moving its folder back
+     * retries it at the next start. Call at start, before any SFTP session.
      */
     public List<IngestSession.Result> recover() throws IOException {
         List<Path> dirs;
@@ -434,31 +474,76 @@ public final class DeviceSessions implements AutoCloseable {
         }
         List<IngestSession.Result> results = new ArrayList<>();
         for (Path dir : dirs) {
-            Journal.Replay replay = Files.exists(dir.resolve(Journal.FILE)) ? Journal.read(dir) : null;
-            if (replay == null || replay.ops().isEmpty()) {
-                deleteTree(dir);
-                continue;
-            }
-            String device = replay.header().device();
-            Overlay o = newOverlay(device, new Snapshots(engine.repository()).latest(device).orElse(null),
-                    sessionsDir.resolve(UUID.randomUUID().toString()));
+            String[] device = {null};
             try {
-                o.replay(replay.ops(), dir);
-                Optional<IngestSession.Result> r = o.commit(List.of(RECOVERED));
-                r.ifPresent(res -> {
-                    recorded(device, res, true);
-                    results.add(res);
-                });
-                o.close();
-                deleteTree(o.journal().dir());
-                deleteTree(dir);
-            } catch (IOException | RuntimeException e) {
-                o.close();
-                deleteTree(o.journal().dir());
-                throw e;
+                recoverOne(dir, device).ifPresent(results::add);
+            } catch (Throwable e) {
+                quarantine(dir, device[0], e);
             }
         }
         return results;
+    }
+
+    /** Where sessions that could not be replayed are kept: {@code DATA/sessions-quarantine}. */
+    public Path quarantineDir() {
+        return sessionsDir.resolveSibling("sessions-quarantine");
+    }
+
+    private Optional<IngestSession.Result> recoverOne(Path dir, String[] device) throws IOException {
+        if (!Files.exists(dir.resolve(Journal.FILE))) {
+            deleteTree(dir);
+            return Optional.empty();
+        }
+        try (Journal.Replay replay = Journal.read(dir)) {
+            if (replay == null || !replay.hasNext()) {
+                deleteTree(dir);
+                return Optional.empty();
+            }
+            device[0] = replay.header().device();
+            Overlay o = newOverlay(device[0], new Snapshots(engine.repository()).latest(device[0]).orElse(null),
+                    sessionsDir.resolve(UUID.randomUUID().toString()));
+            try {
+                // Streamed: the journal of a long session may be larger than the heap.
+                o.replay(replay, dir);
+                Optional<IngestSession.Result> r = o.commit(List.of(RECOVERED));
+                r.ifPresent(res -> recorded(device[0], res, true));
+                o.close();
+                deleteTree(o.journal().dir());
+                replay.close();
+                deleteTree(dir);
+                return r;
+            } catch (Throwable e) {
+                try {
+                    o.close();
+                    deleteTree(o.journal().dir());
+                } catch (Throwable cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Sets a session that cannot be replayed aside, with a note of why, and reports it. */
+    private void quarantine(Path dir, String device, Throwable e) {
+        String who = device == null ? "(unknown device)" : device;
+        Path to = quarantineDir().resolve(dir.getFileName().toString());
+        try {
+            Files.createDirectories(quarantineDir());
+            Files.move(dir, to);
+            Files.writeString(to.resolve("WHY.txt"), "This SFTP session of " + who + " could not be replayed at start-up on "
+                    + clock.instant() + ":\n" + describe(e) + "\n\nIts journal and spool files are kept here. To try again,"
+                    + " move this folder back into " + sessionsDir.getFileName() + "/ and restart the appliance.\n");
+        } catch (IOException | RuntimeException moving) {
+            e.addSuppressed(moving);
+            log.error("device {}: the session {} could not be replayed ({}) nor set aside ({}); the appliance starts without it",
+                    who, dir, describe(e), describe(moving), e);
+            return;
+        }
+        log.error("device {}: the session {} could not be replayed ({}); it was set aside in {} and the appliance starts without it",
+                who, dir.getFileName(), describe(e), to, e);
+        audit(device == null ? "appliance" : device, SESSION_QUARANTINED, Map.of("error", describe(e),
+                "folder", quarantineDir().getFileName() + "/" + to.getFileName()));
     }
 
     static void deleteTree(Path dir) throws IOException {

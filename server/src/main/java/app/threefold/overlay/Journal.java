@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 /**
  * A session's folder in the data dir: a journal of its changes (JSON lines) and the spool files
@@ -77,26 +80,85 @@ final class Journal implements AutoCloseable {
         out.close();
     }
 
-    /** A journal read back after a crash; a torn last line (the crash itself) is ignored. */
-    record Replay(Header header, List<Op> ops) {
+    /**
+     * A journal read back after a crash, one change at a time: memory holds one line, not the
+     * file (a session's journal may be larger than the heap). A torn last line (the crash
+     * itself) is ignored; a bad line before the last one is damage, reported as such.
+     */
+    static final class Replay implements AutoCloseable, Iterator<Op> {
+        private final BufferedReader in;
+        private final Header header;
+        private String next;
+        /** The number of the line in {@link #next}. */
+        private long line = 2;
+
+        private Replay(BufferedReader in, Header header) throws IOException {
+            this.in = in;
+            this.header = header;
+            this.next = in.readLine();
+        }
+
+        Header header() {
+            return header;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        /** The next change; {@link UncheckedIOException} if the journal is damaged or unreadable. */
+        @Override
+        public Op next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            try {
+                while (next != null) {
+                    String current = next;
+                    long number = line++;
+                    next = in.readLine();
+                    try {
+                        return JSON.readValue(current, Op.class);
+                    } catch (IOException e) {
+                        if (next != null) {
+                            throw new JournalDamagedException(number, e);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new NoSuchElementException();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
+    /** A line in the middle of a journal is not a change this version understands. */
+    static final class JournalDamagedException extends IOException {
+        JournalDamagedException(long line, IOException cause) {
+            super("line " + line + " of the journal cannot be read (" + cause.getMessage() + ")", cause);
+        }
+    }
+
+    /** Opens a journal for replay; null if it is empty (the crash came before its first line). */
     static Replay read(Path dir) throws IOException {
-        List<String> lines = Files.readAllLines(dir.resolve(FILE), StandardCharsets.UTF_8);
-        if (lines.isEmpty()) {
-            return null;
-        }
-        Header header = JSON.readValue(lines.get(0), Header.class);
-        List<Op> ops = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            try {
-                ops.add(JSON.readValue(lines.get(i), Op.class));
-            } catch (IOException e) {
-                if (i != lines.size() - 1) {
-                    throw e;
-                }
+        // Lenient decoding: a torn last line may end inside a character, and that must not fail the rest.
+        BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(dir.resolve(FILE)), StandardCharsets.UTF_8));
+        try {
+            String first = in.readLine();
+            if (first == null) {
+                in.close();
+                return null;
             }
+            return new Replay(in, JSON.readValue(first, Header.class));
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
         }
-        return new Replay(header, ops);
     }
 }

@@ -40,7 +40,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +78,11 @@ public final class Overlay {
     private static final int MAX_LINK_HOPS = 40;
     /** NAME_MAX of Linux file systems: a longer name could be stored but never restored to a disk. */
     static final int MAX_NAME_BYTES = 255;
+    /**
+     * The longest path a POSIX file system takes (Linux's PATH_MAX), in bytes of the path as the
+     * device sees it ("/a/b"). It also bounds the depth: at most 2048 folders of one-byte names.
+     */
+    public static final int MAX_PATH_BYTES = 4096;
     private static final int IN_FLIGHT_MIB = 64;
 
     private final String device;
@@ -210,6 +217,42 @@ public final class Overlay {
 
     private static String show(List<String> path) {
         return "/" + String.join("/", path);
+    }
+
+    /** Bytes of the path as the device sees it: a slash before every name. */
+    private static long pathBytes(List<String> path) {
+        long n = 0;
+        for (String name : path) {
+            n += 1 + NameCharset.toBytes(name).length;
+        }
+        return Math.max(1, n);
+    }
+
+    private static void refuseTooLong(List<String> path) throws PathTooLongException {
+        if (pathBytes(path) > MAX_PATH_BYTES) {
+            throw new PathTooLongException(show(path));
+        }
+    }
+
+    /**
+     * Bytes of the longest path below a folder, relative to it ("/x/y"), walking at most until
+     * {@code limit} is passed: what a folder moved deeper adds to its new path.
+     */
+    private long longestBelow(OverlayNode dir, long limit) throws IOException {
+        long longest = 0;
+        Deque<Map.Entry<OverlayNode, Long>> todo = new ArrayDeque<>();
+        todo.push(Map.entry(dir, 0L));
+        while (!todo.isEmpty() && longest <= limit) {
+            var e = todo.pop();
+            for (OverlayNode c : children(e.getKey()).values()) {
+                long bytes = e.getValue() + 1 + NameCharset.toBytes(c.name).length;
+                longest = Math.max(longest, bytes);
+                if (c.isDir()) {
+                    todo.push(Map.entry(c, bytes));
+                }
+            }
+        }
+        return longest;
     }
 
     /** The node at a path; the last name's link is followed only if asked. Null if absent. */
@@ -579,6 +622,9 @@ public final class Overlay {
         if (old == null && !create) {
             throw new NoSuchFileException(show(path));
         }
+        if (old == null) {
+            refuseTooLong(path);
+        }
         if (old != null && old.isDir()) {
             throw new FileSystemException(show(path), null, "is a directory");
         }
@@ -763,6 +809,7 @@ public final class Overlay {
     private OverlayNode folderForNew(List<String> path) throws IOException {
         refuseReadOnly(path);
         refuseUnstorableName(path);
+        refuseTooLong(path);
         OverlayNode dir = parentDir(path);
         refuseReadOnlyNode(dir, path);
         String name = path.get(path.size() - 1);
@@ -869,6 +916,11 @@ public final class Overlay {
         if (existing == n) {
             return;
         }
+        refuseTooLong(to);
+        long grows = pathBytes(to) - pathBytes(from);
+        if (n.isDir() && grows > 0 && pathBytes(to) + longestBelow(n, MAX_PATH_BYTES - pathBytes(to)) > MAX_PATH_BYTES) {
+            throw new PathTooLongException(show(to) + "/…");
+        }
         if (existing != null) {
             if (!replace) {
                 throw new FileAlreadyExistsException(show(to));
@@ -939,13 +991,22 @@ public final class Overlay {
     // ---- replay ----------------------------------------------------------------------------
 
     /** Redoes journaled changes; a change that no longer applies is skipped and logged. */
-    synchronized void replay(List<Op> changes, Path spoolDir) throws IOException {
-        for (Op op : changes) {
+    synchronized void replay(java.util.Iterator<Op> changes, Path spoolDir) throws IOException {
+        long skipped = 0;
+        while (changes.hasNext()) {
+            Op op = changes.next();
             try {
                 apply(op, spoolDir);
             } catch (IOException | RuntimeException e) {
-                log.warn("device {}: skipped {} {} on replay: {}", device, op.op(), op.path(), e.getMessage());
+                // A journal of thousands of refused changes must not flood the log with them.
+                if (++skipped <= 10) {
+                    String at = op.path() == null ? "" : PathTooLongException.abbreviated(show(op.path()));
+                    log.warn("device {}: skipped {} {} on replay: {}", device, op.op(), at, e.getMessage());
+                }
             }
+        }
+        if (skipped > 10) {
+            log.warn("device {}: skipped {} changes in all on replay", device, skipped);
         }
     }
 
@@ -1030,12 +1091,13 @@ public final class Overlay {
             return Optional.empty();
         }
         Counts counts = new Counts();
-        Node top = build(root, counts, root.base);
+        Map<OverlayNode, List<Node>> written = new java.util.IdentityHashMap<>();
+        Node top = build(root, counts, root.base, written);
         saver.flush();
         digests.flush();
         if (base != null && top.subtree().equals(base.tree())) {
             // Re-uploaded as it was (same bytes, same times): nothing to record.
-            settle(root, top);
+            settle(root, top, written);
             ops.clear();
             spooled.set(0);
             return Optional.empty();
@@ -1048,7 +1110,7 @@ public final class Overlay {
         IngestStats stats = new IngestStats(counts.filesNew, counts.filesChanged, counts.filesUnchanged, counts.filesRemoved, 0,
                 counts.dirs,
                 counts.bytesRead, counts.bytes, added, Duration.between(started, clock.instant()));
-        settle(root, top);
+        settle(root, top, written);
         base = snapshot;
         ops.clear();
         spooled.set(0);
@@ -1066,48 +1128,98 @@ public final class Overlay {
         long bytesRead;
     }
 
+    /** A folder being built: its entries so far, and what the base snapshot had at its path. */
+    private static final class Building {
+        final OverlayNode node;
+        /** The name it gets in its parent's tree (a moved node's own name may lag behind). */
+        final String name;
+        final Node was;
+        final Map<String, Node> before;
+        final java.util.Iterator<OverlayNode> children;
+        final List<Node> nodes = new ArrayList<>();
+
+        Building(OverlayNode node, String name, Node was, Map<String, Node> before, java.util.Iterator<OverlayNode> children) {
+            this.node = node;
+            this.name = name;
+            this.was = was;
+            this.before = before;
+            this.children = children;
+        }
+
+        void add(String childName, Node built) {
+            if (built != null) {
+                nodes.add(built.name().equals(childName) ? built : built.withName(childName));
+            }
+        }
+    }
+
     /**
-     * The node to write for {@code n}: unchanged ones as they were, changed folders re-encoded.
-     * {@code was} is what the base snapshot has at n's path (n may have been moved there), for
-     * counting the files that are gone.
+     * The node to write for {@code top}: unchanged ones as they were, changed folders re-encoded,
+     * deepest first. A loop over an explicit stack rather than recursion: a device may send a tree
+     * thousands of folders deep. Each changed folder's entries are kept in {@code written} so that
+     * {@link #settle} need not read back the trees just saved. {@code was} is what the base
+     * snapshot has at a node's path (it may have been moved there), for counting the files that are gone.
      */
-    private Node build(OverlayNode n, Counts counts, Node was) throws IOException {
-        if (n.writing) {
-            return n.previous == null ? null : build(n.previous, counts, was);
+    private Node build(OverlayNode top, Counts counts, Node topWas, Map<OverlayNode, List<Node>> written) throws IOException {
+        Deque<Building> stack = new ArrayDeque<>();
+        Node result = visit(top, "root", topWas, counts, stack);
+        while (!stack.isEmpty()) {
+            Building f = stack.peek();
+            if (f.children.hasNext()) {
+                OverlayNode c = f.children.next();
+                int depth = stack.size();
+                Node built = visit(c, c.name, f.before.get(c.name), counts, stack);
+                if (stack.size() == depth) {
+                    f.add(c.name, built);
+                }
+                continue;
+            }
+            stack.pop();
+            Set<String> kept = new java.util.HashSet<>();
+            f.nodes.forEach(n -> kept.add(n.name()));
+            for (Node gone : f.before.values()) {
+                if (!kept.contains(gone.name())) {
+                    counts.filesRemoved += removed.filesIn(gone);
+                }
+            }
+            counts.dirs++;
+            Id tree = saver.saveTree(TreeCodec.encode(f.nodes));
+            written.put(f.node, f.nodes);
+            Node done = Node.dir(f.node == root ? "root" : f.node.name, f.node.permissions, f.node.mtime, tree);
+            if (stack.isEmpty()) {
+                return done;
+            }
+            stack.peek().add(f.name, done);
+        }
+        return result;
+    }
+
+    /** Builds a node that needs no folder of its own re-encoded; a changed folder is pushed instead (returns null). */
+    private Node visit(OverlayNode n, String name, Node was, Counts counts, Deque<Building> stack) throws IOException {
+        while (n.writing) {
+            if (n.previous == null) {
+                return null;
+            }
+            n = n.previous;
         }
         if (!n.changed && n.base != null && n != root) {
             count(n.base, counts);
             counts.filesRemoved += removed.between(was, n.base);
             return n.base;
         }
-        String name = n == root ? "root" : n.name;
+        String own = n == root ? "root" : n.name;
         switch (n.kind) {
             case DIRECTORY -> {
                 if (was != null && !was.isDir()) {
                     counts.filesRemoved += removed.filesIn(was);
                 }
                 Map<String, Node> before = was != null && was.isDir() ? removed.entries(was) : Map.of();
-                List<Node> nodes = new ArrayList<>();
-                for (OverlayNode c : children(n).values()) {
-                    Node built = build(c, counts, before.get(c.name));
-                    if (built != null) {
-                        nodes.add(built.name().equals(c.name) ? built : built.withName(c.name));
-                    }
-                }
-                java.util.Set<String> kept = new java.util.HashSet<>();
-                nodes.forEach(b -> kept.add(b.name()));
-                for (Node gone : before.values()) {
-                    if (!kept.contains(gone.name())) {
-                        counts.filesRemoved += removed.filesIn(gone);
-                    }
-                }
-                counts.dirs++;
-                Id tree = saver.saveTree(TreeCodec.encode(nodes));
-                return Node.dir(name, n.permissions, n.mtime, tree);
+                stack.push(new Building(n, name, was, before, new ArrayList<>(children(n).values()).iterator()));
+                return null;
             }
             case SYMLINK -> {
                 counts.filesRemoved += removed.filesIn(was);
-                return Node.symlink(name, n.mtime, n.linkTarget);
+                return Node.symlink(own, n.mtime, n.linkTarget);
             }
             default -> {
                 if (was != null && !was.isFile()) {
@@ -1115,7 +1227,7 @@ public final class Overlay {
                 }
                 List<Id> content = n.content;
                 if (content == null) {
-                    throw new IllegalStateException(name + " has no stored content");
+                    throw new IllegalStateException(own + " has no stored content");
                 }
                 counts.bytes += n.size;
                 if (n.spool != null) {
@@ -1130,47 +1242,61 @@ public final class Overlay {
                 } else {
                     counts.filesChanged++;
                 }
-                return Node.file(name, n.permissions, n.mtime, n.size, content);
+                return Node.file(own, n.permissions, n.mtime, n.size, content);
             }
         }
     }
 
-    private void count(Node n, Counts counts) throws IOException {
-        if (n.isFile()) {
-            counts.filesUnchanged++;
-            counts.bytes += n.size();
-        } else if (n.isDir() && n.subtree() != null) {
-            counts.dirs++;
-            for (Node c : TreeCodec.decode(repository.loadBlob(BlobType.TREE, n.subtree()))) {
-                count(c, counts);
+    private void count(Node top, Counts counts) throws IOException {
+        Deque<Node> todo = new ArrayDeque<>();
+        todo.push(top);
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (n.isFile()) {
+                counts.filesUnchanged++;
+                counts.bytes += n.size();
+            } else if (n.isDir() && n.subtree() != null) {
+                counts.dirs++;
+                TreeCodec.decode(repository.loadBlob(BlobType.TREE, n.subtree())).forEach(todo::push);
             }
         }
     }
 
     /** After a commit: every node now matches the snapshot just written. */
-    private void settle(OverlayNode n, Node written) throws IOException {
-        if (n.writing) {
-            return;
-        }
-        if (written != null) {
-            n.base = written;
-        }
-        if (!n.changed) {
-            return;
-        }
-        n.changed = false;
-        if (n.spool != null) {
-            Files.deleteIfExists(n.spool);
-            n.spool = null;
-            n.storing = null;
-        }
-        if (n.isDir() && n.children != null && written != null && written.subtree() != null) {
-            Map<String, Node> byName = new HashMap<>();
-            for (Node c : TreeCodec.decode(repository.loadBlob(BlobType.TREE, written.subtree()))) {
-                byName.put(c.name(), c);
+    private void settle(OverlayNode top, Node topWritten, Map<OverlayNode, List<Node>> written) throws IOException {
+        Deque<Map.Entry<OverlayNode, Node>> todo = new ArrayDeque<>();
+        todo.push(new java.util.AbstractMap.SimpleEntry<>(top, topWritten));
+        while (!todo.isEmpty()) {
+            var e = todo.pop();
+            OverlayNode n = e.getKey();
+            Node w = e.getValue();
+            if (n.writing) {
+                continue;
             }
-            for (OverlayNode c : n.children.values()) {
-                settle(c, byName.get(c.name));
+            if (w != null) {
+                n.base = w;
+            }
+            if (!n.changed) {
+                continue;
+            }
+            n.changed = false;
+            if (n.spool != null) {
+                Files.deleteIfExists(n.spool);
+                n.spool = null;
+                n.storing = null;
+            }
+            if (n.isDir() && n.children != null && w != null && w.subtree() != null) {
+                List<Node> entries = written.get(n);
+                if (entries == null) {
+                    entries = TreeCodec.decode(repository.loadBlob(BlobType.TREE, w.subtree()));
+                }
+                Map<String, Node> byName = new HashMap<>();
+                for (Node c : entries) {
+                    byName.put(c.name(), c);
+                }
+                for (OverlayNode c : n.children.values()) {
+                    todo.push(new java.util.AbstractMap.SimpleEntry<>(c, byName.get(c.name)));
+                }
             }
         }
     }

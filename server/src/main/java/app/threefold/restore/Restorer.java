@@ -127,12 +127,40 @@ public final class Restorer {
         return found;
     }
 
+    /** A folder being restored: its entries not yet restored, and its own node (null for the target). */
+    private record Folder(Node node, Path at, java.util.Iterator<Node> entries) {
+    }
+
+    /**
+     * Restores a tree depth first; a folder's mode and time are queued after everything inside it.
+     * A loop over an explicit stack, not recursion: a tree may be 2,048 folders deep.
+     */
     private void restoreTree(Id tree, Path dir, List<CompletableFuture<Void>> pending, List<Runnable> dirTimes) throws IOException {
-        for (Node n : TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree))) {
-            restoreNode(n, child(dir, n.name()), pending, dirTimes);
+        java.util.Deque<Folder> stack = new java.util.ArrayDeque<>();
+        stack.push(new Folder(null, dir, TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree)).iterator()));
+        while (!stack.isEmpty()) {
+            Folder f = stack.peek();
+            if (!f.entries().hasNext()) {
+                stack.pop();
+                if (f.node() != null) {
+                    dirTimes.add(() -> setMetadata(f.at(), f.node()));
+                }
+                continue;
+            }
+            Node n = f.entries().next();
+            Path at = child(f.at(), n.name());
+            if (n.isDir()) {
+                checkInside(at);
+                Files.createDirectories(at);
+                stack.push(new Folder(n, at, n.subtree() == null ? java.util.Collections.emptyIterator()
+                        : TreeCodec.decode(repository.loadBlob(BlobType.TREE, n.subtree())).iterator()));
+            } else {
+                restoreNode(n, at, pending, dirTimes);
+            }
         }
     }
 
+    /** Restores one node; a folder's contents through {@link #restoreTree}. */
     private void restoreNode(Node n, Path at, List<CompletableFuture<Void>> pending, List<Runnable> dirTimes) throws IOException {
         checkInside(at);
         if (n.isDir()) {

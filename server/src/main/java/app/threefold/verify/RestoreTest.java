@@ -94,22 +94,28 @@ public final class RestoreTest {
                 Duration.between(started, clock.instant()), List.copyOf(sorted));
     }
 
-    private void collect(Id tree, String path, List<FileEntry> files, List<Failure> failures) {
-        List<Node> nodes;
-        try {
-            nodes = TreeCodec.decode(copy.loadBlob(BlobType.TREE, tree));
-        } catch (IOException | FormatException e) {
-            failures.add(new Failure(path.isEmpty() ? "/" : path, "folder cannot be read: " + e.getMessage()));
-            return;
-        }
-        for (Node n : nodes) {
-            String p = path + "/" + n.name();
+    /** A folder being listed: its entries not yet looked at. */
+    private record Folder(String path, java.util.Iterator<Node> entries) {
+    }
+
+    /** Lists the snapshot's files depth first. A loop, not recursion: a tree may be 2,048 folders deep. */
+    private void collect(Id root, String rootPath, List<FileEntry> files, List<Failure> failures) {
+        java.util.Deque<Folder> stack = new java.util.ArrayDeque<>();
+        open(root, rootPath, failures, stack);
+        while (!stack.isEmpty()) {
+            Folder f = stack.peek();
+            if (!f.entries().hasNext()) {
+                stack.pop();
+                continue;
+            }
+            Node n = f.entries().next();
+            String p = f.path() + "/" + n.name();
             String unrestorable = unrestorable(n, p);
             if (unrestorable != null) {
                 failures.add(new Failure(p, unrestorable));
             }
             if (n.isDir() && n.subtree() != null) {
-                collect(n.subtree(), p, files, failures);
+                open(n.subtree(), p, failures, stack);
             } else if (n.isFile()) {
                 files.add(new FileEntry(p, n));
             }
@@ -130,6 +136,14 @@ public final class RestoreTest {
             return "the path is " + pathBytes + " bytes long; a restore cannot create paths over " + MAX_PATH_BYTES + " bytes";
         }
         return null;
+    }
+
+    private void open(Id tree, String path, List<Failure> failures, java.util.Deque<Folder> stack) {
+        try {
+            stack.push(new Folder(path, TreeCodec.decode(copy.loadBlob(BlobType.TREE, tree)).iterator()));
+        } catch (IOException | FormatException e) {
+            failures.add(new Failure(path.isEmpty() ? "/" : path, "folder cannot be read: " + e.getMessage()));
+        }
     }
 
     /** Reads one file blob by blob into a digest; returns the bytes read. */

@@ -106,6 +106,20 @@ class SftpRefusalTest extends LaptopSftpTest {
     }
 
     @Test
+    void aFolderDeeperThanPathMaxIsRefusedWithAClearMessageAndWhatFitsIsKept() throws Exception {
+        // "/d" is 2 bytes: 2,048 levels are exactly 4096 bytes; rclone makes them one by one, then the 2,049th.
+        SftpFixture.Run mkdir = f.rclone("laptop", PW, "mkdir", "tf:" + "d/".repeat(2049));
+        assertThat(mkdir.exit()).isNotZero();
+        assertThat(mkdir.output()).contains("path too long (over 4096 bytes)");
+
+        f.awaitIdle();
+        assertThat(f.snapshotCount("laptop")).isEqualTo(2);
+        SftpFixture.Run lsf = f.rclone("laptop", PW, "lsf", "tf:" + "d/".repeat(2047));
+        assertThat(lsf.exit()).as(lsf.output()).isZero();
+        assertThat(lsf.output().lines().filter(l -> !l.contains("NOTICE"))).containsExactly("d/");
+    }
+
+    @Test
     void anUploadBeyondTheQuotaFailsAndKeepsNothing() throws Exception {
         f.devices.setQuota("laptop", f.devices.find("laptop").orElseThrow().bytesAdded() + 200_000);
         TestTrees.write(tmp.resolve("big.bin"), TestTrees.bytes(new Random(1), 2_000_000));

@@ -202,4 +202,23 @@ class DevicePagesTest {
 
         assertThat(admin.get("/devices/desk").body()).contains("0 new, 0 changed, 0 unchanged, 2 removed");
     }
+
+    @Test
+    void aFailedSessionShowsUntilTheNextSnapshotAndASetAsideOneKeepsShowing() throws Exception {
+        devices.create("tablet", "long enough".toCharArray(), null);
+        snapshot("tablet", 100, 100);
+        Thread.sleep(10);
+        devices.audit("tablet", "sftp.session.failed", java.util.Map.of("error", "StackOverflowError", "journal", "abc"));
+        devices.audit("tablet", "sftp.session.quarantined", java.util.Map.of("error", "line 2 of the journal cannot be read",
+                "folder", "sessions-quarantine/abc"));
+
+        String page = admin.get("/devices/tablet").body();
+        assertThat(page).contains("could not be saved as a snapshot (StackOverflowError)")
+                .contains("set aside in <code>sessions-quarantine/abc</code>");
+
+        Thread.sleep(10);
+        snapshot("tablet", 100, 100);
+        page = admin.get("/devices/tablet").body();
+        assertThat(page).doesNotContain("could not be saved as a snapshot").contains("sessions-quarantine/abc");
+    }
 }

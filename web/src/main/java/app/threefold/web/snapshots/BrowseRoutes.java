@@ -372,13 +372,25 @@ public final class BrowseRoutes {
         }
     }
 
-    private void addTree(Repository repo, Id tree, String prefix, ZipOutputStream zip, ZipNames names) throws IOException {
-        zip.putNextEntry(ZipNames.entry(prefix));
-        zip.closeEntry();
-        for (Node n : trees.load(repo, tree)) {
+    /** A folder being zipped: its entries not yet added. */
+    private record Zipping(String prefix, java.util.Iterator<Node> entries) {
+    }
+
+    /** Adds a tree depth first. A loop over an explicit stack, not recursion: a tree may be 2,048 folders deep. */
+    private void addTree(Repository repo, Id root, String rootPrefix, ZipOutputStream zip, ZipNames names) throws IOException {
+        java.util.Deque<Zipping> stack = new java.util.ArrayDeque<>();
+        stack.push(openFolder(repo, root, rootPrefix, zip));
+        while (!stack.isEmpty()) {
+            Zipping folder = stack.peek();
+            if (!folder.entries().hasNext()) {
+                stack.pop();
+                continue;
+            }
+            Node n = folder.entries().next();
+            String prefix = folder.prefix();
             if (n.isDir()) {
                 if (n.subtree() != null) {
-                    addTree(repo, n.subtree(), names.child(prefix, n.name()) + "/", zip, names);
+                    stack.push(openFolder(repo, n.subtree(), names.child(prefix, n.name()) + "/", zip));
                 }
             } else if (n.isFile()) {
                 ZipEntry entry = ZipNames.entry(names.child(prefix, n.name()));
@@ -392,6 +404,12 @@ public final class BrowseRoutes {
                 zip.closeEntry();
             }
         }
+    }
+
+    private Zipping openFolder(Repository repo, Id tree, String prefix, ZipOutputStream zip) throws IOException {
+        zip.putNextEntry(ZipNames.entry(prefix));
+        zip.closeEntry();
+        return new Zipping(prefix, trees.load(repo, tree).iterator());
     }
 
     /**

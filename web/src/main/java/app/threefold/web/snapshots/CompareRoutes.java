@@ -15,7 +15,9 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 
@@ -67,53 +69,87 @@ public final class CompareRoutes {
                 to, truncated ? changes.subList(0, MAX_CHANGES) : changes, truncated));
     }
 
-    private void diff(Repository repo, Id before, Id after, String path, List<Change> out) throws IOException {
-        if (Objects.equals(before, after) || out.size() > MAX_CHANGES) {
-            return;
+    /** Two listings of one folder being merged; either side may be absent (a folder added or removed). */
+    private static final class Pair {
+        final String path;
+        final List<Node> a;
+        final List<Node> b;
+        int i;
+        int j;
+
+        Pair(String path, List<Node> a, List<Node> b) {
+            this.path = path;
+            this.a = a;
+            this.b = b;
         }
-        List<Node> a = before == null ? List.of() : trees.load(repo, before);
-        List<Node> b = after == null ? List.of() : trees.load(repo, after);
-        int i = 0;
-        int j = 0;
-        while (i < a.size() || j < b.size()) {
-            int cmp = i == a.size() ? 1 : j == b.size() ? -1 : TreeCodec.compareNames(a.get(i).name(), b.get(j).name());
+    }
+
+    /**
+     * Merges the two trees' listings depth first, in name order, as a person reads them. A loop
+     * over an explicit stack, not recursion: a tree may be 2,048 folders deep. An entry of the
+     * stack is either a folder pair still being merged or a change to report once the folders
+     * above it on the stack are done.
+     */
+    private void diff(Repository repo, Id before, Id after, String path, List<Change> out) throws IOException {
+        Deque<Object> stack = new ArrayDeque<>();
+        push(repo, before, after, path, stack);
+        while (!stack.isEmpty() && out.size() <= MAX_CHANGES) {
+            Object top = stack.peek();
+            if (top instanceof Change c) {
+                stack.pop();
+                out.add(c);
+                continue;
+            }
+            Pair p = (Pair) top;
+            if (p.i == p.a.size() && p.j == p.b.size()) {
+                stack.pop();
+                continue;
+            }
+            int cmp = p.i == p.a.size() ? 1 : p.j == p.b.size() ? -1 : TreeCodec.compareNames(p.a.get(p.i).name(), p.b.get(p.j).name());
             if (cmp < 0) {
-                removed(repo, a.get(i++), path, out);
+                removed(repo, p.a.get(p.i++), p.path, stack);
             } else if (cmp > 0) {
-                added(repo, b.get(j++), path, out);
+                added(repo, p.b.get(p.j++), p.path, stack);
             } else {
-                Node x = a.get(i++);
-                Node y = b.get(j++);
-                String p = path + "/" + x.name();
+                Node x = p.a.get(p.i++);
+                Node y = p.b.get(p.j++);
+                String at = p.path + "/" + x.name();
                 if (x.isDir() && y.isDir()) {
-                    diff(repo, x.subtree(), y.subtree(), p, out);
+                    push(repo, x.subtree(), y.subtree(), at, stack);
                 } else if (x.isDir() || y.isDir()) {
-                    removed(repo, x, path, out);
-                    added(repo, y, path, out);
+                    // Pushed in reverse: what was there is reported first.
+                    added(repo, y, p.path, stack);
+                    removed(repo, x, p.path, stack);
                 } else if (!Objects.equals(x.content(), y.content()) || x.size() != y.size()
                         || !Objects.equals(x.linkTarget(), y.linkTarget())) {
-                    out.add(new Change("changed", p, x.size(), y.size()));
+                    out.add(new Change("changed", at, x.size(), y.size()));
                 }
             }
-            if (out.size() > MAX_CHANGES) {
-                return;
-            }
         }
     }
 
-    private void added(Repository repo, Node n, String path, List<Change> out) throws IOException {
+    /** Puts a folder pair on the stack, unless both sides are the same tree (nothing below changed). */
+    private void push(Repository repo, Id before, Id after, String path, Deque<Object> stack) throws IOException {
+        if (Objects.equals(before, after)) {
+            return;
+        }
+        stack.push(new Pair(path, before == null ? List.of() : trees.load(repo, before),
+                after == null ? List.of() : trees.load(repo, after)));
+    }
+
+    private void added(Repository repo, Node n, String path, Deque<Object> stack) throws IOException {
         if (n.isDir()) {
-            diff(repo, null, n.subtree(), path + "/" + n.name(), out);
+            push(repo, null, n.subtree(), path + "/" + n.name(), stack);
         } else {
-            out.add(new Change("added", path + "/" + n.name(), 0, n.size()));
+            stack.push(new Change("added", path + "/" + n.name(), 0, n.size()));
         }
     }
 
-    private void removed(Repository repo, Node n, String path, List<Change> out) throws IOException {
+    private void removed(Repository repo, Node n, String path, Deque<Object> stack) throws IOException {
         if (n.isDir()) {
-            diff(repo, n.subtree(), null, path + "/" + n.name(), out);
+            push(repo, n.subtree(), null, path + "/" + n.name(), stack);
         } else {
-            out.add(new Change("removed", path + "/" + n.name(), n.size(), 0));
+            stack.push(new Change("removed", path + "/" + n.name(), n.size(), 0));
         }
     }
 }

@@ -26,11 +26,11 @@ public final class DeviceRoutes {
     }
 
     /**
-     * One device: its card, snapshots newest first, restore tests newest first, and its recent
-     * failed SFTP logins as one sentence (null if there were none).
+     * One device: its card, snapshots newest first, restore tests newest first, its recent failed
+     * SFTP logins as one sentence (null if there were none), and sessions that failed or were set aside.
      */
     public record DevicePage(Layout layout, DeviceCard card, List<Summary> snapshots, List<JobView> tests,
-                             String failedLogins) {
+                             String failedLogins, List<SnapshotCatalog.SessionProblem> sessionProblems) {
     }
 
     private final DashboardRoutes dashboard;
@@ -64,7 +64,7 @@ public final class DeviceRoutes {
         pages.render(ctx, "device.jte", new DevicePage(Access.layout(ctx, device, "devices"), card,
                 catalog.list(device, 200),
                 jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList(),
-                failedLogins(throttle.failures(Realm.DEVICES, device))));
+                failedLogins(throttle.failures(Realm.DEVICES, device)), catalog.sessionProblems(device)));
     }
 
     /** "3 failed logins in the last 15 minutes, from 10.0.0.7; blocked until 22:41". */

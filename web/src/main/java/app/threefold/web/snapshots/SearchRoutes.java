@@ -91,24 +91,28 @@ public final class SearchRoutes {
         return false;
     }
 
-    private boolean walk(Repository repo, Id tree, String path, String needle, Summary snapshot, Set<String> walked,
+    /** A folder being searched: its entries not yet looked at. */
+    private record Folder(String path, java.util.Iterator<Node> entries) {
+    }
+
+    /**
+     * Searches one snapshot depth first, in listing order. A loop over an explicit stack, not
+     * recursion: a tree may be 2,048 folders deep. True if it stopped at the limit.
+     */
+    private boolean walk(Repository repo, Id root, String rootPath, String needle, Summary snapshot, Set<String> walked,
                          Map<String, Hit> hits) throws IOException {
-        if (!walked.add(tree.hex() + path)) {
-            // Same folder content at the same path as in a newer snapshot: count this snapshot for its hits.
-            for (Map.Entry<String, Hit> e : hits.entrySet()) {
-                Hit h = e.getValue();
-                if (h.path().startsWith(path + "/")) {
-                    e.setValue(new Hit(h.path(), h.size(), h.mtime(), h.newest(), h.snapshots() + 1));
-                }
+        java.util.Deque<Folder> stack = new java.util.ArrayDeque<>();
+        enter(repo, root, rootPath, walked, hits, stack);
+        while (!stack.isEmpty()) {
+            Folder f = stack.peek();
+            if (!f.entries().hasNext()) {
+                stack.pop();
+                continue;
             }
-            return false;
-        }
-        for (Node n : trees.load(repo, tree)) {
-            String p = path + "/" + n.name();
+            Node n = f.entries().next();
+            String p = f.path() + "/" + n.name();
             if (n.isDir() && n.subtree() != null) {
-                if (walk(repo, n.subtree(), p, needle, snapshot, walked, hits)) {
-                    return true;
-                }
+                enter(repo, n.subtree(), p, walked, hits, stack);
             } else if (n.isFile() && n.name().toLowerCase(Locale.ROOT).contains(needle)) {
                 String key = p + "\0" + Node.contentKey(n.content()).hex();
                 Hit seen = hits.get(key);
@@ -123,6 +127,21 @@ public final class SearchRoutes {
             }
         }
         return false;
+    }
+
+    /** Puts a folder on the stack, unless a newer snapshot had the same content at the same path (its hits count this one too). */
+    private void enter(Repository repo, Id tree, String path, Set<String> walked, Map<String, Hit> hits,
+                       java.util.Deque<Folder> stack) throws IOException {
+        if (!walked.add(tree.hex() + path)) {
+            for (Map.Entry<String, Hit> e : hits.entrySet()) {
+                Hit h = e.getValue();
+                if (h.path().startsWith(path + "/")) {
+                    e.setValue(new Hit(h.path(), h.size(), h.mtime(), h.newest(), h.snapshots() + 1));
+                }
+            }
+            return;
+        }
+        stack.push(new Folder(path, trees.load(repo, tree).iterator()));
     }
 
     private void history(Context ctx) throws IOException {

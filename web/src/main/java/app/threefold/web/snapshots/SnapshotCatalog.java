@@ -37,7 +37,29 @@ public final class SnapshotCatalog {
     public record Point(Instant time, long storedBytes) {
     }
 
+    /** A session of the device whose commit failed or that was set aside, from the activity log. */
+    public record SessionProblem(Instant time, boolean quarantined, String error, String folder) {
+    }
+
     private final Jdbi jdbi;
+
+    /**
+     * The device's SFTP sessions that went wrong since its latest snapshot (a failed commit is then
+     * replayed at the next start), and every session set aside in the last 30 days, newest first.
+     */
+    public List<SessionProblem> sessionProblems(String device) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT time, action, detail->>'error' AS error, detail->>'folder' AS folder FROM audit_log
+                        WHERE actor = :device
+                          AND ((action = 'sftp.session.failed'
+                                AND time > COALESCE((SELECT max(time) FROM snapshots WHERE device = :device), '-infinity'))
+                            OR (action = 'sftp.session.quarantined' AND time > now() - interval '30 days'))
+                        ORDER BY id DESC LIMIT 5""")
+                .bind("device", device)
+                .map((rs, ctx) -> new SessionProblem(rs.getTimestamp("time").toInstant(),
+                        rs.getString("action").equals("sftp.session.quarantined"), rs.getString("error"), rs.getString("folder")))
+                .list());
+    }
 
     public SnapshotCatalog(Jdbi jdbi) {
         this.jdbi = jdbi;
