@@ -124,6 +124,24 @@ public final class FolderSource {
         }
     }
 
+    /**
+     * Whether the string Java shows for a listed name is its real name. Java decodes names as UTF-8 and
+     * shows other bytes as U+FFFD, so names ending in the bytes ff and fe would both be read, and
+     * stored, as the same "col" + U+FFFD. Such a name, looked up again by its string, finds no file or another one.
+     */
+    private static boolean readableName(SecureDirectoryStream<Path> dir, Path entry, String name, PosixFileAttributes a) {
+        if (name.indexOf('\uFFFD') < 0) {
+            return true;
+        }
+        try {
+            PosixFileAttributes again = dir.getFileAttributeView(entry.getFileSystem().getPath(name),
+                    PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            return a.fileKey() != null && a.fileKey().equals(again.fileKey());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static java.util.Iterator<Path> listed(SecureDirectoryStream<Path> dir) {
         List<Path> listed = new ArrayList<>();
         dir.forEach(listed::add);
@@ -147,6 +165,9 @@ public final class FolderSource {
                 0, 0, a.owner().getName(), a.group().getName(), 0);
         if (!app.threefold.tree.Node.validName(name)) {
             skip(where, "the name cannot be stored in a snapshot");
+        } else if (!readableName(dir, entry, name, a)) {
+            skip(where, "the name is not UTF-8 text, which Threefold cannot read from the NAS's disk without changing"
+                    + " it (two such names could become one); rename it (convmv) or back this folder up over SFTP");
         } else if (a.isSymbolicLink()) {
             try {
                 // By path: a link's target is only text, read without following it.

@@ -145,6 +145,28 @@ class ResticCompatibilityTest {
     }
 
     @Test
+    void aFolderBackupSkipsNamesJavaCannotReadByNameAndKeepsARealReplacementCharacter() throws Exception {
+        Map<List<byte[]>, byte[]> entries = new LinkedHashMap<>();
+        entries.put(List.of(new byte[] {'c', 'o', 'l', (byte) 0xFF}), "ff".getBytes(UTF_8));
+        entries.put(List.of(new byte[] {'c', 'o', 'l', (byte) 0xFE}), "fe".getBytes(UTF_8));
+        entries.put(List.of("col\uFFFD".getBytes(UTF_8)), "real replacement character".getBytes(UTF_8));
+        entries.put(List.of("plain.txt".getBytes(UTF_8)), "plain".getBytes(UTF_8));
+        Path source = tmp.resolve("source");
+        ByteTrees.write(source, entries);
+
+        IngestSession.Result result = backups(create(tmp.resolve("repo"))).backupFolder("nas", source);
+
+        assertThat(result.problems()).hasSize(2).allSatisfy(p -> assertThat(p).contains("not UTF-8"));
+        Path restored = tmp.resolve("restored");
+        new ResticCli(tmp.resolve("repo"), PASSWORD).ok("restore", "latest", "--target", restored.toString());
+        Map<String, String> got = ByteTrees.read(restored);
+        Map<List<byte[]>, byte[]> expected = new LinkedHashMap<>();
+        expected.put(List.of("col\uFFFD".getBytes(UTF_8)), "real replacement character".getBytes(UTF_8));
+        expected.put(List.of("plain.txt".getBytes(UTF_8)), "plain".getBytes(UTF_8));
+        assertThat(got).isEqualTo(ByteTrees.manifest(expected));
+    }
+
+    @Test
     void aSecondBackupReadsOnlyChangedFilesAndStoresOnlyNewData() throws Exception {
         Path source = TestTrees.awkward(tmp.resolve("source"), 3);
         Path repoDir = tmp.resolve("repo");

@@ -65,6 +65,16 @@ public final class Events {
             case "device.quota-set" -> "Changed the quota of device " + d.text("device");
             case "login.ok" -> "Logged in to the panel" + d.opt(" from ", "address");
             case "login.failed" -> "Failed to log in to the panel" + d.opt(" from ", "address");
+            case "login.api-failed" -> "Failed to log in to the API" + d.opt(" from ", "address") + d.opt(" with ", "method");
+            case "login.api-blocked" -> "API logins blocked" + d.opt(" from ", "address") + " after too many failures";
+            case "sftp.login-failed" -> "Device " + actor + " failed to log in over SFTP" + d.opt(" from ", "address")
+                    + d.opt(": ", "reason");
+            case "sftp.session.failed" -> "An SFTP session of " + actor + " could not be saved as a snapshot"
+                    + d.opt(": ", "error") + "; its uploads are kept and saved at the next start";
+            case "sftp.session.quarantined" -> "An SFTP session of " + actor + " could not be replayed and was set aside in "
+                    + d.text("folder") + d.opt(": ", "error");
+            case "download.preview" -> "Previewed " + d.text("path") + " of " + d.text("device") + " (snapshot "
+                    + d.snapshot("snapshot") + ")";
             case "login.blocked" -> "Panel logins blocked" + d.opt(" from ", "address") + " after too many failures";
             case "logout" -> "Logged out of the panel";
             case "setup" -> "Set up the appliance with " + ("existing".equals(d.text("repository"))
@@ -183,6 +193,12 @@ public final class Events {
         m.put("login.ok", "Panel logins");
         m.put("login.failed", "Panel logins failed");
         m.put("login.blocked", "Panel logins blocked");
+        m.put("login.api-failed", "API logins failed");
+        m.put("login.api-blocked", "API logins blocked");
+        m.put("sftp.login-failed", "SFTP logins failed");
+        m.put("sftp.session.failed", "SFTP sessions that failed");
+        m.put("sftp.session.quarantined", "SFTP sessions set aside");
+        m.put("download.preview", "Previews");
         m.put("logout", "Panel logouts");
         m.put("setup", "Setup");
         m.put("setup.recovery-kit-confirmed", "Recovery kit confirmed");
