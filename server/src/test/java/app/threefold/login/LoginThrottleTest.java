@@ -1,39 +1,18 @@
 package app.threefold.login;
 
+import app.threefold.clock.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.threefold.login.LoginThrottle.Attempt;
 import app.threefold.login.LoginThrottle.Realm;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T22:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T22:00:00Z"));
     private final LoginThrottle throttle = new LoginThrottle(clock);
 
     private void fail(String address, Realm realm, String name) {
@@ -44,21 +23,21 @@ class LoginThrottleTest {
 
     @Test
     void fiveFailuresFromAnAddressBlockItForFifteenMinutesEvenForTheRightPassword() {
-        Instant first = clock.now;
+        Instant first = clock.instant();
         for (int i = 0; i < 5; i++) {
             fail("10.0.0.7", Realm.DEVICES, "guess" + i);
-            clock.now = clock.now.plusSeconds(10);
+            clock.advance(Duration.ofSeconds(10));
         }
         var block = throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "laptop"));
         assertThat(block).isPresent();
         assertThat(block.get().byAddress()).isTrue();
         assertThat(block.get().until()).isEqualTo(first.plus(Duration.ofMinutes(15)));
-        assertThat(block.get().retryAfterSeconds(clock.now)).isEqualTo(15 * 60 - 50);
+        assertThat(block.get().retryAfterSeconds(clock.instant())).isEqualTo(15 * 60 - 50);
         assertThat(block.get().first()).isTrue();
         assertThat(throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "laptop")).orElseThrow().first()).isFalse();
         assertThat(throttle.attempt(new Attempt("10.0.0.8", Realm.DEVICES, "laptop"))).as("other addresses").isEmpty();
 
-        clock.now = first.plus(Duration.ofMinutes(15));
+        clock.set(first.plus(Duration.ofMinutes(15)));
         assertThat(throttle.attempt(new Attempt("10.0.0.7", Realm.DEVICES, "laptop")))
                 .as("the oldest failure left the window").isEmpty();
     }
@@ -74,7 +53,7 @@ class LoginThrottleTest {
         assertThat(throttle.attempt(new Attempt("10.0.0.9", Realm.PEOPLE, "laptop")))
                 .as("a person of the same name is someone else").isEmpty();
         assertThat(throttle.failures(Realm.DEVICES, "laptop")).isEqualTo(new LoginThrottle.Failures(5,
-                List.of("10.0.0.7", "10.0.0.8"), java.util.Optional.of(clock.now.plus(LoginThrottle.WINDOW))));
+                List.of("10.0.0.7", "10.0.0.8"), java.util.Optional.of(clock.instant().plus(LoginThrottle.WINDOW))));
         assertThat(throttle.failures(Realm.DEVICES, "desk")).isEqualTo(LoginThrottle.Failures.NONE);
     }
 

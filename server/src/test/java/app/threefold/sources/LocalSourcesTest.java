@@ -1,5 +1,7 @@
 package app.threefold.sources;
 
+import app.threefold.clock.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;

@@ -1,5 +1,7 @@
 package app.threefold.web;
 
+import app.threefold.clock.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.threefold.account.Accounts;
@@ -11,12 +13,9 @@ import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -31,27 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(TestDatabase.class)
 class PanelWordsTest {
 
-    /** A clock the test moves forward. */
-    private static final class MovableClock extends Clock {
-        volatile Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = new TestClock(Instant.now());
     private Catalog catalog;
     private Devices devices;
     private WebServices services;
@@ -82,7 +61,7 @@ class PanelWordsTest {
         CountDownLatch reported = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         Job job = jobs.submit("restore", "laptop", "local", "alice", progress -> {
-            clock.now = clock.now.plusSeconds(60);
+            clock.advance(Duration.ofSeconds(60));
             progress.report(111_000_000L, 322_000_000L, Job.Amount.Unit.BYTES, "restored");
             reported.countDown();
             finish.await();

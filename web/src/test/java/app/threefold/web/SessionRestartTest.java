@@ -1,5 +1,7 @@
 package app.threefold.web;
 
+import app.threefold.clock.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.threefold.account.Accounts;
@@ -18,8 +20,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,30 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(TestDatabase.class)
 class SessionRestartTest {
 
-    /** A clock the test moves forward. */
-    private static final class MovableClock extends Clock {
-        volatile Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void anAdminStaysLoggedInAcrossARestartAndTheCatalogHoldsOnlyAHashOfTheSessionId(Catalog catalog, @TempDir Path dataDir)
             throws Exception {
-        MovableClock clock = new MovableClock();
+        TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00Z"));
         Accounts accounts = new Accounts(catalog.jdbi(), new PasswordHasher(1024, 1, 1, new SecureRandom()), clock);
         accounts.createAdmin("alice", "long enough".toCharArray());
         CookieManager cookies = new CookieManager();
@@ -88,7 +68,7 @@ class SessionRestartTest {
             assertThat(everything).doesNotContain(sessionId);
 
             // Idle expiry is as before: 12 hours without a request and the session is gone.
-            clock.now = clock.now.plus(Duration.ofHours(12)).plusSeconds(60);
+            clock.advance(Duration.ofHours(12).plusSeconds(60));
             HttpResponse<String> expired = after.get("/");
             assertThat(expired.statusCode()).isEqualTo(302);
             assertThat(expired.headers().firstValue("Location").orElseThrow()).startsWith("/login");
