@@ -14,6 +14,7 @@ import app.threefold.tree.TreeCodec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,15 +60,33 @@ public final class Restores {
      *                                share, overlaps the data directory or is not empty
      */
     public Job start(String device, Id tree, String subpath, String target, String actor) throws IOException {
-        Engine e = engine.get().orElseThrow(() -> new RepositoryException(
-                "The appliance has no repository yet; finish the setup wizard first."));
-        Path to = folders.checkTarget(target);
-        audit.record(actor, "restore.started", Map.of("device", device, "path", subpath, "target", to.toString()));
-        return jobs.submit(KIND, device, "local", actor, progress -> run(e, device, tree, subpath, to, actor, progress));
+        return start(device, tree, List.of(subpath), false, target, actor);
     }
 
-    private Map<String, Object> run(Engine e, String device, Id tree, String subpath, Path to, String actor,
+    /**
+     * Like {@link #start(String, Id, String, String, String)} for entries selected in a listing,
+     * each restored under its own name inside the target (a selected folder keeps its name).
+     */
+    public Job startSelected(String device, Id tree, List<String> subpaths, String target, String actor) throws IOException {
+        return start(device, tree, subpaths, true, target, actor);
+    }
+
+    private Job start(String device, Id tree, List<String> subpaths, boolean sideBySide, String target, String actor)
+            throws IOException {
+        Engine e = engine.get().orElseThrow(() -> new RepositoryException(
+                "The appliance has no repository yet; finish the setup wizard first."));
+        if (subpaths.isEmpty()) {
+            throw new IllegalArgumentException("no path to restore");
+        }
+        Path to = folders.checkTarget(target);
+        String shown = String.join(", ", subpaths);
+        audit.record(actor, "restore.started", Map.of("device", device, "path", shown, "target", to.toString()));
+        return jobs.submit(KIND, device, "local", actor, progress -> run(e, device, tree, subpaths, sideBySide, to, actor, progress));
+    }
+
+    private Map<String, Object> run(Engine e, String device, Id tree, List<String> subpaths, boolean sideBySide, Path to, String actor,
                                     Jobs.ProgressSink progress) throws Exception {
+        String subpath = String.join(", ", subpaths);
         // The folder may have been swapped for a link since it was checked: check its real path again.
         Path now = folders.checkTarget(to.toString());
         if (!now.equals(to)) {
@@ -77,12 +96,15 @@ public final class Restores {
         Repository repo = e.repository();
         Restorer restorer = new Restorer(repo, e.workers());
         progress.report(0, "counting what to restore");
-        Node selected = subpath.isEmpty() || subpath.equals("/") ? null : restorer.resolve(tree, subpath);
-        long total = selected == null ? sizeOf(repo, tree) : selected.isDir() ? sizeOf(repo, selected.subtree()) : selected.size();
+        long total = 0;
+        for (String path : subpaths) {
+            Node selected = path.isEmpty() || path.equals("/") ? null : restorer.resolve(tree, path);
+            total += selected == null ? sizeOf(repo, tree) : selected.isDir() ? sizeOf(repo, selected.subtree()) : selected.size();
+        }
         long started = System.nanoTime();
         CompletableFuture<Restorer.Summary> done = CompletableFuture.supplyAsync(() -> {
             try {
-                return restorer.restore(tree, subpath, to);
+                return sideBySide ? restorer.restore(tree, subpaths, to) : restorer.restore(tree, subpaths.getFirst(), to);
             } catch (IOException io) {
                 throw new java.io.UncheckedIOException(io);
             }

@@ -142,6 +142,33 @@ public final class RestoreFolders {
      * @throws RestoreTargetException with a message a person can act on; nothing was written
      */
     public Path checkTarget(String target) {
+        Path real = checkInside(target, true);
+        String shown = real.equals(Path.of(target.strip()).normalize()) ? real.toString()
+                : target.strip() + " (which resolves to " + real + ")";
+        if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+            try (var entries = Files.list(real)) {
+                if (entries.findAny().isPresent()) {
+                    throw new RestoreTargetException(shown + " is not empty; choose an empty or new folder, so nothing is"
+                            + " overwritten.");
+                }
+            } catch (IOException e) {
+                throw new RestoreTargetException("The appliance cannot read " + shown + " (" + e.getMessage()
+                        + "); check its permissions or choose another folder.");
+            }
+        } else if (Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+            throw new RestoreTargetException(shown + " is a file; choose an empty or new folder.");
+        }
+        return real;
+    }
+
+    /**
+     * The real path of {@code target} once checked to lie under a share and outside the data
+     * directory; it may hold files or not exist yet. A folder holding the data directory is refused
+     * as a target but may be browsed ({@code refuseHoldingData} false), to reach its other folders.
+     *
+     * @throws RestoreTargetException with a message a person can act on
+     */
+    private Path checkInside(String target, boolean refuseHoldingData) {
         List<Path> shares = all();
         Path path = parse(target).orElseThrow(() -> new RestoreTargetException(target != null && target.indexOf('\0') >= 0
                 ? "The restore target contains a NUL character, which no folder name may hold; type the folder path again."
@@ -150,7 +177,7 @@ public final class RestoreFolders {
         Path real = realPath(path);
         String shown = real.equals(path) ? path.toString() : path + " (which resolves to " + real + ")";
         Path data = realDataDir();
-        if (real.startsWith(data) || data.startsWith(real)) {
+        if (real.startsWith(data) || refuseHoldingData && data.startsWith(real)) {
             throw new RestoreTargetException("Refusing to restore into " + shown + ": it overlaps the appliance's data"
                     + " directory " + data + ", which holds the repository. Choose a folder on a NAS share"
                     + example(shares) + ".");
@@ -172,20 +199,47 @@ public final class RestoreFolders {
                     + shares.stream().map(Path::toString).collect(Collectors.joining(", ")) + "); add it under "
                     + WHERE_TO_DECLARE + ".");
         }
-        if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-            try (var entries = Files.list(real)) {
-                if (entries.findAny().isPresent()) {
-                    throw new RestoreTargetException(shown + " is not empty; choose an empty or new folder, so nothing is"
-                            + " overwritten.");
-                }
-            } catch (IOException e) {
-                throw new RestoreTargetException("The appliance cannot read " + shown + " (" + e.getMessage()
-                        + "); check its permissions or choose another folder.");
-            }
-        } else if (Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw new RestoreTargetException(shown + " is a file; choose an empty or new folder.");
-        }
         return real;
+    }
+
+    /**
+     * The folders right inside {@code folder} (a share or a folder under one), sorted by name, for
+     * choosing a restore target: only those whose real path lies under a share and outside the data
+     * directory, so a link cannot offer a way out.
+     *
+     * @return the real path of {@code folder} and its subfolders
+     * @throws RestoreTargetException if {@code folder} is not such a folder
+     */
+    public Listing subfolders(String folder) {
+        Path real = checkInside(folder, false);
+        if (!Files.isDirectory(real)) {
+            throw new RestoreTargetException("There is no folder " + real + " on the NAS; choose one of the folders listed.");
+        }
+        List<Path> found = new ArrayList<>();
+        try (var entries = Files.list(real)) {
+            for (Path child : (Iterable<Path>) entries.sorted()::iterator) {
+                if (!Files.isDirectory(child)) {
+                    continue;
+                }
+                try {
+                    checkInside(child.toString(), false);
+                    found.add(child);
+                } catch (RestoreTargetException outside) {
+                    // A link leading out of the shares is not offered; nothing to report for it.
+                }
+            }
+        } catch (IOException e) {
+            throw new RestoreTargetException("The appliance cannot read " + real + " (" + e.getMessage()
+                    + "); check its permissions or choose another folder.");
+        }
+        Path parent = real.getParent();
+        boolean upInside = parent != null && all().stream().map(RestoreFolders::realExisting)
+                .anyMatch(share -> share.isPresent() && parent.startsWith(share.get()));
+        return new Listing(real, upInside ? parent : null, found);
+    }
+
+    /** A folder on a share, the folder above it while that is still on a share (else null), and the folders right inside it. */
+    public record Listing(Path folder, Path up, List<Path> subfolders) {
     }
 
     /**

@@ -83,6 +83,49 @@ public final class Restorer {
         } else {
             restoreTree(tree, target, pending, dirTimes);
         }
+        await(pending);
+        // Folder times last, as writing into a folder changes its mtime; the list is in
+        // post-order, so a folder is sealed (mode, time) only after everything inside it.
+        dirTimes.forEach(Runnable::run);
+        return new Summary(files.get(), bytes.get());
+    }
+
+    /**
+     * Restores several entries of the tree {@code root} side by side into {@code target}, which must
+     * be empty or missing: each selected file or folder lands under its own name, as the admin saw
+     * it in the listing. The entries must have distinct names.
+     */
+    public Summary restore(Id root, List<String> subpaths, Path target) throws IOException {
+        Files.createDirectories(target);
+        try (var entries = Files.list(target)) {
+            if (entries.findAny().isPresent()) {
+                throw new RepositoryException("the restore target " + target + " is not empty; choose an empty or new folder");
+            }
+        }
+        List<Node> selected = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String subpath : subpaths) {
+            Node n = resolve(root, subpath);
+            if (n == null) {
+                throw new RepositoryException("restore the whole snapshot on its own, not beside other entries");
+            }
+            if (!names.add(n.name())) {
+                throw new RepositoryException("two selected entries are both named " + NameCharset.printable(n.name())
+                        + "; restore them one at a time into different folders");
+            }
+            selected.add(n);
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        List<Runnable> dirTimes = new ArrayList<>();
+        for (Node n : selected) {
+            restoreNode(n, child(target, n.name()), pending, dirTimes);
+        }
+        await(pending);
+        dirTimes.forEach(Runnable::run);
+        return new Summary(files.get(), bytes.get());
+    }
+
+    private static void await(List<CompletableFuture<Void>> pending) throws IOException {
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -95,10 +138,6 @@ public final class Restorer {
             }
             throw new IOException(cause);
         }
-        // Folder times last, as writing into a folder changes its mtime; the list is in
-        // post-order, so a folder is sealed (mode, time) only after everything inside it.
-        dirTimes.forEach(Runnable::run);
-        return new Summary(files.get(), bytes.get());
     }
 
     /** Finds the node at a '/'-separated path below a tree. */

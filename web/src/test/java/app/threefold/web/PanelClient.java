@@ -57,6 +57,13 @@ final class PanelClient {
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** Posts a form body (which must carry the CSRF token) and reads the answer as bytes: a download. */
+    HttpResponse<byte[]> postBytes(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** Posts a form as the page would, with the session's CSRF token. */
     HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
         Map<String, String> withToken = new LinkedHashMap<>(fields);

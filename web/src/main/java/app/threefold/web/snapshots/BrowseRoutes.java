@@ -6,6 +6,7 @@ import app.threefold.format.Id;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Restores;
 import app.threefold.repository.RepositoryException;
+import app.threefold.restore.RestoreFolders;
 import app.threefold.restore.RestoreTargetException;
 import app.threefold.web.restoretests.JobView;
 import app.threefold.repository.Repository;
@@ -110,7 +111,44 @@ public final class BrowseRoutes {
         routes.get("/devices/{device}/snapshots/{snapshot}/zip", this::zip);
         routes.get("/devices/{device}/snapshots/{snapshot}/preview", this::preview);
         routes.get("/devices/{device}/snapshots/{snapshot}/inline", this::inline);
+        routes.post("/devices/{device}/snapshots/{snapshot}/zip", this::zipSelected);
         routes.post("/devices/{device}/snapshots/{snapshot}/restore", this::restore);
+        routes.get("/restore-targets", this::pickTarget);
+    }
+
+    /** The restore box's folder picker: the NAS shares, or the subfolders of one folder on them. */
+    public record TargetPicker(List<java.nio.file.Path> shares, RestoreFolders.Listing listing) {
+    }
+
+    /**
+     * An HTMX fragment for choosing a restore target: without {@code folder} the shares, with it
+     * that folder's subfolders (admins only: it shows the NAS's folders). A folder outside the
+     * shares, or inside the data directory, is refused with 400.
+     */
+    private void pickTarget(Context ctx) {
+        Access.requireAdmin(ctx);
+        String folder = Format.queryValue(ctx.queryString(), "folder");
+        RestoreFolders folders = restores.folders();
+        try {
+            RestoreFolders.Listing listing = folder == null || folder.isBlank() ? null : folders.subfolders(folder);
+            pages.render(ctx, "restore-picker.jte", new TargetPicker(folders.all(), listing));
+        } catch (RestoreTargetException e) {
+            pages.render(ctx, "notice.jte", e.getMessage());
+            ctx.status(HttpStatus.BAD_REQUEST);
+        }
+    }
+
+    /** The snapshot paths a listing's checkboxes selected ({@link Format#url} encoded form fields). */
+    private static List<String> picked(Context ctx) {
+        List<String> paths = new ArrayList<>();
+        for (String value : ctx.formParams("pick")) {
+            List<String> parts = parts(Format.fromUrl(value));
+            if (parts.isEmpty()) {
+                throw new BadRequestResponse("Select files or folders inside the snapshot, not the snapshot itself.");
+            }
+            paths.add(join(parts));
+        }
+        return paths;
     }
 
     /** Restores the folder or file at {@code path} into {@code target} on the NAS (admins only: it writes to the NAS). */
@@ -118,9 +156,13 @@ public final class BrowseRoutes {
         Summary snapshot = snapshot(ctx);
         Access.requireAdmin(ctx);
         String path = join(parts(Format.fromUrl(ctx.formParam("path"))));
+        List<String> picked = picked(ctx);
         try {
-            Job job = restores.start(snapshot.device(), Id.parse(snapshot.tree()), path, ctx.formParam("target"),
-                    Access.viewer(ctx).name());
+            Job job = picked.isEmpty()
+                    ? restores.start(snapshot.device(), Id.parse(snapshot.tree()), path, ctx.formParam("target"),
+                            Access.viewer(ctx).name())
+                    : restores.startSelected(snapshot.device(), Id.parse(snapshot.tree()), picked, ctx.formParam("target"),
+                            Access.viewer(ctx).name());
             pages.render(ctx, "job-live.jte", new JobView(job));
         } catch (RepositoryException | RestoreTargetException e) {
             // Shown where the progress bar would be (the slot swaps refusals in, see app.js).
@@ -372,14 +414,47 @@ public final class BrowseRoutes {
         }
     }
 
+    /**
+     * The entries selected in a listing as one zip, each at the zip's top under its own name (a
+     * folder with everything in it); a form post, as a long selection would not fit in a link.
+     */
+    private void zipSelected(Context ctx) throws IOException {
+        Summary snapshot = snapshot(ctx);
+        Repository repo = repository();
+        List<String> picked = picked(ctx);
+        if (picked.isEmpty()) {
+            throw new BadRequestResponse("Select the files and folders to download first.");
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (String path : picked) {
+            nodes.add(resolve(repo, snapshot, parts(path)));
+        }
+        String folder = join(parts(Format.fromUrl(ctx.formParam("path"))));
+        String name = folder.equals("/") ? snapshot.device() + "-" + snapshot.shortId()
+                : parts(folder).getLast();
+        audit.record(Access.viewer(ctx).name(), "download.zip", Map.of("device", snapshot.device(),
+                "snapshot", snapshot.shortId(), "path", String.join(", ", picked)));
+        ctx.status(200);
+        ctx.header("Content-Type", "application/zip");
+        ctx.header("Content-Disposition", disposition(name + " (selection).zip"));
+        try (ZipOutputStream zip = new ZipOutputStream(ctx.res().getOutputStream(), StandardCharsets.UTF_8)) {
+            addEntries(repo, new Zipping("", nodes.iterator()), zip, new ZipNames());
+        }
+    }
+
     /** A folder being zipped: its entries not yet added. */
     private record Zipping(String prefix, java.util.Iterator<Node> entries) {
     }
 
     /** Adds a tree depth first. A loop over an explicit stack, not recursion: a tree may be 2,048 folders deep. */
     private void addTree(Repository repo, Id root, String rootPrefix, ZipOutputStream zip, ZipNames names) throws IOException {
+        addEntries(repo, openFolder(repo, root, rootPrefix, zip), zip, names);
+    }
+
+    /** Adds {@code first}'s entries, and everything inside those that are folders, depth first. */
+    private void addEntries(Repository repo, Zipping first, ZipOutputStream zip, ZipNames names) throws IOException {
         java.util.Deque<Zipping> stack = new java.util.ArrayDeque<>();
-        stack.push(openFolder(repo, root, rootPrefix, zip));
+        stack.push(first);
         while (!stack.isEmpty()) {
             Zipping folder = stack.peek();
             if (!folder.entries().hasNext()) {
@@ -389,8 +464,12 @@ public final class BrowseRoutes {
             Node n = folder.entries().next();
             String prefix = folder.prefix();
             if (n.isDir()) {
+                String dir = names.child(prefix, n.name()) + "/";
                 if (n.subtree() != null) {
-                    stack.push(openFolder(repo, n.subtree(), names.child(prefix, n.name()) + "/", zip));
+                    stack.push(openFolder(repo, n.subtree(), dir, zip));
+                } else {
+                    zip.putNextEntry(ZipNames.entry(dir));
+                    zip.closeEntry();
                 }
             } else if (n.isFile()) {
                 ZipEntry entry = ZipNames.entry(names.child(prefix, n.name()));

@@ -60,3 +60,43 @@ document.addEventListener('click', function (e) {
   try { ok = document.execCommand('copy'); } catch (err) { ok = false; }
   done(ok);
 });
+
+// Browse: checkboxes select entries for one zip or one restore; "select all" covers this page.
+function selectionChanged() {
+  var form = document.getElementById('selection');
+  if (!form) { return; }
+  var boxes = form.querySelectorAll('input[name=pick]');
+  var n = form.querySelectorAll('input[name=pick]:checked').length;
+  var all = form.querySelector('[data-select-all]');
+  if (all) { all.checked = n > 0 && n === boxes.length; all.indeterminate = n > 0 && n < boxes.length; }
+  var count = form.querySelector('[data-selected-count]');
+  if (count) { count.textContent = n === 0 ? 'Select entries to download or restore them together.' : n + ' selected'; }
+  form.querySelectorAll('[data-needs-selection]').forEach(function (b) { b.disabled = n === 0; });
+  var what = document.querySelector('[data-restore-what]');
+  if (what) {
+    if (!what.dataset.whole) { what.dataset.whole = what.textContent; }
+    what.textContent = n === 0 ? what.dataset.whole : 'the ' + n + ' selected ' + (n === 1 ? 'entry' : 'entries');
+  }
+}
+document.addEventListener('change', function (e) {
+  if (e.target.matches('[data-select-all]')) {
+    document.querySelectorAll('#selection input[name=pick]').forEach(function (b) { b.checked = e.target.checked; });
+  }
+  if (e.target.closest('#selection')) { selectionChanged(); }
+});
+document.addEventListener('DOMContentLoaded', selectionChanged);
+
+// The restore box's folder picker fills the target field: a folder as it is, or a new folder typed inside it.
+document.addEventListener('click', function (e) {
+  var pick = e.target.closest('[data-pick]');
+  var target = document.getElementById('restore-target');
+  if (pick && target) { target.value = pick.dataset.pick; target.focus(); }
+});
+document.addEventListener('input', function (e) {
+  var under = e.target.closest('[data-new-under]');
+  var target = document.getElementById('restore-target');
+  if (under && target) {
+    var name = under.value.replace(/^\/+|\/+$/g, '');
+    target.value = name ? under.dataset.newUnder.replace(/\/$/, '') + '/' + name : under.dataset.newUnder;
+  }
+});
