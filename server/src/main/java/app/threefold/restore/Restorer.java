@@ -79,7 +79,8 @@ public final class Restorer {
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         List<Runnable> dirTimes = new ArrayList<>();
         if (tree == null) {
-            restoreNode(selected, target, pending, dirTimes);
+            // A single file lands inside the target folder under its own name, as a folder's entries do.
+            restoreNode(selected, child(target, selected.name()), pending, dirTimes);
         } else {
             restoreTree(tree, target, pending, dirTimes);
         }

@@ -140,6 +140,9 @@ class ResticCompatibilityTest {
             expectedOk.put(List.of(name), name);
         }
         assertThat(ByteTrees.read(restored.resolve("ok"))).isEqualTo(ByteTrees.manifest(expectedOk));
+        // One file alone lands in the target folder under its own name.
+        restorer.restore(snapshot.tree(), source + "/ok \" dir/new\nline", restored.resolve("one"));
+        assertThat(Files.readAllBytes(restored.resolve("one").resolve("new\nline"))).isEqualTo("new\nline".getBytes(UTF_8));
         assertThatThrownBy(() -> restorer.restore(snapshot.tree(), source + "/raw", restored.resolve("raw")))
                 .isInstanceOf(RepositoryException.class).hasMessageContaining("raw/col\\x").hasMessageContaining("restic");
     }
