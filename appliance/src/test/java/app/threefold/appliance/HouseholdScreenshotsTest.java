@@ -212,6 +212,9 @@ class HouseholdScreenshotsTest {
         page.locator("[data-device=anna-laptop]").getByText("Test restore").click();
         assertThat(page.locator("[data-verdict]")).hasAttribute("data-verdict", "passed",
                 new LocatorAssertions.HasAttributeOptions().setTimeout(120_000));
+        // The page's table of tests shows the verdict too, before any reload.
+        assertThat(page.locator("#device-tests tbody tr")).hasCount(1);
+        assertThat(page.locator("#device-tests tbody tr").first()).containsText("passed");
         page.reload();
         assertThat(page.locator("table.striped").first().locator("tbody tr")).hasCount(7);
         shoot(page, "device");
@@ -314,6 +317,7 @@ class HouseholdScreenshotsTest {
         assertThat(page.locator("[data-verdict]")).hasAttribute("data-verdict", "failed",
                 new LocatorAssertions.HasAttributeOptions().setTimeout(120_000));
         assertThat(page.locator("[data-verdict] .failures")).containsText("/");
+        assertThat(page.locator("#device-tests tbody tr").first()).containsText("failed");
         shoot(page, "restore-test-failed");
 
         BrowserContext stranger = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));

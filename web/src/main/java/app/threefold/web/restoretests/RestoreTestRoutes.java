@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.sse.SseClient;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -32,6 +33,14 @@ public final class RestoreTestRoutes implements AutoCloseable {
     private final Pages pages;
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
 
+    /** A device page's table of restore tests; {@code oob} when it rides along with a verdict. */
+    public record DeviceTests(String device, List<JobView> tests, boolean oob) {
+    }
+
+    /** A test's live fragment; {@code table}: the page that started it shows the device's table of tests. */
+    public record LiveTest(JobView view, boolean table) {
+    }
+
     /** {@code cardTests}: a device's card line of restore tests, sent with each verdict. */
     public RestoreTestRoutes(RestoreTests restoreTests, Jobs jobs, Function<String, DashboardRoutes.CardTests> cardTests,
                              Pages pages) {
@@ -51,7 +60,11 @@ public final class RestoreTestRoutes implements AutoCloseable {
         String device = ctx.pathParam("device");
         Access.requireDevice(ctx, device);
         Job job = restoreTests.start(device, RestoreTests.LOCAL, Access.viewer(ctx).name());
-        pages.render(ctx, "job-live.jte", new JobView(job));
+        // Started from the device's own page, the verdict also refreshes its table of tests; other
+        // pages have no such table (an out-of-band swap without a target is an error for HTMX).
+        String from = ctx.header("HX-Current-URL");
+        boolean table = from != null && java.net.URI.create(from).getPath().equals("/devices/" + device);
+        pages.render(ctx, "restore-test-live.jte", new LiveTest(new JobView(job), table));
     }
 
     private Job job(Context ctx) {
@@ -83,7 +96,8 @@ public final class RestoreTestRoutes implements AutoCloseable {
         clients.add(client);
         long[] last = {0};
         try {
-            AutoCloseable subscription = jobs.listen(job.id(), update -> send(client, update, last));
+            boolean table = "true".equals(client.ctx().queryParam("table"));
+            AutoCloseable subscription = jobs.listen(job.id(), update -> send(client, update, last, table));
             client.onClose(() -> {
                 clients.remove(client);
                 try {
@@ -98,7 +112,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
         }
     }
 
-    private void send(SseClient client, Job update, long[] last) {
+    private void send(SseClient client, Job update, long[] last, boolean table) {
         synchronized (client) {
             if (client.terminated()) {
                 return;
@@ -113,6 +127,10 @@ public final class RestoreTestRoutes implements AutoCloseable {
             if (update.done() && RestoreTests.KIND.equals(update.kind())) {
                 // The card above the verdict says the same at once, not "never run" until a reload.
                 html += pages.fragment("card-tests.jte", cardTests.apply(update.device()));
+                if (table) {
+                    html += pages.fragment("device-tests.jte", new DeviceTests(update.device(),
+                            jobs.history(RestoreTests.KIND, update.device(), 20).stream().map(JobView::new).toList(), true));
+                }
             }
             html = html.replace('\n', ' ');
             client.sendEvent(update.done() ? "done" : "progress", html);
