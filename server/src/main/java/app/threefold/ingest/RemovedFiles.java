@@ -41,16 +41,16 @@ public final class RemovedFiles {
     public long filesIn(Node gone) throws IOException {
         // A loop, not recursion: a tree may be thousands of folders deep.
         long n = 0;
-        Deque<Node> todo = new ArrayDeque<>();
+        Deque<Node> toVisit = new ArrayDeque<>();
         if (gone != null) {
-            todo.push(gone);
+            toVisit.push(gone);
         }
-        while (!todo.isEmpty()) {
-            Node at = todo.pop();
+        while (!toVisit.isEmpty()) {
+            Node at = toVisit.pop();
             if (at.isFile()) {
                 n++;
             } else if (at.isDir()) {
-                entries(at).values().forEach(todo::push);
+                entries(at).values().forEach(toVisit::push);
             }
         }
         return n;
@@ -59,10 +59,10 @@ public final class RemovedFiles {
     /** Files of {@code was} (the parent snapshot's node at a path) that {@code now} (at the same path, or null) lacks. */
     public long between(Node was, Node now) throws IOException {
         long n = 0;
-        Deque<Node[]> todo = new ArrayDeque<>();
-        todo.push(new Node[] {was, now});
-        while (!todo.isEmpty()) {
-            Node[] pair = todo.pop();
+        Deque<Node[]> toVisit = new ArrayDeque<>();
+        toVisit.push(new Node[] {was, now});
+        while (!toVisit.isEmpty()) {
+            Node[] pair = toVisit.pop();
             Node before = pair[0];
             Node after = pair[1];
             if (before == null) {
@@ -77,7 +77,7 @@ public final class RemovedFiles {
             }
             Map<String, Node> afterEntries = entries(after);
             for (Node child : entries(before).values()) {
-                todo.push(new Node[] {child, afterEntries.get(child.name())});
+                toVisit.push(new Node[] {child, afterEntries.get(child.name())});
             }
         }
         return n;

@@ -240,15 +240,15 @@ public final class Overlay {
      */
     private long longestBelow(OverlayNode dir, long limit) throws IOException {
         long longest = 0;
-        Deque<Map.Entry<OverlayNode, Long>> todo = new ArrayDeque<>();
-        todo.push(Map.entry(dir, 0L));
-        while (!todo.isEmpty() && longest <= limit) {
-            var e = todo.pop();
+        Deque<Map.Entry<OverlayNode, Long>> toVisit = new ArrayDeque<>();
+        toVisit.push(Map.entry(dir, 0L));
+        while (!toVisit.isEmpty() && longest <= limit) {
+            var e = toVisit.pop();
             for (OverlayNode c : children(e.getKey()).values()) {
                 long bytes = e.getValue() + 1 + NameCharset.toBytes(c.name).length;
                 longest = Math.max(longest, bytes);
                 if (c.isDir()) {
-                    todo.push(Map.entry(c, bytes));
+                    toVisit.push(Map.entry(c, bytes));
                 }
             }
         }
@@ -1248,26 +1248,26 @@ public final class Overlay {
     }
 
     private void count(Node top, Counts counts) throws IOException {
-        Deque<Node> todo = new ArrayDeque<>();
-        todo.push(top);
-        while (!todo.isEmpty()) {
-            Node n = todo.pop();
+        Deque<Node> toVisit = new ArrayDeque<>();
+        toVisit.push(top);
+        while (!toVisit.isEmpty()) {
+            Node n = toVisit.pop();
             if (n.isFile()) {
                 counts.filesUnchanged++;
                 counts.bytes += n.size();
             } else if (n.isDir() && n.subtree() != null) {
                 counts.dirs++;
-                TreeCodec.decode(repository.loadBlob(BlobType.TREE, n.subtree())).forEach(todo::push);
+                TreeCodec.decode(repository.loadBlob(BlobType.TREE, n.subtree())).forEach(toVisit::push);
             }
         }
     }
 
     /** After a commit: every node now matches the snapshot just written. */
     private void settle(OverlayNode top, Node topWritten, Map<OverlayNode, List<Node>> written) throws IOException {
-        Deque<Map.Entry<OverlayNode, Node>> todo = new ArrayDeque<>();
-        todo.push(new java.util.AbstractMap.SimpleEntry<>(top, topWritten));
-        while (!todo.isEmpty()) {
-            var e = todo.pop();
+        Deque<Map.Entry<OverlayNode, Node>> toVisit = new ArrayDeque<>();
+        toVisit.push(new java.util.AbstractMap.SimpleEntry<>(top, topWritten));
+        while (!toVisit.isEmpty()) {
+            var e = toVisit.pop();
             OverlayNode n = e.getKey();
             Node w = e.getValue();
             if (n.writing) {
@@ -1295,7 +1295,7 @@ public final class Overlay {
                     byName.put(c.name(), c);
                 }
                 for (OverlayNode c : n.children.values()) {
-                    todo.push(new java.util.AbstractMap.SimpleEntry<>(c, byName.get(c.name)));
+                    toVisit.push(new java.util.AbstractMap.SimpleEntry<>(c, byName.get(c.name)));
                 }
             }
         }

@@ -61,7 +61,8 @@ final class GoQuote {
 
     /** Reverses {@link #quote} and reads any form Go's {@code Unquote} accepts; refuses what it refuses. */
     static String unquote(String quoted) {
-        if (quoted.indexOf('\\') < 0 && quoted.indexOf('"') < 0 && quoted.indexOf('\n') < 0) {
+        // A lone surrogate can only come from a JSON \\u escape; Go reads it as U+FFFD, never as a raw byte.
+        if (quoted.indexOf('\\') < 0 && quoted.indexOf('"') < 0 && quoted.indexOf('\n') < 0 && !NameCharset.hasRawBytes(quoted)) {
             return quoted;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(quoted.length());

@@ -69,6 +69,8 @@ class NamesTest {
     void unquotesWhatGosUnquoteAcceptsAndRefusesTheRest() {
         assertThat(GoQuote.unquote("\\101\\x42\\u00e9\\U0001F600")).isEqualTo("ABé😀");
         assertThat(GoQuote.unquote("plain")).isEqualTo("plain");
+        // What a JSON escape makes of a lone surrogate is U+FFFD for Go, not the byte the surrogate stands for here.
+        assertThat(GoQuote.unquote("col\udcff")).isEqualTo("col\ufffd");
         for (String bad : List.of("a\"b", "a\nb", "a\\", "\\q", "\\x4", "\\ud800", "\\777", "\\UFFFFFFFF")) {
             assertThatThrownBy(() -> GoQuote.unquote(bad)).as(bad).isInstanceOf(FormatException.class);
         }

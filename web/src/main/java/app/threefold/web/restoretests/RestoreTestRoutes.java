@@ -37,6 +37,11 @@ public final class RestoreTestRoutes implements AutoCloseable {
     public record DeviceTests(String device, List<JobView> tests, boolean oob) {
     }
 
+    /** A device's latest restore tests, newest first, as its page lists them. */
+    public static List<JobView> recent(Jobs jobs, String device) {
+        return jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList();
+    }
+
     /** A test's live fragment; {@code table}: the page that started it shows the device's table of tests. */
     public record LiveTest(JobView view, boolean table) {
     }
@@ -129,7 +134,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
                 html += pages.fragment("card-tests.jte", cardTests.apply(update.device()));
                 if (table) {
                     html += pages.fragment("device-tests.jte", new DeviceTests(update.device(),
-                            jobs.history(RestoreTests.KIND, update.device(), 20).stream().map(JobView::new).toList(), true));
+                            recent(jobs, update.device()), true));
                 }
             }
             html = html.replace('\n', ' ');

@@ -1,7 +1,6 @@
 package app.threefold.web.snapshots;
 
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
 import app.threefold.login.LoginThrottle;
 import app.threefold.login.LoginThrottle.Failures;
 import app.threefold.login.LoginThrottle.Realm;
@@ -11,6 +10,7 @@ import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.restoretests.JobView;
+import app.threefold.web.restoretests.RestoreTestRoutes;
 import app.threefold.web.session.Access;
 import app.threefold.web.snapshots.SnapshotCatalog.Summary;
 import io.javalin.config.RoutesConfig;
@@ -63,7 +63,7 @@ public final class DeviceRoutes {
                 .orElseThrow(() -> new NotFoundResponse("There is no device " + device + "."));
         pages.render(ctx, "device.jte", new DevicePage(Access.layout(ctx, device, "devices"), card,
                 catalog.list(device, 200),
-                jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList(),
+                RestoreTestRoutes.recent(jobs, device),
                 failedLogins(throttle.failures(Realm.DEVICES, device)), catalog.sessionProblems(device)));
     }
 
