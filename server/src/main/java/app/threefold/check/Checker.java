@@ -12,13 +12,12 @@ import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
+import app.threefold.tree.TreeWalk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -157,65 +156,50 @@ public final class Checker {
         return read;
     }
 
-    /** A folder being walked: its entries not yet looked at. */
-    private record Folder(String path, java.util.Iterator<Node> entries) {
-    }
-
-    /**
-     * Walks a snapshot's trees depth first, in listing order. A loop over an explicit stack, not
-     * recursion: a tree may be as deep as a file system allows (2,048 folders), deeper than a
-     * thread's stack.
-     */
+    /** Checks every entry of a snapshot's trees (see {@link TreeWalk}). */
     private void walk(Snapshot s, Id root, Set<Id> visited, Set<Id> badBlobs, List<String> errors, List<Affected> affected) {
-        Deque<Folder> stack = new ArrayDeque<>();
-        open(s, root, "", visited, badBlobs, errors, affected, stack);
-        while (!stack.isEmpty()) {
-            Folder f = stack.peek();
-            if (!f.entries().hasNext()) {
-                stack.pop();
-                continue;
-            }
-            Node n = f.entries().next();
-            String p = f.path() + "/" + n.name();
-            if (n.isDir()) {
-                if (n.subtree() == null) {
+        try {
+            TreeWalk.walk(root, "", (tree, path) -> open(s, tree, path, visited, badBlobs, errors, affected), (p, n) -> {
+                if (n.isDir() && n.subtree() == null) {
                     errors.add("snapshot " + s.id().shortHex() + " " + p + ": folder without a subtree");
-                } else {
-                    open(s, n.subtree(), p, visited, badBlobs, errors, affected, stack);
-                }
-            } else if (n.isFile()) {
-                for (Id blob : n.content()) {
-                    if (badBlobs.contains(blob)) {
-                        affected.add(new Affected(s.id(), s.hostname(), p, "data blob " + blob.shortHex() + " is damaged"));
-                        break;
-                    }
-                    if (repository.locate(BlobType.DATA, blob).isEmpty()) {
-                        errors.add("snapshot " + s.id().shortHex() + " " + p + ": data blob " + blob.shortHex() + " is not in the index");
-                        affected.add(new Affected(s.id(), s.hostname(), p, "data blob " + blob.shortHex() + " is missing"));
-                        break;
+                } else if (n.isFile()) {
+                    for (Id blob : n.content()) {
+                        if (badBlobs.contains(blob)) {
+                            affected.add(new Affected(s.id(), s.hostname(), p, "data blob " + blob.shortHex() + " is damaged"));
+                            break;
+                        }
+                        if (repository.locate(BlobType.DATA, blob).isEmpty()) {
+                            errors.add("snapshot " + s.id().shortHex() + " " + p + ": data blob " + blob.shortHex() + " is not in the index");
+                            affected.add(new Affected(s.id(), s.hostname(), p, "data blob " + blob.shortHex() + " is missing"));
+                            break;
+                        }
                     }
                 }
-            }
+                return true;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // open() reports every read failure itself and throws none
         }
     }
 
-    /** Reads a folder's tree and puts it on the stack, unless it was checked already or is damaged (reported). */
-    private void open(Snapshot s, Id tree, String path, Set<Id> visited, Set<Id> badBlobs, List<String> errors,
-                      List<Affected> affected, Deque<Folder> stack) {
+    /** A folder's entries, or null if it was checked already or is damaged (reported). */
+    private List<Node> open(Snapshot s, Id tree, String path, Set<Id> visited, Set<Id> badBlobs, List<String> errors,
+                            List<Affected> affected) {
         // Unchanged subtrees are shared between snapshots; checking one once is enough unless
         // damage was found, when each snapshot's paths must be named.
         if (badBlobs.isEmpty() && !visited.add(tree)) {
-            return;
+            return null;
         }
         try {
             if (repository.locate(BlobType.TREE, tree).isEmpty()) {
                 throw new FormatException("tree " + tree.shortHex() + " is not in the index");
             }
-            stack.push(new Folder(path, TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree)).iterator()));
+            return TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree));
         } catch (IOException | FormatException | UncheckedIOException e) {
             String where = path.isEmpty() ? "/" : path;
             errors.add("snapshot " + s.id().shortHex() + " " + where + ": " + e.getMessage());
             affected.add(new Affected(s.id(), s.hostname(), where, "folder listing is damaged"));
+            return null;
         }
     }
 }

@@ -9,6 +9,7 @@ import app.threefold.snapshot.Snapshot;
 import app.threefold.tree.NameCharset;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
+import app.threefold.tree.TreeWalk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
@@ -94,31 +95,21 @@ public final class RestoreTest {
                 Duration.between(started, clock.instant()), List.copyOf(sorted));
     }
 
-    /** A folder being listed: its entries not yet looked at. */
-    private record Folder(String path, java.util.Iterator<Node> entries) {
-    }
-
-    /** Lists the snapshot's files depth first. A loop, not recursion: a tree may be 2,048 folders deep. */
+    /** Lists the snapshot's files depth first (see {@link TreeWalk}), with what a real restore would refuse. */
     private void collect(Id root, String rootPath, List<FileEntry> files, List<Failure> failures) {
-        java.util.Deque<Folder> stack = new java.util.ArrayDeque<>();
-        open(root, rootPath, failures, stack);
-        while (!stack.isEmpty()) {
-            Folder f = stack.peek();
-            if (!f.entries().hasNext()) {
-                stack.pop();
-                continue;
-            }
-            Node n = f.entries().next();
-            String p = f.path() + "/" + n.name();
-            String unrestorable = unrestorable(n, p);
-            if (unrestorable != null) {
-                failures.add(new Failure(p, unrestorable));
-            }
-            if (n.isDir() && n.subtree() != null) {
-                open(n.subtree(), p, failures, stack);
-            } else if (n.isFile()) {
-                files.add(new FileEntry(p, n));
-            }
+        try {
+            TreeWalk.walk(root, rootPath, (tree, path) -> open(tree, path, failures), (p, n) -> {
+                String unrestorable = unrestorable(n, p);
+                if (unrestorable != null) {
+                    failures.add(new Failure(p, unrestorable));
+                }
+                if (n.isFile()) {
+                    files.add(new FileEntry(p, n));
+                }
+                return true;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // open() reports every read failure itself and throws none
         }
     }
 
@@ -138,11 +129,13 @@ public final class RestoreTest {
         return null;
     }
 
-    private void open(Id tree, String path, List<Failure> failures, java.util.Deque<Folder> stack) {
+    /** A folder's entries, or null if it cannot be read (reported). */
+    private List<Node> open(Id tree, String path, List<Failure> failures) {
         try {
-            stack.push(new Folder(path, TreeCodec.decode(copy.loadBlob(BlobType.TREE, tree)).iterator()));
+            return TreeCodec.decode(copy.loadBlob(BlobType.TREE, tree));
         } catch (IOException | FormatException e) {
             failures.add(new Failure(path.isEmpty() ? "/" : path, "folder cannot be read: " + e.getMessage()));
+            return null;
         }
     }
 

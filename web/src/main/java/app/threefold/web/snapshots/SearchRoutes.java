@@ -4,6 +4,7 @@ import app.threefold.engine.Engine;
 import app.threefold.format.Id;
 import app.threefold.repository.Repository;
 import app.threefold.tree.Node;
+import app.threefold.tree.TreeWalk;
 import app.threefold.web.LiveEngine;
 import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
@@ -91,47 +92,29 @@ public final class SearchRoutes {
         return false;
     }
 
-    /** A folder being searched: its entries not yet looked at. */
-    private record Folder(String path, java.util.Iterator<Node> entries) {
-    }
-
-    /**
-     * Searches one snapshot depth first, in listing order. A loop over an explicit stack, not
-     * recursion: a tree may be 2,048 folders deep. True if it stopped at the limit.
-     */
+    /** Searches one snapshot depth first (see {@link TreeWalk}). True if it stopped at the limit. */
     private boolean walk(Repository repo, Id root, String rootPath, String needle, Summary snapshot, Set<String> walked,
                          Map<String, Hit> hits) throws IOException {
-        java.util.Deque<Folder> stack = new java.util.ArrayDeque<>();
-        enter(repo, root, rootPath, walked, hits, stack);
-        while (!stack.isEmpty()) {
-            Folder f = stack.peek();
-            if (!f.entries().hasNext()) {
-                stack.pop();
-                continue;
-            }
-            Node n = f.entries().next();
-            String p = f.path() + "/" + n.name();
-            if (n.isDir() && n.subtree() != null) {
-                enter(repo, n.subtree(), p, walked, hits, stack);
-            } else if (n.isFile() && n.name().toLowerCase(Locale.ROOT).contains(needle)) {
+        return !TreeWalk.walk(root, rootPath, (tree, path) -> enter(repo, tree, path, walked, hits), (p, n) -> {
+            if (n.isFile() && n.name().toLowerCase(Locale.ROOT).contains(needle)) {
                 String key = p + "\0" + Node.contentKey(n.content()).hex();
                 Hit seen = hits.get(key);
                 if (seen != null) {
                     hits.put(key, new Hit(p, seen.size(), seen.mtime(), seen.newest(), seen.snapshots() + 1));
                 } else {
                     if (hits.size() >= MAX_HITS) {
-                        return true;
+                        return false;
                     }
                     hits.put(key, new Hit(p, n.size(), n.mtime(), snapshot, 1));
                 }
             }
-        }
-        return false;
+            return true;
+        });
     }
 
-    /** Puts a folder on the stack, unless a newer snapshot had the same content at the same path (its hits count this one too). */
-    private void enter(Repository repo, Id tree, String path, Set<String> walked, Map<String, Hit> hits,
-                       java.util.Deque<Folder> stack) throws IOException {
+    /** A folder's entries, or null if a newer snapshot had the same content at the same path (its hits count this one too). */
+    private List<Node> enter(Repository repo, Id tree, String path, Set<String> walked, Map<String, Hit> hits)
+            throws IOException {
         if (!walked.add(tree.hex() + path)) {
             for (Map.Entry<String, Hit> e : hits.entrySet()) {
                 Hit h = e.getValue();
@@ -139,9 +122,9 @@ public final class SearchRoutes {
                     e.setValue(new Hit(h.path(), h.size(), h.mtime(), h.newest(), h.snapshots() + 1));
                 }
             }
-            return;
+            return null;
         }
-        stack.push(new Folder(path, trees.load(repo, tree).iterator()));
+        return trees.load(repo, tree);
     }
 
     private void history(Context ctx) throws IOException {
