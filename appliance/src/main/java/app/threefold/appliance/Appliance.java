@@ -17,6 +17,7 @@ import app.threefold.jobs.Jobs;
 import app.threefold.login.LoginThrottle;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
+import app.threefold.mirror.Targets;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running appliance, the composition root: the instance lock, the catalog (embedded or
- * external PostgreSQL), the engine, jobs, the local source scheduler, the SFTP and web servers. {@link #stop()}
+ * external PostgreSQL), the engine, jobs, mirror targets, the scheduler (local sources and syncs), the SFTP and web servers. {@link #stop()}
  * takes them down in reverse order.
  */
 public final class Appliance implements AutoCloseable {
@@ -100,8 +101,12 @@ public final class Appliance implements AutoCloseable {
             AtomicReference<SftpServer> sftp = new AtomicReference<>();
             LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, config.dataDir(), clock,
                     ZoneId.systemDefault());
+            // The key for targets' secrets is the data directory's targets.key (owner-only), made on first start.
+            Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
+                    audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT);
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
-            started.push(new Step("local source scheduler", new SourceScheduler(sources,
+            // One timer starts what runs by the clock: local sources' backups and mirror syncs.
+            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty()),
                     Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "source-scheduler");
                         t.setDaemon(true);
@@ -110,7 +115,7 @@ public final class Appliance implements AutoCloseable {
             PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
                     new Restores(jobs, engine, audit, new RestoreFolders(catalog.jdbi(), audit,
                             () -> sources.list().stream().map(LocalSource::path).toList(), config.dataDir(), clock)), audit, new People(catalog.jdbi(), accounts),
-                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources);
+                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));

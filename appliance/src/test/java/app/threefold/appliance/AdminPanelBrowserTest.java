@@ -153,8 +153,8 @@ class AdminPanelBrowserTest {
         page.navigate(base + "/");
         awaitText(page, "[data-device=laptop]", "Last backup just now");
         assertThat(page.locator("[data-device=laptop]")).containsText("Last backup just now");
-        assertThat(page.locator("[data-device=laptop]")).containsText("2 of 3 copies");
-        assertThat(page.locator("[data-device=laptop]")).containsText("off-site: no");
+        assertThat(page.locator("[data-device=laptop]")).containsText("2 copies · 2 kinds · 0 off-site");
+        assertThat(page.locator("[data-device=laptop]")).containsText("an off-site copy");
         // All snapshots are from today: a chart of one day would only repeat one value, so there is none yet.
         assertThat(page.locator("#growth")).hasCount(0);
         shoot(page, "dashboard");

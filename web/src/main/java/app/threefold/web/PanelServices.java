@@ -6,17 +6,19 @@ import app.threefold.catalog.Catalog;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
+import app.threefold.mirror.Targets;
 import app.threefold.sources.LocalSources;
 import java.util.Objects;
 
 /**
  * What the admin panel needs beyond the API: the catalog (snapshot summaries, settings), the
  * engine as it appears, the SFTP port devices connect to (-1 while SFTP is off), jobs, restore tests, restores to NAS folders, the activity log, the people who may log in
- * and the local sources (folders on the NAS snapshotted on a schedule).
+ * and the local sources (folders on the NAS snapshotted on a schedule), and the mirror targets (the
+ * other copies: S3 buckets, folders such as a USB disk).
  */
 public record PanelServices(Catalog catalog, LiveEngine engine, Jobs jobs, RestoreTests restoreTests, Restores restores,
                             AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
-                            LocalSources sources) {
+                            LocalSources sources, Targets targets) {
 
     public PanelServices {
         Objects.requireNonNull(catalog);
@@ -27,5 +29,6 @@ public record PanelServices(Catalog catalog, LiveEngine engine, Jobs jobs, Resto
         Objects.requireNonNull(audit);
         Objects.requireNonNull(people);
         Objects.requireNonNull(sources);
+        Objects.requireNonNull(targets);
     }
 }

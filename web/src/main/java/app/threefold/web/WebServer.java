@@ -26,6 +26,8 @@ import app.threefold.web.snapshots.DeviceRoutes;
 import app.threefold.web.snapshots.SearchRoutes;
 import app.threefold.web.snapshots.SnapshotCatalog;
 import app.threefold.web.sources.SourceRoutes;
+import app.threefold.web.targets.TargetApiRoutes;
+import app.threefold.web.targets.TargetRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.security.SecureRandom;
@@ -64,8 +66,10 @@ public final class WebServer implements AutoCloseable {
         SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
         SnapshotCatalog snapshots = new SnapshotCatalog(panel.catalog().jdbi());
         SourceRoutes sources = new SourceRoutes(panel.sources(), panel.jobs(), services.clock(), pages);
+        TargetRoutes copies = new TargetRoutes(panel.targets(), panel.jobs(),
+                app.threefold.engine.Engine.repositoryDir(services.dataDir()).toString(), services.clock(), pages);
         DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), panel.sources(), sources,
-                services.dataDir(), services.clock(), pages);
+                panel.targets(), services.dataDir(), services.clock(), pages);
         RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), dashboard::cardTests,
                 pages);
         Javalin javalin = Javalin.create(cfg -> {
@@ -95,6 +99,7 @@ public final class WebServer implements AutoCloseable {
                     services.clock()).addTo(cfg.routes);
             new StatusRoutes(services).addTo(cfg.routes);
             new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
+            new TargetApiRoutes(panel.targets()).addTo(cfg.routes);
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
             new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
@@ -113,6 +118,7 @@ public final class WebServer implements AutoCloseable {
             new ActivityRoutes(panel.audit(), pages).addTo(cfg.routes);
             new PeopleRoutes(panel.people(), snapshots, sessions, panel.audit(), pages).addTo(cfg.routes);
             sources.addTo(cfg.routes);
+            copies.addTo(cfg.routes);
             new SettingsRoutes(panel.restores().folders(), pages).addTo(cfg.routes);
             new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes, pages);

@@ -91,7 +91,7 @@ class SourceRoutesTest {
         assertThat(job).contains("Backed up.", "1 file,");
         String dashboard = get("/").body();
         assertThat(dashboard).contains("data-device=\"photo-share\"", "Local source", "Last backup just now",
-                "2 of 3 copies", "1 of 2 kinds of storage", "not a separate kind of storage, and not off-site");
+                "2 copies", "1 kind", "0 off-site", "not a separate kind of storage, and not off-site");
         assertThat(get("/devices/photo-share").body()).contains(last.snapshot().substring(0, 8));
         assertThat(get("/devices/photo-share/snapshots/" + last.snapshot()).body()).contains("beach.jpg");
     }

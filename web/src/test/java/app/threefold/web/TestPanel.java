@@ -11,6 +11,7 @@ import app.threefold.health.HealthProbe;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
 import app.threefold.jobs.Restores;
+import app.threefold.mirror.Targets;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.sources.LocalSources;
 import java.nio.file.Path;
@@ -35,9 +36,11 @@ final class TestPanel {
         LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC);
         RestoreFolders folders = new RestoreFolders(catalog.jdbi(), audit,
                 () -> sources.list().stream().map(app.threefold.sources.LocalSource::path).toList(), dataDir, clock);
+        Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()), audit,
+                dataDir, clock, java.time.ZoneOffset.UTC, Targets.Settings.DEFAULT);
         return new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
                 new Restores(jobs, engine, audit, folders), audit,
-                new People(catalog.jdbi(), accounts), () -> -1, sources);
+                new People(catalog.jdbi(), accounts), () -> -1, sources, targets);
     }
 
     /** Everything the web server needs, with a healthy database and {@code devices} (may be null). */

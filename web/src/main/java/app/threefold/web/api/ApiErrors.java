@@ -76,6 +76,19 @@ public final class ApiErrors {
         if (e instanceof app.threefold.sources.SourceNotFoundException) {
             return HttpStatus.NOT_FOUND.getCode();
         }
+        if (e instanceof app.threefold.mirror.TargetNotFoundException) {
+            return HttpStatus.NOT_FOUND.getCode();
+        }
+        // A copy that cannot be written now (syncing, disk not mounted, read-only, full): the request was fine.
+        if (e instanceof app.threefold.mirror.TargetBusyException
+                || e instanceof app.threefold.mirror.TargetNotMountedException
+                || e instanceof app.threefold.mirror.TargetReadOnlyException
+                || e instanceof app.threefold.mirror.TargetFullException) {
+            return HttpStatus.CONFLICT.getCode();
+        }
+        if (e instanceof app.threefold.mirror.InvalidTargetException) {
+            return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
+        }
         if (e instanceof app.threefold.sources.SourceBusyException) {
             return HttpStatus.CONFLICT.getCode();
         }

@@ -4,6 +4,8 @@ import app.threefold.access.Person;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreTests;
+import app.threefold.mirror.Target;
+import app.threefold.mirror.Targets;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
 import app.threefold.web.page.Format;
@@ -56,11 +58,13 @@ public final class DashboardRoutes {
     /**
      * One device's card. {@code source} is set for a local source (a folder on the NAS itself): its
      * schedule and last run, shown instead of SFTP upload hints. An archived device was deleted by an
-     * admin: it no longer backs up, so it is listed apart and never counts as stale.
+     * admin: it no longer backs up, so it is listed apart and never counts as stale. {@code offsite}
+     * counts the copies that leave the house, {@code synced} says how far behind each mirror is
+     * ("Backblaze synced 3 h ago"), and {@code testCopies} are the copies a restore test can read.
      */
     public record DeviceCard(String name, Summary latest, String age, boolean stale, List<String> copies,
-                             int kinds, boolean offsite, List<String> missing, List<TestVerdict> tests,
-                             SourceRoutes.Row source, boolean archived) {
+                             int kinds, int offsite, List<String> missing, List<TestVerdict> tests,
+                             SourceRoutes.Row source, boolean archived, List<Synced> synced, List<Copy> testCopies) {
 
         public boolean backedUp() {
             return latest != null;
@@ -69,6 +73,19 @@ public final class DashboardRoutes {
         public boolean local() {
             return source != null;
         }
+    }
+
+    /** How far one mirror is: "Backblaze synced 3 h ago"; {@code behind} when the latest backup came after. */
+    public record Synced(String text, boolean behind) {
+    }
+
+    /** A copy a restore test can read: {@code "local"} (the NAS) or a target's id, with its name. */
+    public record Copy(String id, String name) {
+    }
+
+    /** What the mirrors add to a device's 3-2-1 line. */
+    private record Mirrors(List<String> copies, java.util.Set<String> kinds, int offsite, List<Synced> synced,
+                           List<String> missing) {
     }
 
     /**
@@ -89,16 +106,18 @@ public final class DashboardRoutes {
     private final Jobs jobs;
     private final LocalSources sources;
     private final SourceRoutes sourceRows;
+    private final Targets targets;
     private final Path dataDir;
     private final Clock clock;
     private final Pages pages;
 
     public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, LocalSources sources, SourceRoutes sourceRows,
-                           Path dataDir, Clock clock, Pages pages) {
+                           Targets targets, Path dataDir, Clock clock, Pages pages) {
         this.catalog = catalog;
         this.jobs = jobs;
         this.sources = sources;
         this.sourceRows = sourceRows;
+        this.targets = targets;
         this.dataDir = dataDir;
         this.clock = clock;
         this.pages = pages;
@@ -118,13 +137,59 @@ public final class DashboardRoutes {
     }
 
     private Map<String, List<TestVerdict>> latestTests() {
+        Map<String, String> names = targets.list().stream()
+                .collect(Collectors.toMap(t -> t.id().toString(), Target::name));
         Map<String, List<TestVerdict>> tests = new LinkedHashMap<>();
         for (Job j : jobs.latestFinished(RestoreTests.KIND)) {
             String verdict = j.result() == null ? "error" : String.valueOf(j.result().get("verdict"));
+            // A test of a mirror is named by the target's name; one of a removed target by its old id.
+            String copy = RestoreTests.LOCAL.equals(j.copy()) ? j.copy()
+                    : names.getOrDefault(j.copy(), "copy " + j.copy());
             tests.computeIfAbsent(j.device(), d -> new ArrayList<>())
-                    .add(new TestVerdict(j.copy(), verdict, j.finished(), j.id()));
+                    .add(new TestVerdict(copy, verdict, j.finished(), j.id()));
         }
         return tests;
+    }
+
+    /**
+     * What the mirrors add for a device whose latest snapshot is {@code latest} (null: none yet). A
+     * target counts as a copy once its last sync succeeded: a failed or cut-off sync cannot vouch
+     * for what the copy holds. A bucket is cloud storage and off-site; a folder is a USB disk, on-site.
+     */
+    private Mirrors mirrors(List<Target> all, Summary latest, Instant now) {
+        List<String> copies = new ArrayList<>();
+        java.util.Set<String> kinds = new java.util.LinkedHashSet<>();
+        List<Synced> synced = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        int offsite = 0;
+        if (latest == null) {
+            return new Mirrors(copies, kinds, 0, synced, missing);
+        }
+        for (Target t : all) {
+            Target.LastSync last = t.lastSync();
+            String kind = t.kind() == Target.Kind.S3 ? "a cloud bucket" : "a USB disk";
+            if (last == null || last.state() != Target.LastSync.State.SUCCEEDED) {
+                missing.add(t.name() + " (" + kind + ") holds no checked copy yet: "
+                        + (last == null ? "it never synced" : last.state() == Target.LastSync.State.FAILED
+                        ? "its last sync failed " + Format.age(last.time(), now) : "it is syncing"));
+                continue;
+            }
+            copies.add(t.name() + " (" + kind + ")");
+            kinds.add(kind);
+            if (t.offSite()) {
+                offsite++;
+            }
+            boolean behind = latest.time().isAfter(last.time());
+            synced.add(new Synced(t.name() + " synced " + Format.age(last.time(), now)
+                    + (behind ? " (latest backup not copied yet)" : ""), behind));
+        }
+        return new Mirrors(copies, kinds, offsite, synced, missing);
+    }
+
+    private List<Copy> testCopies(List<Target> all) {
+        List<Copy> copies = new ArrayList<>(List.of(new Copy(RestoreTests.LOCAL, "NAS")));
+        all.forEach(t -> copies.add(new Copy(t.id().toString(), t.name())));
+        return copies;
     }
 
     /** The cards for the devices {@code viewer} may see (also used by the device page). */
@@ -135,6 +200,8 @@ public final class DashboardRoutes {
         Instant now = clock.instant();
         Map<String, LocalSource> local = sources.list().stream()
                 .collect(Collectors.toMap(LocalSource::name, Function.identity()));
+        List<Target> all = targets.list();
+        List<Copy> testCopies = testCopies(all);
         java.util.SortedSet<String> names = new java.util.TreeSet<>(catalog.devices());
         names.addAll(local.keySet());
         java.util.Set<String> archived = catalog.archived();
@@ -144,26 +211,36 @@ public final class DashboardRoutes {
                 continue;
             }
             Summary s = latest.get(device);
+            Mirrors mirrors = mirrors(all, s, now);
             if (local.containsKey(device)) {
-                cards.add(localCard(local.get(device), s, now, tests.getOrDefault(device, List.of())));
+                cards.add(localCard(local.get(device), s, now, tests.getOrDefault(device, List.of()), mirrors,
+                        testCopies));
                 continue;
             }
             List<String> copies = new ArrayList<>(List.of("the device itself"));
             List<String> missing = new ArrayList<>();
+            java.util.Set<String> kinds = new java.util.HashSet<>(List.of("the device"));
             if (s != null) {
                 copies.add("the NAS");
+                kinds.add("the NAS's disk");
             } else {
                 missing.add("a first backup to the NAS");
             }
+            copies.addAll(mirrors.copies());
+            kinds.addAll(mirrors.kinds());
+            missing.addAll(mirrors.missing());
             if (copies.size() < 3) {
                 missing.add((3 - copies.size()) + " more cop" + (3 - copies.size() == 1 ? "y" : "ies")
-                        + ": add a mirror (a friend's Threefold, a cloud bucket or a USB disk)");
+                        + ": add a copy (a friend's Threefold, a cloud bucket or a USB disk) under Copies");
             }
-            missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
+            if (mirrors.offsite() == 0) {
+                missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
+            }
             boolean gone = archived.contains(device);
             boolean stale = !gone && (s == null || Duration.between(s.time(), now).compareTo(STALE) > 0);
             cards.add(new DeviceCard(device, s, s == null ? "never backed up" : Format.age(s.time(), now), stale,
-                    copies, s == null ? 1 : 2, false, missing, tests.getOrDefault(device, List.of()), null, gone));
+                    copies, kinds.size(), mirrors.offsite(), missing, tests.getOrDefault(device, List.of()), null, gone,
+                    mirrors.synced(), testCopies));
         }
         return cards;
     }
@@ -172,7 +249,8 @@ public final class DashboardRoutes {
      * A local source's card. Its original lives on the NAS, so the repository beside it is a second
      * copy on the same machine and disks: one kind of storage, nothing off-site, until a mirror.
      */
-    private DeviceCard localCard(LocalSource source, Summary s, Instant now, List<TestVerdict> tests) {
+    private DeviceCard localCard(LocalSource source, Summary s, Instant now, List<TestVerdict> tests, Mirrors mirrors,
+                                 List<Copy> testCopies) {
         List<String> copies = new ArrayList<>(List.of("the original folder on the NAS"));
         List<String> missing = new ArrayList<>();
         if (s != null) {
@@ -180,12 +258,20 @@ public final class DashboardRoutes {
         } else {
             missing.add("a first snapshot: run it now or wait for its schedule");
         }
-        missing.add("a copy on another kind of storage: the original and the repository share this NAS, so one"
-                + " failure of its disks can take both; add a mirror (a USB disk, a friend's Threefold, a cloud bucket)");
-        missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
+        copies.addAll(mirrors.copies());
+        missing.addAll(mirrors.missing());
+        if (mirrors.kinds().isEmpty()) {
+            missing.add("a copy on another kind of storage: the original and the repository share this NAS, so one"
+                    + " failure of its disks can take both; add a copy (a USB disk, a friend's Threefold, a cloud bucket)"
+                    + " under Copies");
+        }
+        if (mirrors.offsite() == 0) {
+            missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
+        }
         boolean stale = s == null || Duration.between(s.time(), now).compareTo(STALE) > 0;
         return new DeviceCard(source.name(), s, s == null ? "never backed up" : Format.age(s.time(), now), stale, copies,
-                1, false, missing, tests, sourceRows.row(source), false);
+                1 + mirrors.kinds().size(), mirrors.offsite(), missing, tests, sourceRows.row(source), false,
+                mirrors.synced(), testCopies);
     }
 
     DashboardPage page(Person viewer, Layout layout) throws IOException {

@@ -22,9 +22,24 @@ public record JobView(Job job) {
         return "backup".equals(job.kind());
     }
 
-    /** What the job does, for sentences: "backup", "restore" or "restore test". */
+    /** A mirror sync to a target (the job's device is the target's name, its copy the target's id). */
+    public boolean sync() {
+        return "sync".equals(job.kind());
+    }
+
+    /** What the job does, for sentences: "backup", "restore", "sync" or "restore test". */
     public String what() {
-        return backup() ? "backup" : restore() ? "restore" : "restore test";
+        return backup() ? "backup" : restore() ? "restore" : sync() ? "sync" : "restore test";
+    }
+
+    /** Objects a finished sync sent. */
+    public long objects() {
+        return number("objects");
+    }
+
+    /** Objects the copy holds after a finished sync. */
+    public long objectsOnTarget() {
+        return number("objectsOnTarget");
     }
 
     /** The snapshot a backup saved or a restore test checked; empty if none. */
@@ -54,7 +69,30 @@ public record JobView(Job job) {
      * bytes or files, else its current step ("counting what to restore").
      */
     public String progressLine() {
-        return job.amount() != null ? Format.amount(job.amount()) : job.message();
+        if (job.amount() == null) {
+            return job.message();
+        }
+        String rate = rate();
+        if (rate == null) {
+            return Format.amount(job.amount());
+        }
+        // The rate goes before the time left: "12 MB of 40 MB sent (3 of 10 objects) · 4.2 MB/s · 1 min left".
+        String line = Format.amount(job.amount());
+        int left = line.lastIndexOf(" · ");
+        return left < 0 ? line + " · " + rate : line.substring(0, left) + " · " + rate + line.substring(left);
+    }
+
+    /**
+     * A byte-counting job's average rate, "4.2 MB/s", once it has an estimate of the time left:
+     * that estimate is the bytes still to go at the average pace, so the two give the pace back.
+     */
+    public String rate() {
+        Job.Amount a = job.amount();
+        if (a == null || a.unit() != Job.Amount.Unit.BYTES || a.left() == null || a.left().toMillis() <= 0
+                || a.total() <= a.done()) {
+            return null;
+        }
+        return Format.bytes((long) ((a.total() - a.done()) * 1000.0 / a.left().toMillis())) + "/s";
     }
 
     /** "Restore running", "Restore test queued". */

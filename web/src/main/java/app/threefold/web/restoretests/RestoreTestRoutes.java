@@ -64,7 +64,9 @@ public final class RestoreTestRoutes implements AutoCloseable {
     private void start(Context ctx) {
         String device = ctx.pathParam("device");
         Access.requireDevice(ctx, device);
-        Job job = restoreTests.start(device, RestoreTests.LOCAL, Access.viewer(ctx).name());
+        String copy = ctx.formParam("copy");
+        Job job = restoreTests.start(device, copy == null || copy.isBlank() ? RestoreTests.LOCAL : copy.strip(),
+                Access.viewer(ctx).name());
         // Started from the device's own page, the verdict also refreshes its table of tests; other
         // pages have no such table (an out-of-band swap without a target is an error for HTMX).
         String from = ctx.header("HX-Current-URL");
@@ -80,7 +82,12 @@ public final class RestoreTestRoutes implements AutoCloseable {
             throw new NotFoundResponse("No such job.");
         }
         Job job = jobs.find(id).orElseThrow(() -> new NotFoundResponse("No such job."));
-        Access.requireDevice(ctx, job.device());
+        if (app.threefold.mirror.Targets.KIND.equals(job.kind())) {
+            // A sync's "device" is a target's name; copies are the admins' business.
+            Access.requireAdmin(ctx);
+        } else {
+            Access.requireDevice(ctx, job.device());
+        }
         return job;
     }
 

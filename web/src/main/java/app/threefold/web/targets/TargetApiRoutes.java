@@ -1,0 +1,261 @@
+package app.threefold.web.targets;
+
+import app.threefold.backend.S3Settings;
+import app.threefold.jobs.Job;
+import app.threefold.mirror.InvalidTargetException;
+import app.threefold.mirror.Target;
+import app.threefold.mirror.TargetId;
+import app.threefold.mirror.Targets;
+import app.threefold.sources.Schedule;
+import app.threefold.web.api.ApiAuthentication;
+import app.threefold.web.api.JsonBodies;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The targets slice of the API: {@code GET/POST /api/v1/targets}, {@code GET/PATCH/DELETE
+ * /api/v1/targets/{id}}, {@code POST /api/v1/targets/{id}/test} and {@code POST
+ * /api/v1/targets/{id}/sync} → {@code {job}}. A secret key goes in and never comes out: answers
+ * carry it masked ({@code ****abcd}).
+ */
+public final class TargetApiRoutes {
+
+    private static final List<String> S3_FIELDS = List.of("endpoint", "region", "bucket", "prefix", "accessKey",
+            "secretKey", "pathStyle", "checksums");
+    private static final List<String> COMMON_FIELDS = List.of("name", "schedule", "enabled", "bandwidthLimit");
+    private static final String POST_SHAPE = "Send {\"type\": \"s3\", \"name\": …, \"endpoint\": \"https://…\","
+            + " \"region\": …, \"bucket\": …, \"prefix\": …, \"accessKey\": …, \"secretKey\": …, \"pathStyle\": true}"
+            + " or {\"type\": \"folder\", \"name\": …, \"path\": \"/media/usb/threefold\"}; optional: \"schedule\":"
+            + " {\"daily\": \"02:30\"} or {\"everyHours\": 6}, \"bandwidthLimit\" in bytes per second (0 for none).";
+    private static final String PATCH_SHAPE = "Send a JSON object with any of name, schedule ({\"daily\": \"02:30\"} or"
+            + " {\"everyHours\": 6}), enabled, bandwidthLimit (bytes per second, 0 for none) and, for an S3 target,"
+            + " endpoint, region, bucket, prefix, accessKey, secretKey, pathStyle, checksums, or for a folder, path.";
+
+    private final Targets targets;
+
+    public TargetApiRoutes(Targets targets) {
+        this.targets = targets;
+    }
+
+    public void addTo(RoutesConfig routes) {
+        routes.get("/api/v1/targets", ctx -> ctx.json(targets.list().stream().map(this::view).toList()));
+        routes.post("/api/v1/targets", this::create);
+        routes.get("/api/v1/targets/{id}", ctx -> ctx.json(view(targets.get(id(ctx)))));
+        routes.patch("/api/v1/targets/{id}", this::change);
+        routes.delete("/api/v1/targets/{id}", ctx -> {
+            targets.remove(id(ctx), ApiAuthentication.admin(ctx).name());
+            ctx.status(HttpStatus.NO_CONTENT);
+        });
+        routes.post("/api/v1/targets/{id}/test", this::test);
+        routes.post("/api/v1/targets/{id}/sync", ctx -> {
+            Job job = targets.sync(id(ctx), false, ApiAuthentication.admin(ctx).name());
+            ctx.status(HttpStatus.ACCEPTED).header("Location", "/api/v1/jobs/" + job.id()).json(Map.of("job", job.id()));
+        });
+    }
+
+    private static TargetId id(Context ctx) {
+        return TargetId.parse(ctx.pathParam("id"));
+    }
+
+    private void create(Context ctx) {
+        List<String> fields = new java.util.ArrayList<>(List.of("type", "path"));
+        fields.addAll(COMMON_FIELDS);
+        fields.addAll(S3_FIELDS);
+        JsonNode body = JsonBodies.object(ctx, fields, POST_SHAPE);
+        String type = text(body, "type", POST_SHAPE);
+        String actor = ApiAuthentication.admin(ctx).name();
+        String name = text(body, "name", POST_SHAPE);
+        Schedule schedule = body.has("schedule") ? schedule(body.get("schedule")) : Target.NIGHTLY;
+        long limit = body.has("bandwidthLimit") ? limit(body.get("bandwidthLimit")) : 0;
+        Target added;
+        if ("s3".equals(type)) {
+            refuse(body, List.of("path"), "an S3 target");
+            S3Settings s3 = TargetInput.s3(text(body, "endpoint", POST_SHAPE), text(body, "region", POST_SHAPE),
+                    text(body, "bucket", POST_SHAPE), body.has("prefix") ? text(body, "prefix", POST_SHAPE) : "",
+                    text(body, "accessKey", POST_SHAPE), text(body, "secretKey", POST_SHAPE),
+                    body.has("pathStyle") ? bool(body, "pathStyle", POST_SHAPE) : null,
+                    body.has("checksums") ? text(body, "checksums", POST_SHAPE) : null);
+            added = targets.addS3(name, s3, schedule, limit, actor);
+        } else if ("folder".equals(type)) {
+            refuse(body, S3_FIELDS, "a folder target");
+            added = targets.addFolder(name, TargetInput.folder(text(body, "path", POST_SHAPE)), schedule, limit, actor);
+        } else {
+            throw new BadRequestResponse("type is \"s3\" or \"folder\" (a paired Threefold is added with an invitation"
+                    + " code), not " + body.path("type") + ". " + POST_SHAPE);
+        }
+        ctx.status(HttpStatus.CREATED).header("Location", "/api/v1/targets/" + added.id()).json(view(added));
+    }
+
+    /** {@code PATCH}: only the fields present change; every field is checked before anything changes. */
+    private void change(Context ctx) {
+        List<String> fields = new java.util.ArrayList<>(List.of("path"));
+        fields.addAll(COMMON_FIELDS);
+        fields.addAll(S3_FIELDS);
+        JsonNode body = JsonBodies.object(ctx, fields, PATCH_SHAPE);
+        Target t = targets.get(id(ctx));
+        String actor = ApiAuthentication.admin(ctx).name();
+        String name = body.has("name") ? text(body, "name", PATCH_SHAPE) : t.name();
+        Schedule schedule = body.has("schedule") ? schedule(body.get("schedule")) : t.schedule();
+        boolean enabled = body.has("enabled") ? bool(body, "enabled", PATCH_SHAPE) : t.enabled();
+        long limit = body.has("bandwidthLimit") ? limit(body.get("bandwidthLimit")) : t.bandwidthLimit();
+        S3Settings s3 = null;
+        String secret = null;
+        Path folder = null;
+        if (t.kind() == Target.Kind.S3) {
+            refuse(body, List.of("path"), "an S3 target");
+            Target.S3Location now = t.s3();
+            secret = body.has("secretKey") ? text(body, "secretKey", PATCH_SHAPE) : null;
+            if (S3_FIELDS.stream().anyMatch(body::has)) {
+                s3 = TargetInput.s3(body.has("endpoint") ? text(body, "endpoint", PATCH_SHAPE) : now.endpoint().toString(),
+                        body.has("region") ? text(body, "region", PATCH_SHAPE) : now.region(),
+                        body.has("bucket") ? text(body, "bucket", PATCH_SHAPE) : now.bucket(),
+                        body.has("prefix") ? text(body, "prefix", PATCH_SHAPE) : now.prefix(),
+                        body.has("accessKey") ? text(body, "accessKey", PATCH_SHAPE) : now.accessKey(),
+                        secret == null ? "kept" : secret,
+                        body.has("pathStyle") ? bool(body, "pathStyle", PATCH_SHAPE) : now.pathStyle(),
+                        body.has("checksums") ? text(body, "checksums", PATCH_SHAPE) : now.checksums().name());
+            }
+        } else {
+            refuse(body, S3_FIELDS, "a folder target");
+            if (body.has("path")) {
+                folder = TargetInput.folder(text(body, "path", PATCH_SHAPE));
+            }
+        }
+        if (COMMON_FIELDS.stream().anyMatch(body::has)) {
+            targets.change(t.id(), name, schedule, enabled, limit, actor);
+        }
+        if (s3 != null) {
+            targets.changeS3(t.id(), s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), secret,
+                    s3.pathStyle(), s3.checksums(), actor);
+        }
+        if (folder != null) {
+            targets.changeFolder(t.id(), folder, actor);
+        }
+        ctx.json(view(targets.get(t.id())));
+    }
+
+    /** Whether the target can be reached and written; a failure is an answer here, not an error of the request. */
+    private void test(Context ctx) {
+        Target t = targets.get(id(ctx));
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            Targets.ConnectionCheck check = targets.testConnection(t.id());
+            out.put("ok", true);
+            out.put("location", check.location());
+            out.put("holdsCopy", check.holdsCopy());
+            out.put("objects", check.objects());
+        } catch (IOException | app.threefold.mirror.TargetException e) {
+            out.put("ok", false);
+            out.put("location", t.location());
+            out.put("error", e.getMessage());
+        }
+        ctx.json(out);
+    }
+
+    Map<String, Object> view(Target t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id().value());
+        m.put("name", t.name());
+        m.put("type", t.kind().label());
+        m.put("location", t.location());
+        m.put("offSite", t.offSite());
+        if (t.s3() != null) {
+            Target.S3Location s3 = t.s3();
+            m.put("endpoint", s3.endpoint().toString());
+            m.put("region", s3.region());
+            m.put("bucket", s3.bucket());
+            m.put("prefix", s3.prefix());
+            m.put("accessKey", s3.accessKey());
+            m.put("secretKey", s3.maskedSecret());
+            m.put("pathStyle", s3.pathStyle());
+            m.put("checksums", s3.checksums().name().toLowerCase(java.util.Locale.ROOT));
+        } else {
+            m.put("path", t.folder().toString());
+        }
+        m.put("schedule", switch (t.schedule()) {
+            case Schedule.Daily d -> Map.of("daily", d.at().format(DateTimeFormatter.ofPattern("HH:mm")));
+            case Schedule.EveryHours e -> Map.of("everyHours", e.hours());
+        });
+        m.put("enabled", t.enabled());
+        m.put("bandwidthLimit", t.bandwidthLimit());
+        m.put("created", t.created().toString());
+        Target.LastSync last = t.lastSync();
+        if (last == null) {
+            m.put("lastSync", null);
+        } else {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("time", last.time().toString());
+            s.put("state", last.state().label());
+            s.put("objects", last.objects());
+            s.put("bytes", last.bytes());
+            s.put("error", last.error());
+            m.put("lastSync", s);
+        }
+        m.put("syncJob", targets.activeJob(t.id()).orElse(null));
+        return m;
+    }
+
+    private static Schedule schedule(JsonNode node) {
+        String shape = "schedule is {\"daily\": \"HH:MM\"} or {\"everyHours\": N}.";
+        if (node == null || !node.isObject() || node.size() != 1) {
+            throw new BadRequestResponse(shape);
+        }
+        if (node.has("daily") && node.get("daily").isTextual()) {
+            try {
+                return new Schedule.Daily(LocalTime.parse(node.get("daily").asText().strip()));
+            } catch (DateTimeParseException e) {
+                throw new InvalidTargetException("Give the daily time as HH:MM on a 24-hour clock, e.g. 02:30; '"
+                        + node.get("daily").asText() + "' is not one.");
+            }
+        }
+        if (node.has("everyHours") && node.get("everyHours").canConvertToInt() && node.get("everyHours").isIntegralNumber()) {
+            return new Schedule.EveryHours(node.get("everyHours").asInt());
+        }
+        throw new BadRequestResponse(shape);
+    }
+
+    private static long limit(JsonNode node) {
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new BadRequestResponse("bandwidthLimit is a whole number of bytes per second, 0 for none.");
+        }
+        return node.asLong();
+    }
+
+    private static String text(JsonNode body, String field, String shape) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            throw new BadRequestResponse("The field \"" + field + "\" is missing. " + shape);
+        }
+        if (!v.isTextual()) {
+            throw new BadRequestResponse("The field \"" + field + "\" must be a string. " + shape);
+        }
+        return v.asText();
+    }
+
+    private static boolean bool(JsonNode body, String field, String shape) {
+        JsonNode v = body.get(field);
+        if (v == null || !v.isBoolean()) {
+            throw new BadRequestResponse("The field \"" + field + "\" must be true or false. " + shape);
+        }
+        return v.asBoolean();
+    }
+
+    private static void refuse(JsonNode body, List<String> fields, String what) {
+        for (String f : fields) {
+            if (body.has(f)) {
+                throw new BadRequestResponse("\"" + f + "\" does not apply to " + what + ".");
+            }
+        }
+    }
+}
