@@ -1,0 +1,264 @@
+package app.threefold.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.threefold.account.Accounts;
+import app.threefold.account.ApiTokens;
+import app.threefold.account.PasswordHasher;
+import app.threefold.backend.S3Server;
+import app.threefold.catalog.Catalog;
+import app.threefold.catalog.TestDatabase;
+import app.threefold.engine.Engine;
+import app.threefold.health.ComponentHealth;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The targets API and the Copies page against a real engine, the real catalog and a real S3
+ * server (s3proxy on 127.0.0.1): what a script and an admin see, what is refused, and that a
+ * secret key never comes back.
+ */
+@ExtendWith(TestDatabase.class)
+class TargetApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static S3Server s3;
+
+    private TestPanel.Running panel;
+    private WebServices services;
+    private Engine engine;
+    private Catalog catalog;
+    private PanelClient script;
+    private String admin;
+    private Path usb;
+    private String bucket;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3 = S3Server.start();
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+    }
+
+    @BeforeEach
+    void start(Catalog catalog, @TempDir Path dataDir, @TempDir Path media, @TempDir Path laptop) throws Exception {
+        this.catalog = catalog;
+        Clock clock = Clock.systemUTC();
+        engine = Engine.create(dataDir, "repository password".toCharArray(), catalog, clock);
+        Files.writeString(laptop.resolve("thesis.txt"), "chapter one\n".repeat(500));
+        engine.backupFolder("laptop", laptop);
+        usb = media.resolve("usb");
+        Files.createDirectories(usb);
+        bucket = s3.createBucket();
+        Accounts accounts = new Accounts(catalog.jdbi(), new PasswordHasher(1024, 1, 1, new SecureRandom()), clock);
+        accounts.createAdmin("alice", "long enough".toCharArray());
+        services = new WebServices("test", clock, clock.instant(),
+                () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
+                new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
+                TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
+        panel = TestPanel.Running.start(services);
+        script = new PanelClient(panel.server().port(), HttpClient.newHttpClient());
+        admin = PanelClient.basic("alice", "long enough");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        panel.close();
+        engine.close();
+        s3.deleteBucket(bucket);
+    }
+
+    private String s3Body(String name, String secret) {
+        return """
+                {"type": "s3", "name": "%s", "endpoint": "%s", "region": "us-east-1", "bucket": "%s",
+                 "prefix": "family", "accessKey": "%s", "secretKey": "%s", "pathStyle": true,
+                 "schedule": {"everyHours": 12}, "bandwidthLimit": 0}""".formatted(name, s3.endpoint(), bucket,
+                S3Server.ACCESS_KEY, secret);
+    }
+
+    @Test
+    void aScriptAddsABucketSyncsItAndSeesTheLastSyncButNeverTheSecret() throws Exception {
+        HttpResponse<String> added = api("POST", "/api/v1/targets", s3Body("Bucket", S3Server.SECRET_KEY));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        JsonNode target = JSON.readTree(added.body());
+        long id = target.get("id").asLong();
+        assertThat(target.get("type").asText()).isEqualTo("s3");
+        assertThat(target.get("location").asText()).isEqualTo("s3:" + s3.endpoint() + "/" + bucket + "/family");
+        assertThat(target.get("offSite").asBoolean()).isTrue();
+        assertThat(target.get("schedule").get("everyHours").asInt()).isEqualTo(12);
+        assertThat(target.get("secretKey").asText()).isEqualTo("****6789");
+        assertThat(target.get("lastSync").isNull()).isTrue();
+
+        HttpResponse<String> test = api("POST", "/api/v1/targets/" + id + "/test", null);
+        assertThat(JSON.readTree(test.body()).get("ok").asBoolean()).as(test.body()).isTrue();
+
+        HttpResponse<String> sync = api("POST", "/api/v1/targets/" + id + "/sync", null);
+        assertThat(sync.statusCode()).as(sync.body()).isEqualTo(202);
+        long job = JSON.readTree(sync.body()).get("job").asLong();
+        JsonNode done = awaitJob(job);
+        assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(done.get("kind").asText()).isEqualTo("sync");
+
+        JsonNode after = JSON.readTree(api("GET", "/api/v1/targets/" + id, null).body());
+        JsonNode last = after.get("lastSync");
+        assertThat(last.get("state").asText()).isEqualTo("succeeded");
+        assertThat(last.get("objects").asLong()).isPositive();
+        assertThat(last.get("bytes").asLong()).isPositive();
+        assertThat(last.get("time").asText()).isNotBlank();
+
+        String everything = api("GET", "/api/v1/targets", null).body() + after + done
+                + catalog.jdbi().withHandle(h -> h.createQuery("SELECT string_agg(detail::text, ' ') FROM audit_log")
+                .mapTo(String.class).one())
+                + catalog.jdbi().withHandle(h -> h.createQuery("SELECT string_agg(coalesce(result::text, '') || "
+                        + "coalesce(error, ''), ' ') FROM jobs").mapTo(String.class).one());
+        assertThat(everything).doesNotContain(S3Server.SECRET_KEY);
+        String page = script.send("GET", "/api/v1/targets/" + id, null, Map.of("Authorization", admin)).body();
+        assertThat(page).doesNotContain(S3Server.SECRET_KEY);
+    }
+
+    @Test
+    void badInputIsRefusedWithAMessageAndChangesNothing() throws Exception {
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("{\"type\": \"ftp\", \"name\": \"x\"}", "type is \\\"s3\\\" or \\\"folder\\\"");
+        bad.put(s3Body("Bucket", "").replace("\"secretKey\": \"\"", "\"secretKey\": \" \""), "secret key");
+        bad.put(s3Body("Bucket", "s").replace(s3.endpoint().toString(), "not a url"), "endpoint");
+        bad.put(s3Body("Bucket", "s").replace(bucket, "no/slash"), "bucket");
+        bad.put(s3Body("Bucket", "s").replace("{\"everyHours\": 12}", "{\"everyHours\": 400}"), "168");
+        bad.put(s3Body("Bucket", "s").replace("\"bandwidthLimit\": 0", "\"bandwidthLimit\": -5"), "negative");
+        bad.put("{\"type\": \"folder\", \"name\": \"USB\", \"path\": \"media/usb\"}", "absolute path");
+        bad.put("{\"type\": \"folder\", \"name\": \"USB\", \"path\": \"/media/usb\", \"bucket\": \"b\"}", "does not apply");
+        bad.put("{\"type\": \"folder\", \"name\": \" \", \"path\": \"/media/usb\"}", "name");
+        for (var e : bad.entrySet()) {
+            HttpResponse<String> r = api("POST", "/api/v1/targets", e.getKey());
+            assertThat(r.statusCode()).as(e.getKey() + " → " + r.body()).isBetween(400, 422);
+            assertThat(r.body()).as(e.getKey()).contains(e.getValue());
+        }
+        assertThat(api("GET", "/api/v1/targets", null).body()).isEqualTo("[]");
+
+        long usbId = JSON.readTree(api("POST", "/api/v1/targets",
+                "{\"type\": \"folder\", \"name\": \"USB disk\", \"path\": \"" + usb + "\"}").body()).get("id").asLong();
+        api("POST", "/api/v1/targets", s3Body("Bucket", S3Server.SECRET_KEY));
+        HttpResponse<String> taken = api("PATCH", "/api/v1/targets/" + usbId, "{\"name\": \"Bucket\", \"path\": \"/elsewhere\"}");
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(422);
+        assertThat(taken.body()).contains("already exists");
+        HttpResponse<String> wrongKind = api("PATCH", "/api/v1/targets/" + usbId, "{\"bucket\": \"other\"}");
+        assertThat(wrongKind.statusCode()).isEqualTo(400);
+        JsonNode unchanged = JSON.readTree(api("GET", "/api/v1/targets/" + usbId, null).body());
+        assertThat(unchanged.get("name").asText()).isEqualTo("USB disk");
+        assertThat(unchanged.get("path").asText()).isEqualTo(usb.toString());
+        assertThat(api("GET", "/api/v1/targets/999", null).statusCode()).isEqualTo(404);
+        assertThat(api("GET", "/api/v1/targets/abc", null).statusCode()).isBetween(400, 422);
+
+        HttpResponse<String> renamed = api("PATCH", "/api/v1/targets/" + usbId,
+                "{\"name\": \"Blue disk\", \"schedule\": {\"daily\": \"04:15\"}, \"bandwidthLimit\": 1250000}");
+        assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+        JsonNode now = JSON.readTree(renamed.body());
+        assertThat(now.get("name").asText()).isEqualTo("Blue disk");
+        assertThat(now.get("schedule").get("daily").asText()).isEqualTo("04:15");
+        assertThat(now.get("bandwidthLimit").asLong()).isEqualTo(1_250_000);
+
+        assertThat(api("DELETE", "/api/v1/targets/" + usbId, null).statusCode()).isEqualTo(204);
+        assertThat(api("GET", "/api/v1/targets/" + usbId, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aWrongSecretFailsTheConnectionTestWithAMessage() throws Exception {
+        long id = JSON.readTree(api("POST", "/api/v1/targets", s3Body("Bucket", "not-the-secret-at-all")).body())
+                .get("id").asLong();
+        JsonNode test = JSON.readTree(api("POST", "/api/v1/targets/" + id + "/test", null).body());
+        assertThat(test.get("ok").asBoolean()).isFalse();
+        assertThat(test.get("error").asText()).isNotBlank().doesNotContain("not-the-secret-at-all");
+
+        HttpResponse<String> fixed = api("PATCH", "/api/v1/targets/" + id, "{\"secretKey\": \"" + S3Server.SECRET_KEY + "\"}");
+        assertThat(fixed.statusCode()).as(fixed.body()).isEqualTo(200);
+        assertThat(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/test", null).body()).get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theDashboardCountsACopyOnceItsSyncSucceededAndOffersItForRestoreTests() throws Exception {
+        PanelClient browser = panel.login("alice", "long enough");
+        assertThat(browser.get("/").body()).contains("2 copies", "2 kinds", "0 off-site");
+
+        long bucketId = JSON.readTree(api("POST", "/api/v1/targets", s3Body("Bucket", S3Server.SECRET_KEY)).body())
+                .get("id").asLong();
+        HttpResponse<String> added = browser.post("/copies/folder", Map.of("name", "USB disk", "path", usb.toString(),
+                "kind", "daily", "time", "02:30", "hours", "6", "mbits", ""));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(303);
+        String copies = browser.get("/copies").body();
+        assertThat(copies).contains("Bucket", "USB disk", "cloud bucket (S3)", "folder (USB disk)", "not synced yet");
+        // Not synced yet: added, but not counted as copies.
+        assertThat(browser.get("/").body()).contains("2 copies", "0 off-site", "holds no checked copy yet");
+
+        HttpResponse<String> sync = browser.send("POST", "/copies/" + bucketId + "/sync",
+                PanelClient.form(Map.of("_csrf", browser.csrf())),
+                Map.of("Content-Type", "application/x-www-form-urlencoded", "HX-Request", "true"));
+        assertThat(sync.body()).contains("sse-connect=\"/jobs/");
+        long job = Long.parseLong(sync.body().replaceAll("(?s).*sse-connect=\"/jobs/(\\d+)/events.*", "$1"));
+        assertThat(awaitJob(job).get("state").asText()).isEqualTo("succeeded");
+        assertThat(browser.get("/jobs/" + job).body()).contains("Synced.");
+        long usbId = JSON.readTree(api("GET", "/api/v1/targets", null).body()).findValues("id").stream()
+                .mapToLong(JsonNode::asLong).filter(i -> i != bucketId).findFirst().orElseThrow();
+        assertThat(awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + usbId + "/sync", null).body())
+                .get("job").asLong()).get("state").asText()).isEqualTo("succeeded");
+        assertThat(Files.isRegularFile(usb.resolve("config"))).isTrue();
+
+        String dashboard = browser.get("/").body();
+        assertThat(dashboard).contains("4 copies", "4 kinds", "1 off-site", "Bucket synced just now",
+                "USB disk synced just now");
+        assertThat(dashboard).contains("<option value=\"" + bucketId + "\">Bucket</option>");
+    }
+
+    @Test
+    void removingACopyInThePanelNeedsTheConfirmationAndLeavesTheCopyInPlace() throws Exception {
+        PanelClient browser = panel.login("alice", "long enough");
+        long id = JSON.readTree(api("POST", "/api/v1/targets",
+                "{\"type\": \"folder\", \"name\": \"USB disk\", \"path\": \"" + usb + "\"}").body()).get("id").asLong();
+        assertThat(awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body())
+                .get("job").asLong()).get("state").asText()).isEqualTo("succeeded");
+
+        HttpResponse<String> unconfirmed = browser.post("/copies/" + id + "/remove", Map.of());
+        assertThat(unconfirmed.statusCode()).isEqualTo(422);
+        assertThat(unconfirmed.body()).contains("Tick the box");
+        assertThat(api("GET", "/api/v1/targets/" + id, null).statusCode()).isEqualTo(200);
+
+        assertThat(browser.post("/copies/" + id + "/remove", Map.of("confirm", "on")).statusCode()).isEqualTo(303);
+        assertThat(api("GET", "/api/v1/targets/" + id, null).statusCode()).isEqualTo(404);
+        assertThat(Files.isRegularFile(usb.resolve("config"))).as("the copy stays on the disk").isTrue();
+    }
+
+    private JsonNode awaitJob(long id) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            JsonNode job = JSON.readTree(api("GET", "/api/v1/jobs/" + id, null).body());
+            String state = job.get("state").asText();
+            if (state.equals("succeeded") || state.equals("failed")) {
+                return job;
+            }
+            assertThat(System.nanoTime()).as("job " + id + " ends within 120 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private HttpResponse<String> api(String method, String path, String body) throws Exception {
+        return script.send(method, path, body, body == null ? Map.of("Authorization", admin)
+                : Map.of("Authorization", admin, "Content-Type", "application/json"));
+    }
+}
