@@ -95,7 +95,7 @@ class CopiesBrowserTest {
         page.getByText("Continue to the dashboard").click();
         assertThat(page).hasURL(base + "/");
 
-        // A few megabytes that do not compress, so a sync at 8 Mbit/s takes seconds and shows its progress.
+        // A few megabytes that do not compress, so a sync at 2 Mbit/s takes seconds and shows its progress.
         Path laptop = Files.createDirectories(root.resolve("home/anna"));
         byte[] photo = new byte[1 << 20];
         Random random = new Random(14);
@@ -122,7 +122,7 @@ class CopiesBrowserTest {
         s3Form.getByLabel("Folder inside the bucket").fill("anna-family");
         s3Form.getByLabel("Access key id").fill(S3Server.ACCESS_KEY);
         s3Form.getByLabel("Secret key").fill(S3Server.SECRET_KEY);
-        s3Form.getByLabel("Bandwidth limit in Mbit/s").fill("8");
+        s3Form.getByLabel("Bandwidth limit in Mbit/s").fill("2");
         s3Form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add bucket")).click();
         assertThat(page.locator("h1")).hasText("Bucket");
         assertThat(page.locator("[data-secret]")).hasText("****6789");
