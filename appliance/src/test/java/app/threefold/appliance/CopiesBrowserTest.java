@@ -139,7 +139,7 @@ class CopiesBrowserTest {
         Locator progress = page.getByTestId("progress-line");
         assertThat(progress).containsText("sent", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         assertThat(progress).containsText("objects)", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
-        assertThat(progress).containsText("MB/s", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        assertThat(progress).containsText("B/s · ", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         shoot(page, "copy-sync");
         assertThat(page.locator("[data-verdict=synced]")).containsText("Synced.",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
