@@ -1,6 +1,7 @@
 package app.threefold.engine;
 
 import app.threefold.backend.LocalBackend;
+import app.threefold.browse.SnapshotFiles;
 import app.threefold.catalog.Catalog;
 import app.threefold.chunker.ChunkerParams;
 import app.threefold.crypto.KeyFile;
@@ -48,12 +49,14 @@ public final class Engine implements AutoCloseable {
     private final ExecutorService workers = newWorkers("engine", Thread.NORM_PRIORITY);
     private final ExecutorService storeWorkers = newWorkers("store", Thread.MIN_PRIORITY);
     private final CatalogContentDigests digests;
+    private final SnapshotFiles files;
     private final Clock clock;
 
     private Engine(Repository repository, Catalog catalog, Clock clock) {
         this.repository = repository;
         this.catalog = catalog;
         this.digests = new CatalogContentDigests(catalog.jdbi());
+        this.files = new SnapshotFiles(repository);
         this.clock = clock;
     }
 
@@ -138,6 +141,16 @@ public final class Engine implements AutoCloseable {
 
     public Repository repository() {
         return repository;
+    }
+
+    /** The repository's id in hex, as restic prints it (the recovery kit names the repository by it). */
+    public String repositoryId() {
+        return repository.id().hex();
+    }
+
+    /** Reading snapshots' files (browse, download, search, compare), over the engine's one tree cache. */
+    public SnapshotFiles files() {
+        return files;
     }
 
     /** For work a person waits on: restores, restore tests. */

@@ -1,6 +1,7 @@
 package app.threefold.jobs;
 
 import app.threefold.audit.AuditLog;
+import app.threefold.browse.SnapshotRoot;
 import app.threefold.engine.Engine;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
@@ -71,6 +72,17 @@ public final class Restores {
         return start(device, tree, subpaths, true, target, actor);
     }
 
+    /** Like {@link #start(String, Id, String, String, String)} for the snapshot whose root is {@code root}. */
+    public Job start(String device, SnapshotRoot root, String subpath, String target, String actor) throws IOException {
+        return start(device, root.tree(), subpath, target, actor);
+    }
+
+    /** Like {@link #startSelected(String, Id, List, String, String)} for the snapshot whose root is {@code root}. */
+    public Job startSelected(String device, SnapshotRoot root, List<String> subpaths, String target, String actor)
+            throws IOException {
+        return startSelected(device, root.tree(), subpaths, target, actor);
+    }
+
     private Job start(String device, Id tree, List<String> subpaths, boolean sideBySide, String target, String actor)
             throws IOException {
         Engine e = engine.get().orElseThrow(() -> new RepositoryException(
@@ -94,7 +106,7 @@ public final class Restores {
                     + " nothing was restored. Start the restore again.");
         }
         Repository repo = e.repository();
-        Restorer restorer = new Restorer(repo, e.workers());
+        Restorer restorer = new Restorer(repo, e.files().trees(), e.workers());
         progress.report(0, "counting what to restore");
         long total = 0;
         for (String path : subpaths) {

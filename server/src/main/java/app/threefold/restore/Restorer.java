@@ -10,6 +10,7 @@ import app.threefold.repository.RepositoryException;
 import app.threefold.tree.NameCharset;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
+import app.threefold.tree.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -39,6 +40,8 @@ public final class Restorer {
     private static final int SEGMENT_BLOBS = 16;
 
     private final Repository repository;
+    /** Where paths are resolved: the engine's tree cache when the panel restores, so browsing and restoring agree. */
+    private final Trees trees;
     private final ExecutorService workers;
     /** Files open for writing at once: bounds file descriptors and the futures held for a tree. */
     private final java.util.concurrent.Semaphore openFiles = new java.util.concurrent.Semaphore(64);
@@ -46,7 +49,13 @@ public final class Restorer {
     private final AtomicLong bytes = new AtomicLong();
 
     public Restorer(Repository repository, ExecutorService workers) {
+        this(repository, tree -> TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree)), workers);
+    }
+
+    /** A restorer that resolves paths through {@code trees}. */
+    public Restorer(Repository repository, Trees trees, ExecutorService workers) {
         this.repository = repository;
+        this.trees = trees;
         this.workers = workers;
     }
 
@@ -141,28 +150,17 @@ public final class Restorer {
         }
     }
 
-    /** Finds the node at a '/'-separated path below a tree. */
+    /** Finds the node at a '/'-separated path below a tree; null for the tree itself ("" or "/"). */
     public Node resolve(Id root, String subpath) throws IOException {
-        Id tree = root;
-        Node found = null;
+        List<String> names = new ArrayList<>();
         for (String part : subpath.split("/")) {
-            if (part.isEmpty()) {
-                continue;
+            if (!part.isEmpty()) {
+                names.add(part);
             }
-            if (tree == null) {
-                throw new RepositoryException(subpath + " is not in the snapshot");
-            }
-            found = null;
-            for (Node n : TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree))) {
-                if (n.name().equals(part)) {
-                    found = n;
-                    break;
-                }
-            }
-            if (found == null) {
-                throw new RepositoryException(subpath + " is not in the snapshot");
-            }
-            tree = found.isDir() ? found.subtree() : null;
+        }
+        Node found = trees.find(root, names);
+        if (found == null && !names.isEmpty()) {
+            throw new RepositoryException(subpath + " is not in the snapshot");
         }
         return found;
     }

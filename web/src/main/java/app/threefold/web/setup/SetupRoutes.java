@@ -135,7 +135,7 @@ public final class SetupRoutes {
         Access.requireAdmin(ctx);
         Engine e = engine.get().orElseThrow(() -> new IllegalStateException("set up without a repository"));
         Object password = Access.session(ctx).data().get(RECOVERY_PASSWORD);
-        return new RecoveryKit(e.repository().id().hex(), password == null ? null : password.toString(),
+        return new RecoveryKit(e.repositoryId(), password == null ? null : password.toString(),
                 Engine.repositoryDir(dataDir).toAbsolutePath(), Engine.applianceKey(dataDir).toAbsolutePath(),
                 new SnapshotCatalog(catalog.jdbi()).devices(), clock.instant());
     }
