@@ -145,6 +145,38 @@ public final class Repository {
                 + backend.location() + "; check the password file");
     }
 
+    /**
+     * Opens a copy of this repository (a mirror's bucket or folder) with this repository's master
+     * key, reading everything, from the config on, from the copy itself and indexing it into
+     * {@code copyIndex} from the copy's own index files. So what reads through the result (a
+     * restore test) proves the copy, not this repository.
+     *
+     * @throws RepositoryException if the copy has no config, or its config is not this repository's
+     */
+    public Repository openCopy(Backend copy, BlobIndex copyIndex) throws IOException {
+        if (!copy.exists(Handle.CONFIG)) {
+            throw new RepositoryException("the copy at " + copy.location() + " holds no repository (no config file);"
+                    + " sync it first, or check that the disk is mounted and the location is right");
+        }
+        byte[] configBytes;
+        try {
+            configBytes = crypto.open(copy.readAll(Handle.CONFIG));
+        } catch (AuthenticationFailedException e) {
+            throw new RepositoryException("the copy at " + copy.location() + " holds another repository (its config does"
+                    + " not open with this repository's key, or it is damaged); point the copy at its own folder", e);
+        }
+        JsonNode config = JSON.readTree(configBytes);
+        Id copyId = Id.parse(config.path("id").asText());
+        if (!copyId.equals(id)) {
+            throw new RepositoryException("the copy at " + copy.location() + " holds another repository (id "
+                    + copyId.shortHex() + ", not " + id.shortHex() + "); point the copy at its own folder");
+        }
+        Repository opened = new Repository(copy, key, id, config.path("version").asInt(version), copyIndex,
+                new SecureRandom());
+        opened.syncIndex();
+        return opened;
+    }
+
     private static long kdfCost(byte[] keyFile) {
         try {
             JsonNode k = JSON.readTree(keyFile);
