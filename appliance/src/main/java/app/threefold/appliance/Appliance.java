@@ -15,7 +15,7 @@ import app.threefold.health.HealthProbe;
 import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
 import app.threefold.login.LoginThrottle;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.sources.LocalSource;
@@ -107,7 +107,7 @@ public final class Appliance implements AutoCloseable {
                         t.setDaemon(true);
                         return t;
                     }), clock, SourceScheduler.TICK).start()));
-            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
+            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreProofs(jobs, engine, audit, clock),
                     new Restores(jobs, engine, audit, new RestoreFolders(catalog.jdbi(), audit,
                             () -> sources.list().stream().map(LocalSource::path).toList(), config.dataDir(), clock)), audit, new People(catalog.jdbi(), accounts),
                     () -> sftp.get() == null ? -1 : sftp.get().port(), sources);

@@ -9,7 +9,7 @@ import app.threefold.device.Devices;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.HealthProbe;
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.sources.LocalSources;
@@ -35,7 +35,7 @@ final class TestPanel {
         LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC);
         RestoreFolders folders = new RestoreFolders(catalog.jdbi(), audit,
                 () -> sources.list().stream().map(app.threefold.sources.LocalSource::path).toList(), dataDir, clock);
-        return new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
+        return new PanelServices(catalog, engine, jobs, new RestoreProofs(jobs, engine, audit, clock),
                 new Restores(jobs, engine, audit, folders), audit,
                 new People(catalog.jdbi(), accounts), () -> -1, sources);
     }

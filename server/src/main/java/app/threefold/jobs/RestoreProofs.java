@@ -4,7 +4,7 @@ import app.threefold.audit.AuditLog;
 import app.threefold.engine.Engine;
 import app.threefold.repository.RepositoryException;
 import app.threefold.snapshot.Snapshot;
-import app.threefold.verify.RestoreTest;
+import app.threefold.verify.RestoreProof;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * Starts one-click restore tests as jobs: the latest snapshot of a device, restored from a copy
- * into a discarding sink and verified file by file (see {@link RestoreTest}). The job's result is
+ * into a discarding sink and verified file by file (see {@link RestoreProof}). The job's result is
  * {@code {verdict: passed|failed, snapshot, files, bytes, filesUnverified, seconds, failures: [{path, reason}]}}.
  */
-public final class RestoreTests {
+public final class RestoreProofs {
 
     public static final String KIND = "restore-test";
     /** The NAS's own repository; mirrors will add their target ids. */
@@ -29,7 +29,7 @@ public final class RestoreTests {
     private final AuditLog audit;
     private final Clock clock;
 
-    public RestoreTests(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock) {
+    public RestoreProofs(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock) {
         this.jobs = Objects.requireNonNull(jobs);
         this.engine = Objects.requireNonNull(engine);
         this.audit = Objects.requireNonNull(audit);
@@ -59,8 +59,8 @@ public final class RestoreTests {
         // The snapshot file as it is on disk now, not as it was when the appliance first listed it.
         Snapshot latest = e.snapshots().load(found.id());
         progress.report(0, "reading the folders of snapshot " + latest.id().shortHex());
-        RestoreTest test = new RestoreTest(e.repository(), e.digests()::sha256, e.workers(), clock);
-        RestoreTest.Result r = test.run(latest, p -> {
+        RestoreProof test = new RestoreProof(e.repository(), e.digests()::sha256, e.workers(), clock);
+        RestoreProof.Result r = test.run(latest, p -> {
             if (p.totalBytes() > 0) {
                 progress.report(p.bytes(), p.totalBytes(), Job.Amount.Unit.BYTES, "restored and checked");
             } else {
