@@ -5,6 +5,7 @@ import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
 import app.threefold.audit.AuditLog;
 import app.threefold.catalog.Catalog;
+import app.threefold.engine.EngineHolder;
 import app.threefold.device.Devices;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.HealthProbe;
@@ -26,10 +27,10 @@ final class TestPanel {
     }
 
     static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir) {
-        return create(catalog, accounts, clock, dataDir, new LiveEngine(null));
+        return create(catalog, accounts, clock, dataDir, new EngineHolder(null));
     }
 
-    static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir, LiveEngine engine) {
+    static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir, EngineHolder engine) {
         AuditLog audit = new AuditLog(catalog.jdbi(), clock);
         Jobs jobs = new Jobs(catalog.jdbi(), clock);
         LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC);

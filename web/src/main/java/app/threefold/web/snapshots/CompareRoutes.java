@@ -5,7 +5,7 @@ import app.threefold.format.Id;
 import app.threefold.repository.Repository;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
-import app.threefold.web.LiveEngine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -39,11 +39,11 @@ public final class CompareRoutes {
     }
 
     private final SnapshotCatalog catalog;
-    private final LiveEngine engine;
+    private final EngineHolder engine;
     private final Pages pages;
     private final TreeCache trees = new TreeCache(200_000);
 
-    public CompareRoutes(SnapshotCatalog catalog, LiveEngine engine, Pages pages) {
+    public CompareRoutes(SnapshotCatalog catalog, EngineHolder engine, Pages pages) {
         this.catalog = catalog;
         this.engine = engine;
         this.pages = pages;
