@@ -114,13 +114,17 @@ public final class Restores {
             total += selected == null ? sizeOf(repo, tree) : selected.isDir() ? sizeOf(repo, selected.subtree()) : selected.size();
         }
         long started = System.nanoTime();
+        // On the engine's restore pool, not the JVM's common pool: restores share the cores the
+        // engine gives to work a person waits on, apart from the storing pool. The walk holds one
+        // worker while the files are written by the others; restores and restore tests take
+        // turns in their job lane, so the pool (cores + 1) always has a worker left for the files.
         CompletableFuture<Restorer.Summary> done = CompletableFuture.supplyAsync(() -> {
             try {
                 return sideBySide ? restorer.restore(tree, subpaths, to) : restorer.restore(tree, subpaths.getFirst(), to);
             } catch (IOException io) {
                 throw new java.io.UncheckedIOException(io);
             }
-        });
+        }, e.workers());
         Restorer.Summary summary;
         while (true) {
             try {

@@ -10,7 +10,7 @@ import app.threefold.engine.Engine;
 import app.threefold.ingest.IngestSession;
 import app.threefold.repository.ResticCli;
 import app.threefold.restore.Restorer;
-import app.threefold.verify.RestoreTest;
+import app.threefold.verify.RestoreProof;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,7 +52,7 @@ class DeepTreeWalksTest {
             assertThat(report.errors()).isEmpty();
             assertThat(report.affected()).isEmpty();
 
-            RestoreTest.Result test = onSmallStack(() -> new RestoreTest(engine.repository(), id -> Optional.empty(),
+            RestoreProof.Result test = onSmallStack(() -> new RestoreProof(engine.repository(), id -> Optional.empty(),
                     engine.workers(), Clock.systemUTC()).run(backup.snapshot(), p -> { }));
             assertThat(test.passed()).isTrue();
             assertThat(test.files()).isEqualTo(2);

@@ -3,8 +3,9 @@ package app.threefold.web;
 import app.threefold.access.People;
 import app.threefold.audit.AuditLog;
 import app.threefold.catalog.Catalog;
+import app.threefold.engine.EngineHolder;
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
 import app.threefold.sources.LocalSources;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * engine as it appears, the SFTP port devices connect to (-1 while SFTP is off), jobs, restore tests, restores to NAS folders, the activity log, the people who may log in
  * and the local sources (folders on the NAS snapshotted on a schedule).
  */
-public record PanelServices(Catalog catalog, LiveEngine engine, Jobs jobs, RestoreTests restoreTests, Restores restores,
+public record PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
                             AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
                             LocalSources sources) {
 

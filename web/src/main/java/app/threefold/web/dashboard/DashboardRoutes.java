@@ -3,7 +3,7 @@ package app.threefold.web.dashboard;
 import app.threefold.access.Person;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
 import app.threefold.web.page.Format;
@@ -119,7 +119,7 @@ public final class DashboardRoutes {
 
     private Map<String, List<TestVerdict>> latestTests() {
         Map<String, List<TestVerdict>> tests = new LinkedHashMap<>();
-        for (Job j : jobs.latestFinished(RestoreTests.KIND)) {
+        for (Job j : jobs.latestFinished(RestoreProofs.KIND)) {
             String verdict = j.result() == null ? "error" : String.valueOf(j.result().get("verdict"));
             tests.computeIfAbsent(j.device(), d -> new ArrayList<>())
                     .add(new TestVerdict(j.copy(), verdict, j.finished(), j.id()));

@@ -6,7 +6,7 @@ import app.threefold.account.AdminUser;
 import app.threefold.audit.AuditLog;
 import app.threefold.catalog.Catalog;
 import app.threefold.engine.Engine;
-import app.threefold.web.LiveEngine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.snapshots.SnapshotCatalog;
@@ -45,7 +45,7 @@ public final class SetupRoutes {
     private final Accounts accounts;
     private final SetupState state;
     private final Sessions sessions;
-    private final LiveEngine engine;
+    private final EngineHolder engine;
     private final Catalog catalog;
     private final Path dataDir;
     private final AuditLog audit;
@@ -53,7 +53,7 @@ public final class SetupRoutes {
     private final SecureRandom random;
     private final Pages pages;
 
-    public SetupRoutes(Accounts accounts, SetupState state, Sessions sessions, LiveEngine engine, Catalog catalog,
+    public SetupRoutes(Accounts accounts, SetupState state, Sessions sessions, EngineHolder engine, Catalog catalog,
                        Path dataDir, AuditLog audit, Clock clock, SecureRandom random, Pages pages) {
         this.accounts = accounts;
         this.state = state;

@@ -12,7 +12,7 @@ import app.threefold.jobs.Restores;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.restore.RestoreTargetException;
 import app.threefold.web.restoretests.JobView;
-import app.threefold.web.LiveEngine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
@@ -96,12 +96,12 @@ public final class BrowseRoutes {
     }
 
     private final SnapshotCatalog catalog;
-    private final LiveEngine engine;
+    private final EngineHolder engine;
     private final Restores restores;
     private final AuditLog audit;
     private final Pages pages;
 
-    public BrowseRoutes(SnapshotCatalog catalog, LiveEngine engine, Restores restores, AuditLog audit, Pages pages) {
+    public BrowseRoutes(SnapshotCatalog catalog, EngineHolder engine, Restores restores, AuditLog audit, Pages pages) {
         this.catalog = catalog;
         this.engine = engine;
         this.restores = restores;

@@ -5,7 +5,7 @@ import app.threefold.browse.SnapshotFiles.Change;
 import app.threefold.browse.SnapshotFiles.Comparison;
 import app.threefold.browse.SnapshotRoot;
 import app.threefold.engine.Engine;
-import app.threefold.web.LiveEngine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -32,10 +32,10 @@ public final class CompareRoutes {
     }
 
     private final SnapshotCatalog catalog;
-    private final LiveEngine engine;
+    private final EngineHolder engine;
     private final Pages pages;
 
-    public CompareRoutes(SnapshotCatalog catalog, LiveEngine engine, Pages pages) {
+    public CompareRoutes(SnapshotCatalog catalog, EngineHolder engine, Pages pages) {
         this.catalog = catalog;
         this.engine = engine;
         this.pages = pages;

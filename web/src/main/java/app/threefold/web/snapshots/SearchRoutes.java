@@ -5,7 +5,7 @@ import app.threefold.browse.SnapshotFiles.Found;
 import app.threefold.browse.SnapshotPath;
 import app.threefold.browse.SnapshotRoot;
 import app.threefold.engine.Engine;
-import app.threefold.web.LiveEngine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
@@ -40,10 +40,10 @@ public final class SearchRoutes {
     }
 
     private final SnapshotCatalog catalog;
-    private final LiveEngine engine;
+    private final EngineHolder engine;
     private final Pages pages;
 
-    public SearchRoutes(SnapshotCatalog catalog, LiveEngine engine, Pages pages) {
+    public SearchRoutes(SnapshotCatalog catalog, EngineHolder engine, Pages pages) {
         this.catalog = catalog;
         this.engine = engine;
         this.pages = pages;

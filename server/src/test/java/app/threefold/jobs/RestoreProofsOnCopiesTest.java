@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mirror does. Damage only on the copy fails only the copy's test: the test read the copy.
  */
 @ExtendWith(TestDatabase.class)
-class RestoreTestsOnCopiesTest {
+class RestoreProofsOnCopiesTest {
     static final String RECOVERY = "recovery password 123";
     static final Clock CLOCK = Clock.systemUTC();
 
@@ -56,7 +56,7 @@ class RestoreTestsOnCopiesTest {
     IngestSession.Result backup;
     /** The copies the restore tests may be pointed at, by id, as the mirror's targets will provide them. */
     final Map<String, Copies.Copy> targets = new HashMap<>();
-    RestoreTests restoreTests;
+    RestoreProofs restoreTests;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -77,7 +77,7 @@ class RestoreTestsOnCopiesTest {
         engine = Engine.create(tmp.resolve("data"), RECOVERY.toCharArray(), catalog, CLOCK);
         backup = engine.backupFolder("laptop", src);
         jobs = new Jobs(catalog.jdbi(), CLOCK);
-        restoreTests = new RestoreTests(jobs, () -> Optional.of(engine), new AuditLog(catalog.jdbi(), CLOCK), CLOCK,
+        restoreTests = new RestoreProofs(jobs, () -> Optional.of(engine), new AuditLog(catalog.jdbi(), CLOCK), CLOCK,
                 id -> Optional.ofNullable(targets.get(id)));
     }
 
@@ -109,7 +109,7 @@ class RestoreTestsOnCopiesTest {
             ObjectCopy.flipByte(server, bucket, ObjectCopy.largestPack(copy), 500);
         }
         Job damaged = awaitEnd(restoreTests.start("laptop", "7", "alice"));
-        Job local = awaitEnd(restoreTests.start("laptop", RestoreTests.LOCAL, "alice"));
+        Job local = awaitEnd(restoreTests.start("laptop", RestoreProofs.LOCAL, "alice"));
 
         assertThat(damaged.result()).containsEntry("verdict", "failed");
         assertThat(failures(damaged)).extracting(f -> f.get("path")).containsExactly("/photos/cat.jpg");
@@ -129,7 +129,7 @@ class RestoreTestsOnCopiesTest {
         Job healthy = awaitEnd(restoreTests.start("laptop", "usb", "alice"));
         TestTrees.flipByteInLargestPack(usb, 500);
         Job damaged = awaitEnd(restoreTests.start("laptop", "usb", "alice"));
-        Job local = awaitEnd(restoreTests.start("laptop", RestoreTests.LOCAL, "alice"));
+        Job local = awaitEnd(restoreTests.start("laptop", RestoreProofs.LOCAL, "alice"));
 
         assertThat(healthy.result()).containsEntry("verdict", "passed").containsEntry("location", usb.toString());
         assertThat(damaged.result()).containsEntry("verdict", "failed");
@@ -148,7 +148,7 @@ class RestoreTestsOnCopiesTest {
         targets.put("usb", new Copies.Copy("USB disk", () -> LocalBackend.open(usb)));
 
         Job onCopy = awaitEnd(restoreTests.start("laptop", "usb", "alice"));
-        Job onNas = awaitEnd(restoreTests.start("laptop", RestoreTests.LOCAL, "alice"));
+        Job onNas = awaitEnd(restoreTests.start("laptop", RestoreProofs.LOCAL, "alice"));
 
         assertThat(onCopy.result()).containsEntry("verdict", "passed").containsEntry("snapshot", backup.snapshot().id().hex());
         assertThat(((Number) onCopy.result().get("files")).longValue()).isEqualTo(2);

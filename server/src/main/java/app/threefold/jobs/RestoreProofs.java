@@ -9,7 +9,7 @@ import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
-import app.threefold.verify.RestoreTest;
+import app.threefold.verify.RestoreProof;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * Starts one-click restore tests as jobs: the latest snapshot of a device, restored from a copy
- * into a discarding sink and verified file by file (see {@link RestoreTest}). The copy is the
+ * into a discarding sink and verified file by file (see {@link RestoreProof}). The copy is the
  * NAS's own repository ({@value #LOCAL}) or one of its {@link Copies}; a copy is read entirely
  * from its own storage (config, index files, snapshots, trees, packs), never from the NAS's
  * repository or the catalog's index, so a pass proves that copy. Only the SHA-256 recorded at
@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * {@code {verdict: passed|failed, copy, copyName, location (not for local), snapshot, files, bytes, filesUnverified,
  * seconds, failures: [{path, reason}]}}.
  */
-public final class RestoreTests {
+public final class RestoreProofs {
 
     public static final String KIND = "restore-test";
     /** The NAS's own repository; other copies go by their {@link Copies} id. */
@@ -41,11 +41,11 @@ public final class RestoreTests {
     private final Clock clock;
     private final Copies copies;
 
-    public RestoreTests(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock) {
+    public RestoreProofs(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock) {
         this(jobs, engine, audit, clock, Copies.NONE);
     }
 
-    public RestoreTests(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock, Copies copies) {
+    public RestoreProofs(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock, Copies copies) {
         this.jobs = Objects.requireNonNull(jobs);
         this.engine = Objects.requireNonNull(engine);
         this.audit = Objects.requireNonNull(audit);
@@ -130,8 +130,8 @@ public final class RestoreTests {
         // The snapshot file as it is on the copy now, not as it was when it was first listed.
         Snapshot latest = snapshots.load(found.id());
         progress.report(0, "reading the folders of snapshot " + latest.id().shortHex());
-        RestoreTest test = new RestoreTest(copy, e.digests()::sha256, e.workers(), clock);
-        RestoreTest.Result r = test.run(latest, p -> {
+        RestoreProof test = new RestoreProof(copy, e.digests()::sha256, e.workers(), clock);
+        RestoreProof.Result r = test.run(latest, p -> {
             if (p.totalBytes() > 0) {
                 progress.report(p.bytes(), p.totalBytes(), Job.Amount.Unit.BYTES, "restored and checked");
             } else {
