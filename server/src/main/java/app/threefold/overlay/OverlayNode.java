@@ -115,18 +115,6 @@ final class OverlayNode {
         }
     }
 
-    /** Whether it is still in the tree at the place its parent and name say. */
-    boolean attached() {
-        OverlayNode n = this;
-        while (n.parent != null) {
-            if (!n.parent.listed || n.parent.children.get(n.name) != n) {
-                return false;
-            }
-            n = n.parent;
-        }
-        return true;
-    }
-
     /** The names from the root to this node; empty if it was removed from the tree. */
     Optional<List<String>> path() {
         java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();

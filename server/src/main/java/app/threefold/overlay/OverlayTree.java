@@ -322,25 +322,28 @@ final class OverlayTree {
     }
 
     Op rmdir(List<String> path) throws IOException {
-        refuseReadOnly(path);
-        OverlayNode dir = parentDir(path);
-        refuseReadOnlyNode(dir);
-        OverlayNode n = children(dir).get(path.get(path.size() - 1));
-        if (n == null) {
-            throw new NoSuchFileException(show(path));
-        }
+        OverlayNode n = existingToRemove(path);
         if (!n.isDir()) {
             throw new NotDirectoryException(show(path));
         }
         if (!children(n).isEmpty()) {
             throw new DirectoryNotEmptyException(show(path));
         }
-        dir.children.remove(n.name);
-        dir.touch();
+        detach(n);
         return Op.rmdir(path);
     }
 
     Op remove(List<String> path) throws IOException {
+        OverlayNode n = existingToRemove(path);
+        if (n.isDir()) {
+            throw new FileSystemException(show(path), null, "is a directory; use rmdir");
+        }
+        detach(n);
+        return Op.remove(path);
+    }
+
+    /** The entry at {@code path} (its last link not followed), which must exist and may be removed. */
+    private OverlayNode existingToRemove(List<String> path) throws IOException {
         refuseReadOnly(path);
         OverlayNode dir = parentDir(path);
         refuseReadOnlyNode(dir);
@@ -348,12 +351,12 @@ final class OverlayTree {
         if (n == null) {
             throw new NoSuchFileException(show(path));
         }
-        if (n.isDir()) {
-            throw new FileSystemException(show(path), null, "is a directory; use rmdir");
-        }
-        dir.children.remove(n.name);
-        dir.touch();
-        return Op.remove(path);
+        return n;
+    }
+
+    private static void detach(OverlayNode n) {
+        n.parent.children.remove(n.name);
+        n.parent.touch();
     }
 
     /** Renames; with {@code replace} an existing file or empty folder at {@code to} is replaced (posix-rename). Empty if nothing moved. */
