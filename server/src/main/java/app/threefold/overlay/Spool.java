@@ -128,8 +128,11 @@ final class Spool {
     // ---- writing ---------------------------------------------------------------------------
 
     /** An open being prepared: checked under the lock, its old bytes copied outside it. */
-    private record Opening(OverlayNode dir, String name, Optional<OverlayNode> old, OverlayNode.Bytes oldBytes,
-                           Path spoolFile, FileChannel channel) {
+    private record Opening(OverlayNode dir, String name, Optional<Replaced> old, Path spoolFile, FileChannel channel) {
+    }
+
+    /** The file an open replaces, and where its bytes were when the open was checked. */
+    private record Replaced(OverlayNode node, OverlayNode.Bytes bytes) {
     }
 
     /**
@@ -141,27 +144,26 @@ final class Spool {
     SpoolWriter openWrite(List<String> path, boolean create, boolean truncate, boolean exclusive, int mode) throws IOException {
         while (true) {
             Opening o;
-            Overlay.ReadHandle from;
+            Opener source;
             synchronized (lock) {
                 o = prepare(path, create, truncate, exclusive, mode);
                 if (o.old().isEmpty() || truncate) {
                     return publish(o, path, mode);
                 }
-                // A spool is opened now, while it surely exists (a commit deletes stored ones).
-                from = o.oldBytes() instanceof OverlayNode.InRepository r ? null : discardOnFailure(o, () -> openRead(o.old().get()));
-            }
-            try {
-                if (from == null) {
-                    from = repositoryReader(((OverlayNode.InRepository) o.oldBytes()).content());
+                Replaced old = o.old().get();
+                if (old.bytes() instanceof OverlayNode.InRepository stored) {
+                    source = () -> repositoryReader(stored.content());
+                } else {
+                    // A spool is opened now, while it surely exists (a commit deletes stored ones).
+                    Overlay.ReadHandle spooled = discardOnFailure(o, () -> openRead(old.node()));
+                    source = () -> spooled;
                 }
+            }
+            try (Overlay.ReadHandle from = source.open()) {
                 copy(from, o.channel());
             } catch (IOException | RuntimeException e) {
                 discard(o, e);
                 throw e;
-            } finally {
-                if (from != null) {
-                    from.close();
-                }
             }
             synchronized (lock) {
                 if (unchanged(o, path)) {
@@ -188,8 +190,9 @@ final class Spool {
     /** Whether the file is still the one whose bytes were copied, in the same place. Under the lock. */
     private boolean unchanged(Opening o, List<String> path) {
         try {
-            OverlayNode old = o.old().orElseThrow();
-            return tree.parentDir(path) == o.dir() && tree.children(o.dir()).get(o.name()) == old && old.bytes == o.oldBytes();
+            Replaced old = o.old().orElseThrow();
+            return tree.parentDir(path) == o.dir() && tree.children(o.dir()).get(o.name()) == old.node()
+                    && old.node().bytes == old.bytes();
         } catch (IOException e) {
             // The folder is gone or changed kind: the next attempt reports why.
             return false;
@@ -253,7 +256,7 @@ final class Spool {
         }
         Path spoolFile = dir.resolve("spool-" + (++spoolSeq));
         FileChannel ch = FileChannel.open(spoolFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new Opening(folder, name, Optional.ofNullable(old), old == null ? null : old.bytes, spoolFile, ch);
+        return new Opening(folder, name, Optional.ofNullable(old).map(n -> new Replaced(n, n.bytes)), spoolFile, ch);
     }
 
     /** Puts the file being written at its path. Under the lock. */
@@ -262,10 +265,11 @@ final class Spool {
         n.parent = o.dir();
         n.name = o.name();
         n.kind = Entry.Kind.FILE;
-        n.permissions = o.old().map(old -> old.permissions).orElse(mode & 07777);
+        Optional<OverlayNode> old = o.old().map(Replaced::node);
+        n.permissions = old.map(r -> r.permissions).orElse(mode & 07777);
         n.mtime = clock.instant();
-        n.bytes = new OverlayNode.Writing(o.spoolFile(), o.old());
-        n.base = o.old().map(old -> old.base).orElse(null);
+        n.bytes = new OverlayNode.Writing(o.spoolFile(), old);
+        n.base = old.map(r -> r.base).orElse(null);
         o.dir().children.put(o.name(), n);
         return new SpoolWriter(n, o.channel(), OverlayTree.show(path), o.channel().size());
     }
