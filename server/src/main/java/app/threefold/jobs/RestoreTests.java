@@ -1,5 +1,6 @@
 package app.threefold.jobs;
 
+import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
 import app.threefold.engine.Engine;
 import app.threefold.repository.RepositoryException;
@@ -43,9 +44,9 @@ public final class RestoreTests {
      */
     public Job start(String device, String copy, String actor) {
         if (!LOCAL.equals(copy)) {
-            throw new RepositoryException("Unknown copy '" + copy + "': only \"local\" (the NAS) can be tested so far.");
+            throw new RepositoryException(ThreefoldException.Kind.BAD_REQUEST, "Unknown copy '" + copy + "': only \"local\" (the NAS) can be tested so far.");
         }
-        Engine e = engine.get().orElseThrow(() -> new RepositoryException(
+        Engine e = engine.get().orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, 
                 "The appliance has no repository yet; finish the setup wizard first."));
         audit.record(actor, "restore-test.started", Map.of("device", device, "copy", copy));
         return jobs.submit(KIND, device, copy, actor, progress -> run(e, device, copy, actor, progress));
@@ -54,7 +55,7 @@ public final class RestoreTests {
     private Map<String, Object> run(Engine e, String device, String copy, String actor, Jobs.ProgressSink progress)
             throws Exception {
         progress.report(0, "finding the latest snapshot");
-        Snapshot found = e.snapshots().latest(device).orElseThrow(() -> new RepositoryException(
+        Snapshot found = e.snapshots().latest(device).orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.NOT_FOUND, 
                 "Device " + device + " has no snapshot yet: back it up first, then test the restore."));
         // The snapshot file as it is on disk now, not as it was when the appliance first listed it.
         Snapshot latest = e.snapshots().load(found.id());
