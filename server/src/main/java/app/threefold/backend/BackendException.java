@@ -14,6 +14,12 @@ import java.io.IOException;
 public abstract class BackendException extends IOException implements ThreefoldFailure {
     private final Kind kind;
 
+    /** Without a cause yet: callers may still {@link #initCause} it. */
+    protected BackendException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
     protected BackendException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;

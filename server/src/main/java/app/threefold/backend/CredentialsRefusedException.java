@@ -6,6 +6,6 @@ import app.threefold.ThreefoldException.Kind;
 public final class CredentialsRefusedException extends BackendException {
     public CredentialsRefusedException(String location, String detail) {
         super(Kind.REFUSED, location + " refused access (" + detail + "); check the access key and secret, and that the key "
-                + "may list, read and write the bucket", null);
+                + "may list, read and write the bucket");
     }
 }

@@ -6,6 +6,6 @@ import app.threefold.ThreefoldException.Kind;
 public final class NoSuchBucketException extends BackendException {
     public NoSuchBucketException(String endpoint, String bucket) {
         super(Kind.NOT_FOUND, "the bucket '" + bucket + "' does not exist at " + endpoint
-                + "; create it with your provider first (Threefold never creates buckets), or correct the name", null);
+                + "; create it with your provider first (Threefold never creates buckets), or correct the name");
     }
 }

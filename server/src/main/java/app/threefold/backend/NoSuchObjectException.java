@@ -8,7 +8,7 @@ public final class NoSuchObjectException extends BackendException {
 
     public NoSuchObjectException(Handle handle, String location) {
         super(Kind.NOT_FOUND, handle.path() + " is missing from " + location
-                + "; if the repository is damaged, run `threefold check` to see what it affects", null);
+                + "; if the repository is damaged, run `threefold check` to see what it affects");
         this.handle = handle;
     }
 

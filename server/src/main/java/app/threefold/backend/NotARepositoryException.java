@@ -6,6 +6,6 @@ import app.threefold.ThreefoldException.Kind;
 public final class NotARepositoryException extends BackendException {
     public NotARepositoryException(String location, String reason) {
         super(Kind.NOT_FOUND, location + " is not a repository: " + reason
-                + "; check the path, or create a repository there with `threefold init`", null);
+                + "; check the path, or create a repository there with `threefold init`");
     }
 }

@@ -6,6 +6,6 @@ import app.threefold.ThreefoldException.Kind;
 public final class RepositoryExistsException extends BackendException {
     public RepositoryExistsException(String location) {
         super(Kind.CONFLICT, location + " already holds a repository (it has a config file); open it instead, "
-                + "or choose an empty folder for a new one", null);
+                + "or choose an empty folder for a new one");
     }
 }
