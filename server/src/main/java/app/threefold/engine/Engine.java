@@ -1,5 +1,6 @@
 package app.threefold.engine;
 
+import app.threefold.device.DeviceName;
 import app.threefold.ThreefoldException;
 import app.threefold.backend.LocalBackend;
 import app.threefold.catalog.Catalog;
@@ -170,6 +171,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Snapshots a folder for a device and records the snapshot's summary in the catalog. */
+    public IngestSession.Result backupFolder(DeviceName device, Path folder) throws IOException {
+        return backupFolder(device.value(), folder);
+    }
+
     public IngestSession.Result backupFolder(String device, Path folder) throws IOException {
         return backupFolder(device, folder, FolderSource.Progress.NONE);
     }

@@ -69,6 +69,23 @@ class ErrorStatusTest {
         }
     }
 
+    @Test
+    void aJobIdIsCheckedWhereItEntersTheApi(Catalog catalog, @TempDir Path dataDir) throws Exception {
+        Accounts accounts = accounts(catalog);
+        try (TestPanel.Running panel = TestPanel.Running.start(TestPanel.services(catalog, accounts, clock, dataDir, null))) {
+            PanelClient api = new PanelClient(panel.server().port());
+            Map<String, String> auth = Map.of("Authorization", PanelClient.basic("alice", "long enough"));
+
+            HttpResponse<String> notANumber = api.send("GET", "/api/v1/jobs/abc", null, auth);
+            HttpResponse<String> unknown = api.send("GET", "/api/v1/jobs/999", null, auth);
+
+            assertThat(notANumber.statusCode()).isEqualTo(400);
+            assertThat(notANumber.body()).contains("A job id is a number.");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("There is no job 999");
+        }
+    }
+
     private Accounts accounts(Catalog catalog) {
         Accounts accounts = new Accounts(catalog.jdbi(), new PasswordHasher(1024, 1, 1, new SecureRandom()), clock);
         accounts.createAdmin("alice", "long enough".toCharArray());
