@@ -167,7 +167,7 @@ public final class BrowseRoutes {
         } catch (RepositoryException | RestoreTargetException e) {
             // Shown where the progress bar would be (the slot swaps refusals in, see app.js).
             pages.render(ctx, "notice.jte", e.getMessage());
-            ctx.status(HttpStatus.BAD_REQUEST);
+            ctx.status(app.threefold.web.api.ApiErrors.statusOf(e.kind()));
         }
     }
 
