@@ -6,6 +6,6 @@ import app.threefold.ThreefoldException;
 public final class InvalidSnapshotPathException extends ThreefoldException {
 
     InvalidSnapshotPathException(String message) {
-        super(message);
+        super(Kind.BAD_REQUEST, message);
     }
 }

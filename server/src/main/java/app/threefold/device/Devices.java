@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -26,7 +25,6 @@ public final class Devices {
      * Names become SSH user names and snapshot hostnames: letters, digits, '.', '_', '-', starting
      * with a letter or digit, so nothing needs quoting anywhere.
      */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final int MIN_PASSWORD_LENGTH = 8;
 
     private final Jdbi jdbi;
@@ -42,9 +40,9 @@ public final class Devices {
         this.decoyHash = hasher.hash("decoy password".toCharArray());
     }
 
-    /** Whether {@code name} is usable as a device name. */
+    /** Whether {@code name} is usable as a device name ({@link DeviceName} owns the rule). */
     public static boolean validName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return DeviceName.isValid(name);
     }
 
     /** {@link #create(String, String, char[], String)} by the admin (the CLI, tests). */

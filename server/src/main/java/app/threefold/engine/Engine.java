@@ -1,5 +1,7 @@
 package app.threefold.engine;
 
+import app.threefold.device.DeviceName;
+import app.threefold.ThreefoldException;
 import app.threefold.backend.LocalBackend;
 import app.threefold.browse.SnapshotFiles;
 import app.threefold.catalog.Catalog;
@@ -82,11 +84,11 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine create(Path dataDir, char[] recoveryPassword, Catalog catalog, Clock clock) throws IOException {
         if (recoveryPassword.length < 8) {
-            throw new RepositoryException("the repository password must have at least 8 characters");
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the repository password must have at least 8 characters");
         }
         Path keyFile = dataDir.resolve(APPLIANCE_KEY);
         if (Files.exists(keyFile)) {
-            throw new RepositoryException(keyFile + " exists: this data dir already has a repository");
+            throw new RepositoryException(ThreefoldException.Kind.CONFLICT, keyFile + " exists: this data dir already has a repository");
         }
         SecureRandom random = new SecureRandom();
         byte[] secret = new byte[32];
@@ -106,7 +108,7 @@ public final class Engine implements AutoCloseable {
     public static Engine open(Path dataDir, Catalog catalog, Clock clock) throws IOException {
         Path keyFile = dataDir.resolve(APPLIANCE_KEY);
         if (!initialised(dataDir)) {
-            throw new RepositoryException("there is no repository in " + dataDir + "; run `threefold init` or the setup wizard first");
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "there is no repository in " + dataDir + "; run `threefold init` or the setup wizard first");
         }
         char[] password = Files.readString(keyFile, StandardCharsets.US_ASCII).trim().toCharArray();
         CatalogIndex index = new CatalogIndex(catalog.jdbi());
@@ -182,6 +184,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Snapshots a folder for a device and records the snapshot's summary in the catalog. */
+    public IngestSession.Result backupFolder(DeviceName device, Path folder) throws IOException {
+        return backupFolder(device.value(), folder);
+    }
+
     public IngestSession.Result backupFolder(String device, Path folder) throws IOException {
         return backupFolder(device, folder, FolderSource.Progress.NONE);
     }

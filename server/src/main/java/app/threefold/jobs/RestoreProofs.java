@@ -1,5 +1,6 @@
 package app.threefold.jobs;
 
+import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
 import app.threefold.backend.Backend;
 import app.threefold.backend.NotARepositoryException;
@@ -65,7 +66,7 @@ public final class RestoreProofs {
             audit.record(actor, "restore-test.started", Map.of("device", device, "copy", copy));
             return jobs.submit(KIND, device, copy, actor, progress -> run(e, device, copy, actor, progress));
         }
-        Copies.Copy found = copies.find(copy).orElseThrow(() -> new RepositoryException(
+        Copies.Copy found = copies.find(copy).orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.NOT_FOUND,
                 "Unknown copy '" + copy + "': give \"local\" (the NAS) or the id of one of its mirror targets."));
         return start(device, copy, found, actor);
     }
@@ -97,15 +98,15 @@ public final class RestoreProofs {
         try {
             return copy.connector().connect();
         } catch (NotARepositoryException e) {
-            throw new RepositoryException("The copy '" + copy.name() + "' at " + e.location() + " holds no repository ("
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "The copy '" + copy.name() + "' at " + e.location() + " holds no repository ("
                     + e.reason() + "): sync it first, or check that the disk is mounted and the location is right.", e);
         } catch (IOException e) {
-            throw new RepositoryException("The copy '" + copy.name() + "' cannot be opened: " + e.getMessage(), e);
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "The copy '" + copy.name() + "' cannot be opened: " + e.getMessage(), e);
         }
     }
 
     private Engine engine() {
-        return engine.get().orElseThrow(() -> new RepositoryException(
+        return engine.get().orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.UNAVAILABLE,
                 "The appliance has no repository yet; finish the setup wizard first."));
     }
 
@@ -123,7 +124,7 @@ public final class RestoreProofs {
                                      Jobs.ProgressSink progress) throws Exception {
         progress.report(0, "finding the latest snapshot");
         Snapshots snapshots = new Snapshots(copy);
-        Snapshot found = snapshots.latest(device).orElseThrow(() -> new RepositoryException(LOCAL.equals(copyId)
+        Snapshot found = snapshots.latest(device).orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.NOT_FOUND, LOCAL.equals(copyId)
                 ? "Device " + device + " has no snapshot yet: back it up first, then test the restore."
                 : "The copy " + copy.backend().location() + " has no snapshot of device " + device
                         + " yet: sync the copy first, then test the restore."));

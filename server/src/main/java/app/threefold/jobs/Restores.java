@@ -1,5 +1,6 @@
 package app.threefold.jobs;
 
+import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
 import app.threefold.browse.SnapshotRoot;
 import app.threefold.engine.Engine;
@@ -85,7 +86,7 @@ public final class Restores {
 
     private Job start(String device, Id tree, List<String> subpaths, boolean sideBySide, String target, String actor)
             throws IOException {
-        Engine e = engine.get().orElseThrow(() -> new RepositoryException(
+        Engine e = engine.get().orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, 
                 "The appliance has no repository yet; finish the setup wizard first."));
         if (subpaths.isEmpty()) {
             throw new IllegalArgumentException("no path to restore");

@@ -1,5 +1,6 @@
 package app.threefold.restore;
 
+import app.threefold.ThreefoldException;
 import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
 import app.threefold.format.BlobType;
@@ -76,7 +77,7 @@ public final class Restorer {
         Files.createDirectories(target);
         try (var entries = Files.list(target)) {
             if (entries.findAny().isPresent()) {
-                throw new RepositoryException("the restore target " + target + " is not empty; choose an empty or new folder");
+                throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the restore target " + target + " is not empty; choose an empty or new folder");
             }
         }
         Node selected = null;
@@ -109,7 +110,7 @@ public final class Restorer {
         Files.createDirectories(target);
         try (var entries = Files.list(target)) {
             if (entries.findAny().isPresent()) {
-                throw new RepositoryException("the restore target " + target + " is not empty; choose an empty or new folder");
+                throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the restore target " + target + " is not empty; choose an empty or new folder");
             }
         }
         List<Node> selected = new ArrayList<>();
@@ -117,10 +118,10 @@ public final class Restorer {
         for (String subpath : subpaths) {
             Node n = resolve(root, subpath);
             if (n == null) {
-                throw new RepositoryException("restore the whole snapshot on its own, not beside other entries");
+                throw new RepositoryException(ThreefoldException.Kind.BAD_REQUEST, "restore the whole snapshot on its own, not beside other entries");
             }
             if (!names.add(n.name())) {
-                throw new RepositoryException("two selected entries are both named " + NameCharset.printable(n.name())
+                throw new RepositoryException(ThreefoldException.Kind.BAD_REQUEST, "two selected entries are both named " + NameCharset.printable(n.name())
                         + "; restore them one at a time into different folders");
             }
             selected.add(n);
@@ -160,7 +161,7 @@ public final class Restorer {
         }
         Node found = trees.find(root, names);
         if (found == null && !names.isEmpty()) {
-            throw new RepositoryException(subpath + " is not in the snapshot");
+            throw new RepositoryException(ThreefoldException.Kind.NOT_FOUND, subpath + " is not in the snapshot");
         }
         return found;
     }
@@ -223,7 +224,7 @@ public final class Restorer {
      */
     private static Path child(Path dir, String name) {
         if (NameCharset.hasRawBytes(name)) {
-            throw new RepositoryException(dir.resolve(NameCharset.printable(name)) + ": the name is not UTF-8 text,"
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, dir.resolve(NameCharset.printable(name)) + ": the name is not UTF-8 text,"
                     + " which Threefold cannot write to a disk; download it over SFTP from /.snapshots, or restore it"
                     + " with restic (see the recovery kit), which keep such names byte for byte");
         }
@@ -233,7 +234,7 @@ public final class Restorer {
     private static void checkInside(Path at) {
         String name = at.getFileName().toString();
         if (name.equals("..") || name.equals(".") || name.contains("/")) {
-            throw new RepositoryException("refusing to restore an entry named \"" + name + "\" outside the target");
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, "refusing to restore an entry named \"" + name + "\" outside the target");
         }
     }
 
@@ -245,7 +246,7 @@ public final class Restorer {
             ch = FileChannel.open(at, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
             openFiles.release();
-            throw new RepositoryException(at + " exists already; restore into an empty folder", e);
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, at + " exists already; restore into an empty folder", e);
         } catch (IOException | RuntimeException e) {
             openFiles.release();
             throw e;
@@ -267,7 +268,7 @@ public final class Restorer {
             List<BlobLocation> where = new ArrayList<>(part.size());
             long length = 0;
             for (Id id : part) {
-                BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(
+                BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.DAMAGED, 
                         "data blob " + id.shortHex() + " of " + n.name() + " is not in the index; the repository is damaged: run `threefold check`"));
                 where.add(loc);
                 length += loc.plaintextLength();

@@ -1,5 +1,6 @@
 package app.threefold.sources;
 
+import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
 import app.threefold.device.Devices;
 import app.threefold.engine.Engine;
@@ -224,7 +225,7 @@ public final class LocalSources {
     }
 
     Job start(LocalSource source, String actor) {
-        Engine e = engine.get().orElseThrow(() -> new RepositoryException(
+        Engine e = engine.get().orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, 
                 "The appliance has no repository yet; finish the setup wizard first."));
         String name = source.name();
         synchronized (active) {

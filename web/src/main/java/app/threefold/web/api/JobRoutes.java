@@ -1,6 +1,7 @@
 package app.threefold.web.api;
 
 import app.threefold.jobs.Job;
+import app.threefold.jobs.JobId;
 import app.threefold.jobs.JobNotFoundException;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreProofs;
@@ -45,12 +46,7 @@ public final class JobRoutes {
     }
 
     private void job(Context ctx) {
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw new BadRequestResponse("A job id is a number.");
-        }
+        JobId id = JobId.parse(ctx.pathParam("id"));
         Job job = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", job.id());

@@ -1,5 +1,7 @@
 package app.threefold.web.restoretests;
 
+import app.threefold.InvalidIdException;
+import app.threefold.jobs.JobId;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreProofs;
@@ -73,10 +75,10 @@ public final class RestoreTestRoutes implements AutoCloseable {
     }
 
     private Job job(Context ctx) {
-        long id;
+        JobId id;
         try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
+            id = JobId.parse(ctx.pathParam("id"));
+        } catch (InvalidIdException e) {
             throw new NotFoundResponse("No such job.");
         }
         Job job = jobs.find(id).orElseThrow(() -> new NotFoundResponse("No such job."));

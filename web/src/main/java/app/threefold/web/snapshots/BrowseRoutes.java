@@ -172,7 +172,7 @@ public final class BrowseRoutes {
             // A refused target, or no repository yet: shown where the progress bar would be (the
             // slot swaps refusals in, see app.js).
             pages.render(ctx, "notice.jte", e.getMessage());
-            ctx.status(HttpStatus.BAD_REQUEST);
+            ctx.status(app.threefold.web.api.ApiErrors.statusOf(e.kind()));
         }
     }
 
