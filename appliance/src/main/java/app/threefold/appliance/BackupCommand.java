@@ -50,7 +50,7 @@ final class BackupCommand implements Callable<Integer> {
         try (InstanceLock lock = InstanceLock.acquire(config.dataDir());
              CatalogDatabase database = CatalogDatabase.open(config);
              Engine engine = Engine.open(config.dataDir(), database.catalog(), Clock.systemUTC())) {
-            result = engine.backupFolder(name, path);
+            result = engine.backupFolder(name.value(), path);
         }
         IngestStats st = result.stats();
         terminal.out().printf("Snapshot %s of %s saved.%n", result.snapshot().id().shortHex(), device);

@@ -1,6 +1,5 @@
 package app.threefold.engine;
 
-import app.threefold.device.DeviceName;
 import app.threefold.ThreefoldException;
 import app.threefold.backend.LocalBackend;
 import app.threefold.browse.SnapshotFiles;
@@ -183,11 +182,10 @@ public final class Engine implements AutoCloseable {
         return new Backups(repository, storeWorkers, digests, clock, ChunkerParams.DEFAULT);
     }
 
-    /** Snapshots a folder for a device and records the snapshot's summary in the catalog. */
-    public IngestSession.Result backupFolder(DeviceName device, Path folder) throws IOException {
-        return backupFolder(device.value(), folder);
-    }
-
+    /**
+     * Snapshots a folder for a device (a name the edge has checked, e.g. with {@code DeviceName}: the
+     * engine sits below the people layer) and records the snapshot's summary in the catalog.
+     */
     public IngestSession.Result backupFolder(String device, Path folder) throws IOException {
         return backupFolder(device, folder, FolderSource.Progress.NONE);
     }
