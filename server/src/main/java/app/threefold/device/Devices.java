@@ -251,11 +251,6 @@ public final class Devices {
         return jdbi.withHandle(h -> h.createQuery("SELECT name FROM devices ORDER BY name").mapTo(String.class).list());
     }
 
-    /** The names of deleted devices whose snapshots stay (see {@link ArchivedDevices}). */
-    public java.util.Set<String> archivedNames() {
-        return archived.names();
-    }
-
     /** Every device, by name. */
     public List<Device> list() {
         return names().stream().map(n -> find(n).orElseThrow()).toList();

@@ -1,5 +1,6 @@
 package app.threefold.web;
 
+import app.threefold.device.ArchivedDevices;
 import app.threefold.index.CatalogIndex;
 import app.threefold.snapshot.CatalogSnapshots;
 import app.threefold.web.activity.ActivityRoutes;
@@ -65,7 +66,8 @@ public final class WebServer implements AutoCloseable {
         Sessions sessions = new Sessions(panel.catalog().jdbi(), services.clock(), random);
         SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
         SnapshotCatalog snapshots = new SnapshotCatalog(new CatalogSnapshots(panel.catalog().jdbi()),
-                new CatalogIndex(panel.catalog().jdbi()), services.devices(), panel.audit());
+                new CatalogIndex(panel.catalog().jdbi()), services.devices(), new ArchivedDevices(panel.catalog().jdbi()),
+                panel.audit());
         SourceRoutes sources = new SourceRoutes(panel.sources(), panel.jobs(), services.clock(), pages);
         DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), panel.sources(), sources,
                 services.dataDir(), services.clock(), pages);

@@ -1,6 +1,7 @@
 package app.threefold.web.snapshots;
 
 import app.threefold.audit.AuditLog;
+import app.threefold.device.ArchivedDevices;
 import app.threefold.device.Devices;
 import app.threefold.index.CatalogIndex;
 import app.threefold.snapshot.CatalogSnapshots;
@@ -15,7 +16,8 @@ import java.util.Set;
 /**
  * What the panel reads about snapshots, in the shapes its pages use: the devices, their snapshots
  * newest first, and how the stored bytes grew. The rows come from the engine's owners of the
- * catalog tables ({@link CatalogSnapshots}, {@link Devices}, {@link CatalogIndex}, {@link AuditLog});
+ * catalog tables ({@link CatalogSnapshots}, {@link Devices}, {@link ArchivedDevices}, {@link CatalogIndex},
+ * {@link AuditLog});
  * reading the catalog keeps pages fast, the snapshot files in the repository stay the truth.
  */
 public final class SnapshotCatalog {
@@ -48,12 +50,16 @@ public final class SnapshotCatalog {
     private final CatalogSnapshots snapshots;
     private final CatalogIndex index;
     private final Devices devices;
+    private final ArchivedDevices archived;
     private final AuditLog audit;
 
-    public SnapshotCatalog(CatalogSnapshots snapshots, CatalogIndex index, Devices devices, AuditLog audit) {
+    /** @param devices the SFTP devices; null for a panel without them (tests), which lists snapshot hostnames only */
+    public SnapshotCatalog(CatalogSnapshots snapshots, CatalogIndex index, Devices devices, ArchivedDevices archived,
+                           AuditLog audit) {
         this.snapshots = Objects.requireNonNull(snapshots);
         this.index = Objects.requireNonNull(index);
-        this.devices = Objects.requireNonNull(devices);
+        this.devices = devices;
+        this.archived = Objects.requireNonNull(archived);
         this.audit = Objects.requireNonNull(audit);
     }
 
@@ -74,12 +80,12 @@ public final class SnapshotCatalog {
 
     /** Every device: those registered for SFTP and those with snapshots. */
     public List<String> devices() {
-        return snapshots.hostnamesAnd(devices.names());
+        return snapshots.hostnamesAnd(devices == null ? List.of() : devices.names());
     }
 
     /** Devices an admin deleted; their snapshots stay (see {@code archived_devices}). */
     public Set<String> archived() {
-        return devices.archivedNames();
+        return archived.names();
     }
 
     public Totals totals(String device) {
