@@ -14,7 +14,9 @@ import app.threefold.ingest.IngestSession;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
 import app.threefold.repository.RepositoryLock;
+import app.threefold.snapshot.CatalogSnapshots;
 import app.threefold.snapshot.Snapshot;
+import app.threefold.snapshot.SnapshotRow;
 import app.threefold.snapshot.Snapshots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,18 +48,18 @@ public final class Engine implements AutoCloseable {
     static final KeyFile.Params APPLIANCE_KDF = new KeyFile.Params(1024, 8, 1);
 
     private final Repository repository;
-    private final Catalog catalog;
     private final ExecutorService workers = newWorkers("engine", Thread.NORM_PRIORITY);
     private final ExecutorService storeWorkers = newWorkers("store", Thread.MIN_PRIORITY);
     private final CatalogContentDigests digests;
     private final SnapshotFiles files;
+    private final CatalogSnapshots catalogSnapshots;
     private final Clock clock;
 
     private Engine(Repository repository, Catalog catalog, Clock clock) {
         this.repository = repository;
-        this.catalog = catalog;
         this.digests = new CatalogContentDigests(catalog.jdbi());
         this.files = new SnapshotFiles(repository);
+        this.catalogSnapshots = new CatalogSnapshots(catalog.jdbi());
         this.clock = clock;
     }
 
@@ -200,30 +202,13 @@ public final class Engine implements AutoCloseable {
     /** Adds a snapshot's summary row to the catalog (the snapshot file stays the truth). */
     public void recordSnapshot(Snapshot s, IngestSession.Result result) {
         var st = result.stats();
-        catalog.jdbi().useHandle(h -> {
-            var insert = h.createUpdate("""
-                        INSERT INTO snapshots (id, device, time, parent, tree, files, bytes, bytes_added, files_new, files_changed,
-                                               files_unchanged, files_removed)
-                        VALUES (:id, :device, :time, :parent, :tree, :files, :bytes, :added, :new, :changed, :unchanged, :removed)
-                        ON CONFLICT (id) DO NOTHING""")
-                .bind("id", s.id().bytes())
-                .bind("device", s.hostname())
-                .bind("time", java.time.OffsetDateTime.ofInstant(s.time(), java.time.ZoneOffset.UTC))
-                .bind("tree", s.tree().bytes())
-                .bind("files", st.files())
-                .bind("bytes", st.bytesTotal())
-                .bind("added", st.bytesAdded())
-                .bind("new", st.filesNew())
-                .bind("changed", st.filesChanged())
-                .bind("unchanged", st.filesUnchanged())
-                .bind("removed", st.filesRemoved());
-            if (s.parent() == null) {
-                insert.bindNull("parent", java.sql.Types.BINARY);
-            } else {
-                insert.bind("parent", s.parent().bytes());
-            }
-            insert.execute();
-        });
+        catalogSnapshots.add(s, new SnapshotRow.Counts(st.files(), st.bytesTotal(), st.bytesAdded(), st.filesNew(),
+                st.filesChanged(), st.filesUnchanged(), st.filesRemoved()));
+    }
+
+    /** The catalog's snapshot summaries. */
+    public CatalogSnapshots catalogSnapshots() {
+        return catalogSnapshots;
     }
 
     public Snapshots snapshots() {

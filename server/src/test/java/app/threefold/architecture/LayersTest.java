@@ -33,15 +33,16 @@ class LayersTest {
     static final List<Layer> LAYERS = List.of(
             // ThreefoldException, the root of every failure the engine reports.
             new Layer("root", List.of(""), List.of()),
-            // The catalog database, the activity log and the health of the appliance's parts.
-            new Layer("records", List.of("catalog", "audit", "health"), List.of("root")),
-            // Who may log in: people, their accounts and tokens, devices, the throttle against guessing.
-            new Layer("people", List.of("account", "access", "device", "login"), List.of("root", "records")),
+            // The catalog database, the activity log, the health of the appliance's parts, its settings.
+            new Layer("records", List.of("catalog", "audit", "health", "settings"), List.of("root")),
             // Opaque files, the bytes of restic's format, encryption, chunk boundaries.
             new Layer("bytes", List.of("backend", "format", "crypto", "chunker"), List.of("root")),
             new Layer("packs", List.of("pack", "index"), List.of("root", "bytes")),
             new Layer("repository", List.of("repository"), List.of("root", "bytes", "packs")),
             new Layer("snapshots", List.of("tree", "snapshot"), List.of("root", "bytes", "packs", "repository")),
+            // Who may log in: people, their accounts and tokens, devices (and their snapshots' catalog
+            // rows), the throttle against guessing. Nothing in the storage stack below knows of them.
+            new Layer("people", List.of("account", "access", "device", "login"), List.of("root", "records", "snapshots")),
             // What is done with a repository: back up, restore, check, prove a restore.
             new Layer("operations", List.of("ingest", "restore", "check", "verify", "browse"),
                     List.of("root", "records", "bytes", "packs", "repository", "snapshots")),

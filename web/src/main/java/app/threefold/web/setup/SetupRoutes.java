@@ -47,6 +47,7 @@ public final class SetupRoutes {
     private final Sessions sessions;
     private final EngineHolder engine;
     private final Catalog catalog;
+    private final SnapshotCatalog snapshots;
     private final Path dataDir;
     private final AuditLog audit;
     private final Clock clock;
@@ -54,12 +55,13 @@ public final class SetupRoutes {
     private final Pages pages;
 
     public SetupRoutes(Accounts accounts, SetupState state, Sessions sessions, EngineHolder engine, Catalog catalog,
-                       Path dataDir, AuditLog audit, Clock clock, SecureRandom random, Pages pages) {
+                       SnapshotCatalog snapshots, Path dataDir, AuditLog audit, Clock clock, SecureRandom random, Pages pages) {
         this.accounts = accounts;
         this.state = state;
         this.sessions = sessions;
         this.engine = engine;
         this.catalog = catalog;
+        this.snapshots = snapshots;
         this.dataDir = dataDir;
         this.audit = audit;
         this.clock = clock;
@@ -137,7 +139,7 @@ public final class SetupRoutes {
         Object password = Access.session(ctx).data().get(RECOVERY_PASSWORD);
         return new RecoveryKit(e.repositoryId(), password == null ? null : password.toString(),
                 Engine.repositoryDir(dataDir).toAbsolutePath(), Engine.applianceKey(dataDir).toAbsolutePath(),
-                new SnapshotCatalog(catalog.jdbi()).devices(), clock.instant());
+                snapshots.devices(), clock.instant());
     }
 
     private void kit(Context ctx) {
