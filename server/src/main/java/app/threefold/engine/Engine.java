@@ -53,6 +53,7 @@ public final class Engine implements AutoCloseable {
     private final CatalogContentDigests digests;
     private final SnapshotFiles files;
     private final CatalogSnapshots catalogSnapshots;
+    private final CatalogIndex catalogIndex;
     private final Clock clock;
 
     private Engine(Repository repository, Catalog catalog, Clock clock) {
@@ -60,6 +61,7 @@ public final class Engine implements AutoCloseable {
         this.digests = new CatalogContentDigests(catalog.jdbi());
         this.files = new SnapshotFiles(repository);
         this.catalogSnapshots = new CatalogSnapshots(catalog.jdbi());
+        this.catalogIndex = new CatalogIndex(catalog.jdbi());
         this.clock = clock;
     }
 
@@ -209,6 +211,11 @@ public final class Engine implements AutoCloseable {
     /** The catalog's snapshot summaries. */
     public CatalogSnapshots catalogSnapshots() {
         return catalogSnapshots;
+    }
+
+    /** Bytes of all packs in the repository, after dedup and compression (from the catalog). */
+    public long storedBytes() {
+        return catalogIndex.storedBytes();
     }
 
     public Snapshots snapshots() {

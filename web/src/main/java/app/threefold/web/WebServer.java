@@ -1,7 +1,7 @@
 package app.threefold.web;
 
 import app.threefold.device.ArchivedDevices;
-import app.threefold.index.CatalogIndex;
+import app.threefold.engine.Engine;
 import app.threefold.snapshot.CatalogSnapshots;
 import app.threefold.web.activity.ActivityRoutes;
 import app.threefold.web.api.ApiAuthentication;
@@ -66,7 +66,7 @@ public final class WebServer implements AutoCloseable {
         Sessions sessions = new Sessions(panel.catalog().jdbi(), services.clock(), random);
         SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
         SnapshotCatalog snapshots = new SnapshotCatalog(new CatalogSnapshots(panel.catalog().jdbi()),
-                new CatalogIndex(panel.catalog().jdbi()), services.devices(), new ArchivedDevices(panel.catalog().jdbi()),
+                () -> panel.engine().get().map(Engine::storedBytes).orElse(0L), services.devices(), new ArchivedDevices(panel.catalog().jdbi()),
                 panel.audit());
         SourceRoutes sources = new SourceRoutes(panel.sources(), panel.jobs(), services.clock(), pages);
         DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), panel.sources(), sources,

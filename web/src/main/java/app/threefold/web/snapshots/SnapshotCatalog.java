@@ -3,7 +3,6 @@ package app.threefold.web.snapshots;
 import app.threefold.audit.AuditLog;
 import app.threefold.device.ArchivedDevices;
 import app.threefold.device.Devices;
-import app.threefold.index.CatalogIndex;
 import app.threefold.snapshot.CatalogSnapshots;
 import app.threefold.snapshot.SnapshotRow;
 import java.time.Instant;
@@ -12,11 +11,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * What the panel reads about snapshots, in the shapes its pages use: the devices, their snapshots
  * newest first, and how the stored bytes grew. The rows come from the engine's owners of the
- * catalog tables ({@link CatalogSnapshots}, {@link Devices}, {@link ArchivedDevices}, {@link CatalogIndex},
+ * catalog tables ({@link CatalogSnapshots}, {@link Devices}, {@link ArchivedDevices}, the engine's stored bytes,
  * {@link AuditLog});
  * reading the catalog keeps pages fast, the snapshot files in the repository stay the truth.
  */
@@ -48,16 +48,16 @@ public final class SnapshotCatalog {
     }
 
     private final CatalogSnapshots snapshots;
-    private final CatalogIndex index;
+    private final LongSupplier storedBytes;
     private final Devices devices;
     private final ArchivedDevices archived;
     private final AuditLog audit;
 
     /** @param devices the SFTP devices; null for a panel without them (tests), which lists snapshot hostnames only */
-    public SnapshotCatalog(CatalogSnapshots snapshots, CatalogIndex index, Devices devices, ArchivedDevices archived,
+    public SnapshotCatalog(CatalogSnapshots snapshots, LongSupplier storedBytes, Devices devices, ArchivedDevices archived,
                            AuditLog audit) {
         this.snapshots = Objects.requireNonNull(snapshots);
-        this.index = Objects.requireNonNull(index);
+        this.storedBytes = Objects.requireNonNull(storedBytes);
         this.devices = devices;
         this.archived = Objects.requireNonNull(archived);
         this.audit = Objects.requireNonNull(audit);
@@ -109,7 +109,7 @@ public final class SnapshotCatalog {
 
     /** Bytes of all packs in the repository (after dedup and compression). */
     public long storedBytes() {
-        return index.storedBytes();
+        return storedBytes.getAsLong();
     }
 
     /** Stored bytes after each snapshot (the running sum of what each added), oldest first. */
