@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP proxy in front of an S3 server that the test controls: it answers a share of
- * requests with {@code 503 Slow Down} itself, and cuts a share of uploads off half way through
- * their body by dropping both connections. Each request gets its own upstream connection (the
+ * requests with {@code 503 Slow Down} itself, and cuts every n-th large upload off half way
+ * through its body by dropping both connections. Each request gets its own upstream connection (the
  * proxy asks for {@code Connection: close}), which keeps the proxy a byte pipe after the head.
  */
 final class FaultProxy implements AutoCloseable {
@@ -34,6 +34,7 @@ final class FaultProxy implements AutoCloseable {
     private final Random random;
     private volatile double unavailableShare;
     private volatile double dropShare;
+    private final AtomicInteger largeUploads = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger unavailable = new AtomicInteger();
     final AtomicInteger dropped = new AtomicInteger();
@@ -76,6 +77,16 @@ final class FaultProxy implements AutoCloseable {
         return random.nextDouble() < share;
     }
 
+    /** Every n-th large upload, starting with the first: so a test with few large objects still sees drops. */
+    private boolean dropThis() {
+        double share = dropShare;
+        if (share <= 0) {
+            return false;
+        }
+        long every = Math.max(1, Math.round(1 / share));
+        return largeUploads.getAndIncrement() % every == 0;
+    }
+
     private void serve(Socket client) {
         try (client) {
             InputStream fromClient = client.getInputStream();
@@ -97,7 +108,7 @@ final class FaultProxy implements AutoCloseable {
                 out.flush();
                 return;
             }
-            boolean drop = method.equals("PUT") && length > 64 << 10 && draw(dropShare);
+            boolean drop = method.equals("PUT") && length > 64 << 10 && dropThis();
             try (Socket up = new Socket()) {
                 up.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()));
                 OutputStream toUp = up.getOutputStream();
