@@ -237,4 +237,15 @@ class SyncToBucketTest {
         assertThat(other.ok("check")).contains("no errors were found");
         assertThat(targets.get(id).lastSync().state()).isEqualTo(Target.LastSync.State.FAILED);
     }
+
+    @Test
+    void refusedCredentialsFailTheSyncWithWhatToCheckAndNeverShowTheSecret() throws Exception {
+        S3Settings wrong = server.settings(server.createBucket(), "x").withCredentials(S3Server.ACCESS_KEY, "not-the-secret");
+        TargetId id = bucketTarget(wrong);
+        assertThatThrownBy(() -> targets.syncNow(id, false, "admin", null, p -> { }))
+                .isInstanceOf(app.threefold.backend.CredentialsRefusedException.class)
+                .hasMessageContaining("check the access key and secret").hasMessageNotContaining("not-the-secret");
+
+        assertThat(targets.get(id).lastSync().error()).doesNotContain("not-the-secret");
+    }
 }

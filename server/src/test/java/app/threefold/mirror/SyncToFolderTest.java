@@ -176,4 +176,18 @@ class SyncToFolderTest {
         }
     }
 
+    @Test
+    void aBandwidthLimitHoldsAllParallelUploadsTogetherToTheRate() throws Exception {
+        long limit = 20_000_000;
+        CountingBackend usb = new CountingBackend(app.threefold.backend.LocalBackend.create(tmp.resolve("usb-limited")));
+        long start = System.nanoTime();
+
+        SyncResult result = new Sync(source.backend(), usb, Ledger.inMemory(),
+                new Sync.Options(4, limit, Retry.DEFAULT, true, true), p -> { }).run();
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // Only a lower bound: a busy machine can make any sync slower, but none may send faster.
+        assertThat(result.bytesSent()).isGreaterThan(40L << 20);
+        assertThat(result.bytesSent() / seconds).as("bytes per second").isLessThan(limit * 1.05);
+    }
 }
