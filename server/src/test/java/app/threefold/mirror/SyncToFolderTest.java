@@ -190,4 +190,29 @@ class SyncToFolderTest {
         assertThat(result.bytesSent()).isGreaterThan(40L << 20);
         assertThat(result.bytesSent() / seconds).as("bytes per second").isLessThan(limit * 1.05);
     }
+
+    @Test
+    void theSchedulerStartsADueTargetsSyncOnceAndTheCopyIsWhole() throws Exception {
+        Path usb = tmp.resolve("usb-scheduled");
+        TargetId id = targets.addFolder("USB disk", usb, new app.threefold.sources.Schedule.EveryHours(6), 0, "admin").id();
+        var sources = new app.threefold.sources.LocalSources(catalog.jdbi(), jobs, Optional::empty,
+                new AuditLog(catalog.jdbi(), Clock.systemUTC()), tmp.resolve("data"), Clock.systemUTC(), ZoneOffset.UTC);
+
+        try (var scheduler = new app.threefold.sources.SourceScheduler(sources, List.of(targets.duty()),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), Clock.systemUTC(),
+                Duration.ofMillis(20)).start()) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (targets.get(id).lastSync() == null
+                    || targets.get(id).lastSync().state() == Target.LastSync.State.RUNNING) {
+                assertThat(System.nanoTime()).as("the scheduled sync ends within 2 minutes").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(300);
+        }
+
+        assertThat(targets.get(id).lastSync().state()).isEqualTo(Target.LastSync.State.SUCCEEDED);
+        assertThat(jobs.history(Targets.KIND, "USB disk", 10)).as("one sync, not one per tick").hasSize(1)
+                .allSatisfy(j -> assertThat(j.actor()).isEqualTo(Targets.SCHEDULER));
+        assertThat(restic(usb).ok("check")).contains("no errors were found");
+    }
 }
