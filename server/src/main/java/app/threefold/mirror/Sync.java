@@ -107,8 +107,12 @@ final class Sync {
         Map<Handle, Long> wanted = listSource();
         Map<Handle, Long> known;
         if (options.fullListing()) {
-            known = listTarget();
-            checkSameRepository(known);
+            known = retrying(options.retry(), target.location(), "listing", this::listTarget);
+            Map<Handle, Long> listed = known;
+            retrying(options.retry(), target.location(), "reading the config of", () -> {
+                checkSameRepository(listed);
+                return null;
+            });
             ledger.replace(known);
         } else {
             known = ledger.known();
@@ -144,6 +148,46 @@ final class Sync {
         long onTarget = known.size() + objectsDone.get();
         return new SyncResult(objectsDone.get() - alreadyThere.get(), bytesDone.get(), alreadyThere.get(), onTarget,
                 options.fullListing(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** An action on a target that may fail transiently. */
+    @FunctionalInterface
+    interface TargetAction<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action}, again after transient failures as {@code retry} says: for what a sync
+     * does besides uploads (connecting, listing), so a flaky link fails none of it on the first try.
+     */
+    static <T> T retrying(Retry retry, String location, String what, TargetAction<T> action) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return action.run();
+            } catch (IOException e) {
+                if (!transientFailure(e) || attempt >= retry.attempts()) {
+                    throw e;
+                }
+                Duration wait = retry.delayAfter(attempt, ThreadLocalRandom.current().nextDouble());
+                log.info("{} {} failed ({}); trying again in {} ms", what, location, e.getMessage(), wait.toMillis());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("the sync to " + location + " was stopped");
+                }
+            }
+        }
+    }
+
+    /** Whether trying again may help: not for refused credentials, a missing bucket or object, a stop, a full or read-only disk. */
+    static boolean transientFailure(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return !(e instanceof CredentialsRefusedException || e instanceof NoSuchBucketException
+                || e instanceof NotARepositoryException || e instanceof NoSuchObjectException
+                || e instanceof InterruptedIOException || e instanceof AccessDeniedException
+                || message.contains("No space left on device") || message.contains("Disk quota exceeded")
+                || message.contains("Read-only file system"));
     }
 
     private Map<Handle, Long> listSource() throws IOException {

@@ -533,7 +533,8 @@ public final class Targets {
                 .bind("t", id.value()).bind("job", job).bind("started", utc(started)).bind("full", full)
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
         SyncResult result;
-        try (Backend copy = openForSync(target)) {
+        try (Backend copy = Sync.retrying(settings.retry(), target.location(), "connecting to",
+                () -> openForSync(target))) {
             Sync sync = new Sync(local, copy, ledger(id), new Sync.Options(settings.parallelism(), target.bandwidthLimit(),
                     settings.retry(), target.kind() == Target.Kind.FOLDER, full), p -> {
                         progress.put(id.value(), p);

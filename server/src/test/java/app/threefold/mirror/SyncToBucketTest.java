@@ -207,7 +207,7 @@ class SyncToBucketTest {
     @Test
     void aServerAnswering503ToAShareOfRequestsAndDroppingUploadsMidWayStillGetsEveryObjectWholeOnce() throws Exception {
         String bucket = server.createBucket();
-        try (FaultProxy proxy = new FaultProxy(server.endpoint(), 14).unavailable(0.25).dropUploads(0.3)) {
+        try (FaultProxy proxy = new FaultProxy(server.endpoint(), 14).unavailable(0.5).dropUploads(0.3)) {
             S3Settings throughProxy = S3Settings.of(proxy.endpoint(), S3Server.REGION, bucket, "faulty",
                     S3Server.ACCESS_KEY, S3Server.SECRET_KEY);
             TargetId id = bucketTarget(throughProxy);
