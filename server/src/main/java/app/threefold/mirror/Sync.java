@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -181,12 +180,11 @@ final class Sync {
         }
     }
 
-    /** Whether trying again may help: not for refused credentials, a missing bucket or object, a stop, a full or read-only disk. */
+    /** Whether trying again may help: not for refused credentials, a missing bucket, a stop, a full or read-only disk. */
     static boolean transientFailure(IOException e) {
         String message = String.valueOf(e.getMessage());
         return !(e instanceof CredentialsRefusedException || e instanceof NoSuchBucketException
-                || e instanceof NotARepositoryException || e instanceof NoSuchObjectException
-                || e instanceof InterruptedIOException || e instanceof AccessDeniedException
+                || e instanceof NotARepositoryException || e instanceof InterruptedIOException || e instanceof AccessDeniedException
                 || message.contains("No space left on device") || message.contains("Disk quota exceeded")
                 || message.contains("Read-only file system"));
     }
@@ -299,10 +297,7 @@ final class Sync {
                 return;
             } catch (IOException e) {
                 bytesDone.addAndGet(-counted.get());
-                IOException permanent = permanent(e);
-                if (permanent != null) {
-                    throw permanent;
-                }
+                stopIfPermanent(e);
                 if (attempt >= options.retry().attempts()) {
                     throw new IOException("sending " + handle.path() + " to " + target.location() + " failed "
                             + attempt + " times, the last time with: " + e.getMessage()
@@ -353,31 +348,26 @@ final class Sync {
                 + " --read-data` on it and repair it before syncing again");
     }
 
-    /** The exception to stop with if {@code e} will not go away by trying again, or null if it may. */
-    private IOException permanent(IOException e) {
-        if (e instanceof CredentialsRefusedException || e instanceof NoSuchBucketException
-                || e instanceof NotARepositoryException) {
-            return e;
-        }
-        if (e instanceof NoSuchObjectException missing) {
-            return new IOException(missing.getMessage() + "; it was removed from " + source.location()
+    /** Throws what the sync stops with if {@code e} will not go away by trying again; returns if it may. */
+    private void stopIfPermanent(IOException e) throws IOException {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof NoSuchObjectException missing
+                && missing.getMessage().contains("missing from " + source.location() + ";")) {
+            throw new IOException(missing.getMessage() + "; it was removed from " + source.location()
                     + " while the sync ran (a prune?); sync again", e);
         }
-        if (e instanceof InterruptedIOException) {
-            return e;
-        }
-        String message = String.valueOf(e.getMessage());
         if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
             throw new TargetFullException(target.location() + " is full (" + message + "). What was sent is complete"
                     + " and the copy is consistent up to its last snapshot; free space there or use a larger disk,"
                     + " then sync again", e);
         }
-        if (e instanceof AccessDeniedException || message.contains("Read-only file system")
-                || e instanceof FileSystemException fs && "Read-only file system".equals(fs.getReason())) {
+        if (e instanceof AccessDeniedException || message.contains("Read-only file system")) {
             throw new TargetReadOnlyException(target.location() + " cannot be written (" + message + "); mount the"
                     + " disk writable, or check that it is not write-protected", e);
         }
-        return null;
+        if (!transientFailure(e)) {
+            throw e;
+        }
     }
 
     private void sleep(Duration wait) throws InterruptedIOException {
