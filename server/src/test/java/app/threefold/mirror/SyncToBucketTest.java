@@ -248,4 +248,23 @@ class SyncToBucketTest {
 
         assertThat(targets.get(id).lastSync().error()).doesNotContain("not-the-secret");
     }
+
+    @Test
+    void testingTheConnectionSaysWhetherACopyIsThereAndNamesAMissingBucket() throws Exception {
+        S3Settings settings = server.settings(server.createBucket(), "tested");
+        TargetId id = bucketTarget(settings);
+        TargetId missing = targets.addS3("missing", server.settings("no-such-bucket", ""), Target.NIGHTLY, 0, "admin").id();
+
+        assertThat(targets.testConnection(id).holdsCopy()).isFalse();
+        targets.syncNow(id, false, "admin", null, p -> { });
+        Targets.ConnectionCheck after = targets.testConnection(id);
+
+        assertThat(after.holdsCopy()).isTrue();
+        assertThat(after.location()).isEqualTo(settings.resticRepository());
+        assertThatThrownBy(() -> targets.testConnection(missing))
+                .isInstanceOf(app.threefold.backend.NoSuchBucketException.class).hasMessageContaining("no-such-bucket");
+        try (Backend copy = targets.open(id)) {
+            assertThat(objects(copy)).isEqualTo(objects(source.backend()));
+        }
+    }
 }
