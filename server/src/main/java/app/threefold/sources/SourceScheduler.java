@@ -21,7 +21,20 @@ public final class SourceScheduler implements AutoCloseable {
     /** How often the appliance looks for due sources: a daily run starts at most this late. */
     public static final Duration TICK = Duration.ofMinutes(1);
 
+    /**
+     * Other work started on a schedule (mirror syncs), so that one timer, in one place, starts
+     * everything that runs by the clock.
+     */
+    public interface Duty {
+        /** Whether the work can run at all yet (the appliance has a repository). */
+        boolean ready();
+
+        /** Starts what is due at {@code now} (queues its jobs); must return quickly. */
+        void startDue(Instant now);
+    }
+
     private final LocalSources sources;
+    private final java.util.List<Duty> duties;
     private final ScheduledExecutorService timer;
     private final Clock clock;
     private final Duration tick;
@@ -29,7 +42,14 @@ public final class SourceScheduler implements AutoCloseable {
 
     /** {@code timer} is the scheduler's own; {@link #close} shuts it down. */
     public SourceScheduler(LocalSources sources, ScheduledExecutorService timer, Clock clock, Duration tick) {
+        this(sources, java.util.List.of(), timer, clock, tick);
+    }
+
+    /** As the other constructor, also starting {@code duties} when they are due. */
+    public SourceScheduler(LocalSources sources, java.util.List<Duty> duties, ScheduledExecutorService timer, Clock clock,
+                           Duration tick) {
         this.sources = Objects.requireNonNull(sources);
+        this.duties = java.util.List.copyOf(duties);
         this.timer = Objects.requireNonNull(timer);
         this.clock = Objects.requireNonNull(clock);
         if (tick.isNegative() || tick.isZero()) {
@@ -47,20 +67,28 @@ public final class SourceScheduler implements AutoCloseable {
         return this;
     }
 
-    /** Queues every due source's backup; a failure is logged and the next tick tries again. */
+    /** Queues every due source's backup, then the duties' work; a failure is logged and the next tick tries again. */
     void startDue() {
         try {
-            if (!sources.ready()) {
-                return;
-            }
-            Instant now = clock.instant();
-            for (LocalSource due : sources.due(now)) {
-                log.info("Local source {} is due ({}); starting its backup", due.name(), due.schedule().describe());
-                sources.start(due, LocalSources.SCHEDULER);
+            if (sources.ready()) {
+                Instant now = clock.instant();
+                for (LocalSource due : sources.due(now)) {
+                    log.info("Local source {} is due ({}); starting its backup", due.name(), due.schedule().describe());
+                    sources.start(due, LocalSources.SCHEDULER);
+                }
             }
         } catch (RuntimeException e) {
             // An exception would cancel the periodic task for good; one bad tick must not end the schedule.
             log.error("Starting due local source backups failed; trying again in {}", tick, e);
+        }
+        for (Duty duty : duties) {
+            try {
+                if (duty.ready()) {
+                    duty.startDue(clock.instant());
+                }
+            } catch (RuntimeException e) {
+                log.error("Starting due scheduled work failed; trying again in {}", tick, e);
+            }
         }
     }
 

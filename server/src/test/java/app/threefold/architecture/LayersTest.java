@@ -54,7 +54,11 @@ class LayersTest {
             // The only layer that knows about schedules.
             new Layer("scheduling", List.of("sources"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
-                            "work")));
+                            "work")),
+            // Copies on other storage: targets and their syncs, started by the one scheduler.
+            new Layer("copies", List.of("mirror"),
+                    List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
+                            "work", "scheduling")));
 
     /** The layer rules for the classes under {@code root}: nothing points up, every class is in a layer. */
     static LayeredArchitecture layers(String root) {

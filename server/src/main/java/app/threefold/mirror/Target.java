@@ -1,0 +1,78 @@
+package app.threefold.mirror;
+
+import app.threefold.backend.S3Settings;
+import app.threefold.sources.Schedule;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.Objects;
+
+/**
+ * A place the repository is copied to, as the catalog knows it. It never carries a secret: an S3
+ * target's secret key is only shown masked ({@link S3Location#maskedSecret()}).
+ *
+ * @param s3             the bucket, for {@link Kind#S3}; null otherwise
+ * @param folder         the folder (a USB disk's mount point or a folder on it), for {@link Kind#FOLDER}; null otherwise
+ * @param schedule       when it syncs by itself (while {@code enabled})
+ * @param bandwidthLimit the most bytes per second a sync sends, 0 for no limit
+ * @param lastSync       the latest sync's outcome, null if it never synced
+ */
+public record Target(TargetId id, String name, Kind kind, S3Location s3, Path folder, Schedule schedule, boolean enabled,
+                     long bandwidthLimit, Instant created, LastSync lastSync) {
+
+    /** Nightly, while a household sleeps and after the evening's backups: the default schedule of a new target. */
+    public static final Schedule NIGHTLY = new Schedule.Daily(LocalTime.of(2, 30));
+
+    /** The kinds of storage a copy can live on. */
+    public enum Kind {
+        S3, FOLDER;
+
+        /** As the API and the catalog write it. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public Target {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(schedule, "schedule");
+        if ((kind == Kind.S3) != (s3 != null) || (kind == Kind.FOLDER) != (folder != null)) {
+            throw new IllegalArgumentException("a " + kind + " target needs exactly its own location");
+        }
+    }
+
+    /** Where the copy is, for people and for {@code restic -r}: {@code s3:…} or the folder. */
+    public String location() {
+        return kind == Kind.S3 ? s3.resticRepository() : folder.toString();
+    }
+
+    /** Whether the copy leaves the house: a bucket does; a USB disk is carried away at best. */
+    public boolean offSite() {
+        return kind == Kind.S3;
+    }
+
+    /** An S3 target's settings without the secret key. */
+    public record S3Location(URI endpoint, String region, String bucket, String prefix, String accessKey,
+                             boolean pathStyle, S3Settings.Checksums checksums, String maskedSecret) {
+
+        public String resticRepository() {
+            return S3Settings.of(endpoint, region, bucket, prefix, accessKey, "-").withPathStyle(pathStyle)
+                    .resticRepository();
+        }
+    }
+
+    /** How the latest sync ended (or that it runs): when it started, objects and bytes it sent. */
+    public record LastSync(Instant time, State state, long objects, long bytes, String error) {
+
+        public enum State {
+            RUNNING, SUCCEEDED, FAILED;
+
+            public String label() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+    }
+}
