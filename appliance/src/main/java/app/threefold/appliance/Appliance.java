@@ -15,14 +15,14 @@ import app.threefold.health.HealthProbe;
 import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
 import app.threefold.login.LoginThrottle;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
 import app.threefold.mirror.Targets;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
 import app.threefold.sources.SourceScheduler;
-import app.threefold.web.LiveEngine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.web.PanelServices;
 import app.threefold.web.WebServer;
 import app.threefold.web.WebServices;
@@ -52,14 +52,14 @@ public final class Appliance implements AutoCloseable {
     private final Config config;
     private final Catalog catalog;
     private final WebServer web;
-    private final LiveEngine engine;
+    private final EngineHolder engine;
     private final AtomicReference<SftpServer> sftp;
     private final Deque<Step> stopSteps;
 
     private record Step(String name, AutoCloseable resource) {
     }
 
-    private Appliance(Config config, Catalog catalog, WebServer web, LiveEngine engine, AtomicReference<SftpServer> sftp,
+    private Appliance(Config config, Catalog catalog, WebServer web, EngineHolder engine, AtomicReference<SftpServer> sftp,
                       Deque<Step> stopSteps) {
         this.config = config;
         this.catalog = catalog;
@@ -88,8 +88,8 @@ public final class Appliance implements AutoCloseable {
             HealthProbe health = () -> List.of(
                     new ComponentHealth("database", catalog.isReachable() ? State.UP : State.DOWN),
                     new ComponentHealth("repository", repositoryState(config.dataDir())));
-            // The setup wizard may create the engine later, so everything asks the LiveEngine.
-            LiveEngine engine = new LiveEngine(openEngine(config, catalog, clock));
+            // The setup wizard may create the engine later, so everything asks the EngineHolder.
+            EngineHolder engine = new EngineHolder(openEngine(config, catalog, clock));
             started.push(new Step("engine", engine));
             AuditLog audit = new AuditLog(catalog.jdbi(), clock);
             Jobs jobs = new Jobs(catalog.jdbi(), clock);
@@ -112,7 +112,7 @@ public final class Appliance implements AutoCloseable {
                         t.setDaemon(true);
                         return t;
                     }), clock, SourceScheduler.TICK).start()));
-            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
+            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreProofs(jobs, engine, audit, clock, targets.copies()),
                     new Restores(jobs, engine, audit, new RestoreFolders(catalog.jdbi(), audit,
                             () -> sources.list().stream().map(LocalSource::path).toList(), config.dataDir(), clock)), audit, new People(catalog.jdbi(), accounts),
                     () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets);

@@ -1,5 +1,7 @@
 package app.threefold.appliance;
 
+import app.threefold.device.DeviceException;
+import app.threefold.device.DeviceName;
 import app.threefold.engine.Engine;
 import app.threefold.ingest.IngestSession;
 import app.threefold.ingest.IngestStats;
@@ -33,8 +35,11 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!device.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new CommandRefusedException("--device " + device + ": use 1-64 letters, digits, '.', '_' or '-'");
+        DeviceName name;
+        try {
+            name = DeviceName.of(device);
+        } catch (DeviceException e) {
+            throw new CommandRefusedException("--device " + device + ": use 1-64 letters, digits, '.', '_' or '-'", e);
         }
         if (!Files.isDirectory(path)) {
             throw new CommandRefusedException(path + " is not a folder; give the folder to back up");
@@ -45,7 +50,7 @@ final class BackupCommand implements Callable<Integer> {
         try (InstanceLock lock = InstanceLock.acquire(config.dataDir());
              CatalogDatabase database = CatalogDatabase.open(config);
              Engine engine = Engine.open(config.dataDir(), database.catalog(), Clock.systemUTC())) {
-            result = engine.backupFolder(device, path);
+            result = engine.backupFolder(name.value(), path);
         }
         IngestStats st = result.stats();
         terminal.out().printf("Snapshot %s of %s saved.%n", result.snapshot().id().shortHex(), device);

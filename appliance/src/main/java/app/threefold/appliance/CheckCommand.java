@@ -1,6 +1,7 @@
 package app.threefold.appliance;
 
 import app.threefold.check.Checker;
+import app.threefold.repository.Repository;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,12 +28,14 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Repository repo = repository.openIndexed(terminal.env());
         ExecutorService workers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         Checker.Report report;
         try {
-            report = new Checker(repository.openIndexed(), workers).check(readData);
+            report = new Checker(repo, workers).check(readData);
         } finally {
             workers.shutdownNow();
+            repo.backend().close();
         }
         terminal.out().printf("Checked %d snapshots and %d packs%s.%n", report.snapshots(), report.packs(),
                 readData ? ", read " + report.blobsRead() + " blobs" : "");

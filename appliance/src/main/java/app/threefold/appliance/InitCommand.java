@@ -1,5 +1,6 @@
 package app.threefold.appliance;
 
+import app.threefold.ThreefoldException;
 import app.threefold.account.AccountException;
 import app.threefold.account.Accounts;
 import app.threefold.account.PasswordHasher;
@@ -61,7 +62,7 @@ final class InitCommand implements Callable<Integer> {
              CatalogDatabase database = CatalogDatabase.open(config)) {
             Accounts accounts = new Accounts(database.catalog().jdbi(), PasswordHasher.standard(), Clock.systemUTC());
             if (accounts.anyAdminExists()) {
-                throw new CommandRefusedException(config.dataDir() + " is already set up (it has an admin);"
+                throw new CommandRefusedException(ThreefoldException.Kind.CONFLICT, config.dataDir() + " is already set up (it has an admin);"
                         + " nothing was changed. Use another --data-dir to start afresh.");
             }
             Engine.create(config.dataDir(), repositoryPassword, database.catalog(), Clock.systemUTC()).close();

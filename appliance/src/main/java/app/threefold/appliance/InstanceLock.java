@@ -1,5 +1,6 @@
 package app.threefold.appliance;
 
+import app.threefold.ThreefoldException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -48,7 +49,7 @@ final class InstanceLock implements AutoCloseable {
             if (lock == null) {
                 String holder = readPid(channel);
                 channel.close();
-                throw new CommandRefusedException("Another Threefold process is using " + dataDir + " (pid " + holder
+                throw new CommandRefusedException(ThreefoldException.Kind.CONFLICT, "Another Threefold process is using " + dataDir + " (pid " + holder
                         + "); stop it first.");
             }
             channel.truncate(0);

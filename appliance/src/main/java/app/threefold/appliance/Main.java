@@ -1,6 +1,7 @@
 package app.threefold.appliance;
 
-import app.threefold.ThreefoldException;
+import app.threefold.ThreefoldException.Kind;
+import app.threefold.ThreefoldFailure;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code threefold} command line. Exit status: 0 success, 1 a failure the message explains,
- * 2 a refused command (bad flag or value, data directory in use, already set up).
+ * 2 a refused command (bad flag or value, data directory in use, already set up); {@link
+ * #exitStatus} is the one place that turns a failure's kind into a status.
  */
 @Command(name = "threefold", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A backup appliance for a home NAS: SFTP in, restic-format snapshots, mirrors out.")
@@ -55,16 +57,30 @@ public final class Main implements Callable<Integer> {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println(messageOf(e));
-            if (!(e instanceof ThreefoldException) && !(e instanceof UncheckedIOException) && !(e instanceof IOException)) {
+            Kind kind = Kind.of(e);
+            // A plain I/O failure names its file and cause; only what nobody classified is a defect worth a stack trace.
+            if (kind == Kind.INTERNAL && !(e instanceof UncheckedIOException) && !(e instanceof IOException)) {
                 LoggerFactory.getLogger(Main.class).error("Unexpected failure", e);
             }
-            return e instanceof CommandRefusedException ? 2 : 1;
+            return exitStatus(kind);
         });
         return cli.execute(args);
     }
 
+    /**
+     * 2 when the command was refused before it started: a bad flag or value, or a data directory in a
+     * state that forbids it (in use, already set up); 1 for every other failure, whose message says what
+     * to do. Scripts tell "fix the invocation" from "it ran and failed" by this.
+     */
+    static int exitStatus(Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST, CONFLICT -> 2;
+            case NOT_FOUND, REFUSED, UNAVAILABLE, DAMAGED, INTERNAL -> 1;
+        };
+    }
+
     private static String messageOf(Exception e) {
-        if (e instanceof ThreefoldException) {
+        if (e instanceof ThreefoldFailure) {
             return e.getMessage();
         }
         if (e instanceof IOException io) {

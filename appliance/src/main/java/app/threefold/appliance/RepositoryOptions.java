@@ -1,22 +1,28 @@
 package app.threefold.appliance;
 
-import app.threefold.backend.LocalBackend;
+import app.threefold.backend.Backend;
+import app.threefold.backend.InvalidLocationException;
+import app.threefold.backend.Location;
 import app.threefold.index.MemoryIndex;
 import app.threefold.repository.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
  * {@code --repo LOCATION --password-file FILE}: opens any copy of a repository without a catalog,
- * indexing it in memory from its index files, as plain restic would.
+ * indexing it in memory from its index files, as plain restic would. LOCATION is written as for
+ * restic's {@code -r} (see {@link Location}), so the same line works with both programs.
  */
 final class RepositoryOptions {
 
     @Option(names = "--repo", paramLabel = "LOCATION", required = true,
-            description = "The repository: a folder (an appliance's DIR/repository, a USB copy).")
+            description = "The repository: a folder (an appliance's DIR/repository, a USB copy) or"
+                    + " s3:ENDPOINT/BUCKET/PREFIX (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
+                    + " region from AWS_DEFAULT_REGION).")
     String location;
 
     @Option(names = "--password-file", paramLabel = "FILE", required = true,
@@ -24,26 +30,33 @@ final class RepositoryOptions {
     Path passwordFile;
 
     /** Opens the copy; packs that no index file names are indexed from their headers (in memory only). */
-    Repository open() throws IOException {
-        Repository repository = openIndexed();
+    Repository open(Map<String, String> env) throws IOException {
+        Repository repository = openIndexed(env);
         repository.indexUnindexedPacks(false);
         return repository;
     }
 
     /** Opens the copy with only what its index files say, as check must see it. */
-    Repository openIndexed() throws IOException {
-        if (location.startsWith("s3:") || location.startsWith("sftp:") || location.startsWith("peer:")) {
-            throw new CommandRefusedException("--repo " + location + ": this build reads folder copies only;"
-                    + " S3 and peer copies arrive with mirrors. Copy the repository to a folder or give its path.");
+    Repository openIndexed(Map<String, String> env) throws IOException {
+        Location where;
+        try {
+            where = Location.parse(location, env);
+        } catch (InvalidLocationException e) {
+            throw new CommandRefusedException("--repo " + e.getMessage(), e);
         }
-        Path dir = Path.of(location);
-        if (!Files.isDirectory(dir)) {
+        if (where instanceof Location.Folder folder && !Files.isDirectory(folder.path())) {
             throw new CommandRefusedException("--repo " + location + " is not a folder; give the repository's folder"
-                    + " (an appliance's DIR/repository or a copy of it)");
+                    + " (an appliance's DIR/repository or a copy of it) or s3:ENDPOINT/BUCKET/PREFIX");
         }
         char[] password = Secrets.read(passwordFile, "--password-file");
-        Repository repository = Repository.open(LocalBackend.open(dir), password, new MemoryIndex(), new SecureRandom());
-        repository.syncIndex();
-        return repository;
+        Backend backend = where.open();
+        try {
+            Repository repository = Repository.open(backend, password, new MemoryIndex(), new SecureRandom());
+            repository.syncIndex();
+            return repository;
+        } catch (IOException | RuntimeException e) {
+            backend.close();
+            throw e;
+        }
     }
 }

@@ -44,10 +44,10 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Repository repo = repository.open();
-        Snapshot s = new Snapshots(repo).find(snapshot, device);
+        Repository repo = repository.open(terminal.env());
         ExecutorService workers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try {
+            Snapshot s = new Snapshots(repo).find(snapshot, device);
             long started = System.nanoTime();
             Restorer.Summary summary = new Restorer(repo, workers).restore(s.tree(), path, target);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -55,6 +55,7 @@ final class RestoreCommand implements Callable<Integer> {
                     summary.files(), Sizes.human(summary.bytes()), target, Sizes.seconds(took));
         } finally {
             workers.shutdownNow();
+            repo.backend().close();
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 package app.threefold.appliance;
 
+import app.threefold.repository.Repository;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.Snapshots;
 import java.time.ZoneOffset;
@@ -30,7 +31,13 @@ final class SnapshotsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Snapshot> snapshots = new Snapshots(repository.open()).list(device);
+        Repository repo = repository.open(terminal.env());
+        List<Snapshot> snapshots;
+        try {
+            snapshots = new Snapshots(repo).list(device);
+        } finally {
+            repo.backend().close();
+        }
         terminal.out().printf("%-8s  %-19s  %-20s  %s%n", "ID", "Time (UTC)", "Device", "Paths");
         for (Snapshot s : snapshots) {
             terminal.out().printf("%-8s  %-19s  %-20s  %s%n", s.id().shortHex(), TIME.format(s.time()), s.hostname(),

@@ -2,11 +2,10 @@ package app.threefold.access;
 
 import app.threefold.account.Accounts;
 import app.threefold.account.AdminUser;
+import app.threefold.device.MemberDevices;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -14,32 +13,25 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The panel's accounts with their roles. Accounts live in {@code admin_users} (see
- * {@link Accounts}); a member is such an account with role {@code member} and a list of devices.
+ * {@link Accounts}); a member is such an account with role {@code member} and a list of devices
+ * ({@link MemberDevices}). A change spans both, so it runs in one transaction of the catalog's
+ * Jdbi, which the owners' calls join.
  */
 public final class People {
 
     private final Jdbi jdbi;
     private final Accounts accounts;
+    private final MemberDevices members;
 
     public People(Jdbi jdbi, Accounts accounts) {
         this.jdbi = Objects.requireNonNull(jdbi);
         this.accounts = Objects.requireNonNull(accounts);
+        this.members = new MemberDevices(jdbi);
     }
 
     /** The person behind an account id; empty if it was deleted. */
     public Optional<Person> find(long userId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, name, role FROM admin_users WHERE id = :id")
-                .bind("id", userId)
-                .map((rs, ctx) -> new Person(rs.getLong("id"), rs.getString("name"),
-                        Role.valueOf(rs.getString("role").toUpperCase(java.util.Locale.ROOT)), Set.of()))
-                .findOne()
-                .map(p -> new Person(p.id(), p.name(), p.role(), devicesOf(p.id()))));
-    }
-
-    private Set<String> devicesOf(long userId) {
-        return new HashSet<>(jdbi.withHandle(h -> h.createQuery(
-                        "SELECT device FROM member_devices WHERE user_id = :id")
-                .bind("id", userId).mapTo(String.class).list()));
+        return accounts.withRole(userId).map(a -> person(a, members.of(userId)));
     }
 
     /**
@@ -50,11 +42,8 @@ public final class People {
     public Person createMember(String name, char[] password, Collection<String> devices) {
         AdminUser user = accounts.createAdmin(name, password);
         jdbi.useTransaction(h -> {
-            h.createUpdate("UPDATE admin_users SET role = 'member' WHERE id = :id").bind("id", user.id()).execute();
-            for (String device : devices) {
-                h.createUpdate("INSERT INTO member_devices (user_id, device) VALUES (:id, :d) ON CONFLICT DO NOTHING")
-                        .bind("id", user.id()).bind("d", device).execute();
-            }
+            accounts.setRole(user.id(), Role.MEMBER.label());
+            members.add(user.id(), devices);
         });
         return new Person(user.id(), user.name(), Role.MEMBER, Set.copyOf(devices));
     }
@@ -69,20 +58,17 @@ public final class People {
      */
     public Person update(long actingId, long id, Role role, Collection<String> devices) {
         jdbi.useTransaction(h -> {
-            Person before = lockAndFind(h, id);
+            Person before = lockAndFind(id);
             if (before.role() == Role.ADMIN && role == Role.MEMBER) {
                 if (id == actingId) {
                     throw new OwnAccountException("demote");
                 }
-                requireAnotherAdmin(h, before, "demote");
+                requireAnotherAdmin(before, "demote");
             }
-            h.createUpdate("UPDATE admin_users SET role = :r WHERE id = :id").bind("r", role.label()).bind("id", id).execute();
-            h.createUpdate("DELETE FROM member_devices WHERE user_id = :id").bind("id", id).execute();
+            accounts.setRole(id, role.label());
+            members.clear(id);
             if (role == Role.MEMBER) {
-                for (String device : devices) {
-                    h.createUpdate("INSERT INTO member_devices (user_id, device) VALUES (:id, :d) ON CONFLICT DO NOTHING")
-                            .bind("id", id).bind("d", device).execute();
-                }
+                members.add(id, devices);
             }
         });
         return find(id).orElseThrow(() -> new UnknownPersonException(id));
@@ -98,14 +84,14 @@ public final class People {
      */
     public Person remove(long actingId, long id) {
         return jdbi.inTransaction(h -> {
-            Person before = lockAndFind(h, id);
+            Person before = lockAndFind(id);
             if (id == actingId) {
                 throw new OwnAccountException("remove");
             }
             if (before.role() == Role.ADMIN) {
-                requireAnotherAdmin(h, before, "remove");
+                requireAnotherAdmin(before, "remove");
             }
-            h.createUpdate("DELETE FROM admin_users WHERE id = :id").bind("id", id).execute();
+            accounts.delete(id);
             return before;
         });
     }
@@ -124,31 +110,26 @@ public final class People {
         return p;
     }
 
-    private Person lockAndFind(org.jdbi.v3.core.Handle h, long id) {
+    /** Within the caller's transaction. */
+    private Person lockAndFind(long id) {
         // One change of roles at a time: two admins demoting each other at once must not both succeed.
-        h.execute("LOCK TABLE admin_users IN SHARE ROW EXCLUSIVE MODE");
-        return h.createQuery("SELECT id, name, role FROM admin_users WHERE id = :id")
-                .bind("id", id)
-                .map((rs, ctx) -> new Person(rs.getLong("id"), rs.getString("name"),
-                        Role.valueOf(rs.getString("role").toUpperCase(java.util.Locale.ROOT)), Set.of()))
-                .findOne().orElseThrow(() -> new UnknownPersonException(id));
+        accounts.lockRolesForTransaction();
+        return accounts.withRole(id).map(a -> person(a, Set.of())).orElseThrow(() -> new UnknownPersonException(id));
     }
 
-    private static void requireAnotherAdmin(org.jdbi.v3.core.Handle h, Person p, String what) {
-        long others = h.createQuery("SELECT count(*) FROM admin_users WHERE role = 'admin' AND id <> :id")
-                .bind("id", p.id()).mapTo(Long.class).one();
-        if (others == 0) {
+    private void requireAnotherAdmin(Person p, String what) {
+        if (accounts.adminsBesides(p.id()) == 0) {
             throw new LastAdminException(p.name(), what);
         }
     }
 
     /** Everyone, oldest account first. */
     public List<Person> list() {
-        Map<Long, Person> people = new LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT id, name, role FROM admin_users ORDER BY id")
-                .map((rs, ctx) -> new Person(rs.getLong("id"), rs.getString("name"),
-                        Role.valueOf(rs.getString("role").toUpperCase(java.util.Locale.ROOT)), Set.of()))
-                .forEach(p -> people.put(p.id(), p)));
-        return people.values().stream().map(p -> new Person(p.id(), p.name(), p.role(), devicesOf(p.id()))).toList();
+        return accounts.allWithRoles().stream().map(a -> person(a, members.of(a.user().id()))).toList();
+    }
+
+    private static Person person(Accounts.WithRole account, Set<String> devices) {
+        return new Person(account.user().id(), account.user().name(),
+                Role.valueOf(account.role().toUpperCase(Locale.ROOT)), devices);
     }
 }

@@ -18,14 +18,14 @@ public final class Accounts {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final int MIN_PASSWORD_LENGTH = 8;
 
-    private final Jdbi jdbi;
+    private final AdminUsers users;
     private final PasswordHasher hasher;
     private final Clock clock;
     // Verifying an unknown name still costs one hash, so timing does not reveal which names exist.
     private final String decoyHash;
 
     public Accounts(Jdbi jdbi, PasswordHasher hasher, Clock clock) {
-        this.jdbi = Objects.requireNonNull(jdbi);
+        this.users = new AdminUsers(Objects.requireNonNull(jdbi));
         this.hasher = Objects.requireNonNull(hasher);
         this.clock = Objects.requireNonNull(clock);
         this.decoyHash = hasher.hash("decoy password".toCharArray());
@@ -58,10 +58,7 @@ public final class Accounts {
         String hash = hasher.hash(password);
         Instant created = clock.instant();
         try {
-            long id = jdbi.withHandle(h -> h.createUpdate(
-                            "INSERT INTO admin_users (name, password_hash, created) VALUES (:name, :hash, :created)")
-                    .bind("name", name).bind("hash", hash).bind("created", created)
-                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+            long id = users.insert(name, hash, created);
             return new AdminUser(id, name, created);
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof PSQLException p
@@ -83,36 +80,65 @@ public final class Accounts {
             throw new AccountException("The password is too short: use at least " + MIN_PASSWORD_LENGTH + " characters.");
         }
         String hash = hasher.hash(password);
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE admin_users SET password_hash = :h WHERE id = :id")
-                .bind("h", hash).bind("id", id).execute()) == 1;
+        return users.setPasswordHash(id, hash);
     }
 
     /** The administrator if {@code password} is theirs; empty for a wrong password or an unknown name. */
     public Optional<AdminUser> verifyLogin(String name, char[] password) {
-        Optional<StoredAdmin> stored = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, name, created, password_hash FROM admin_users WHERE name = :name")
-                .bind("name", name)
-                .map((rs, ctx) -> new StoredAdmin(new AdminUser(rs.getLong("id"), rs.getString("name"),
-                        rs.getTimestamp("created").toInstant()), rs.getString("password_hash")))
-                .findOne());
-        boolean matches = hasher.verify(password, stored.map(StoredAdmin::passwordHash).orElse(decoyHash));
-        return matches ? stored.map(StoredAdmin::user) : Optional.empty();
+        Optional<AdminUsers.Stored> stored = users.stored(name);
+        boolean matches = hasher.verify(password, stored.map(AdminUsers.Stored::passwordHash).orElse(decoyHash));
+        return matches ? stored.map(AdminUsers.Stored::user) : Optional.empty();
     }
 
     /** Every administrator, oldest first. */
     public List<AdminUser> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, name, created FROM admin_users ORDER BY id")
-                .map((rs, ctx) -> new AdminUser(rs.getLong("id"), rs.getString("name"),
-                        rs.getTimestamp("created").toInstant()))
-                .list());
+        return users.list().stream().map(AdminUsers.Row::user).toList();
     }
 
     /** Whether any administrator exists, i.e. whether the appliance has been set up. */
     public boolean anyAdminExists() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM admin_users)")
-                .mapTo(Boolean.class).one());
+        return users.any();
     }
 
-    private record StoredAdmin(AdminUser user, String passwordHash) {
+    /** An account with its role as the catalog stores it: {@code admin} or {@code member}. */
+    public record WithRole(AdminUser user, String role) {
+    }
+
+    /** The account {@code id} with its role; empty if it was deleted. */
+    public Optional<WithRole> withRole(long id) {
+        return users.find(id).map(r -> new WithRole(r.user(), r.role()));
+    }
+
+    /** Every account with its role, oldest first. */
+    public List<WithRole> allWithRoles() {
+        return users.list().stream().map(r -> new WithRole(r.user(), r.role())).toList();
+    }
+
+    /** Gives the account {@code id} the role {@code admin} or {@code member}; roles are checked by {@code access.People}. */
+    public void setRole(long id, String role) {
+        users.setRole(id, role);
+    }
+
+    /**
+     * Deletes the account {@code id}; its API tokens, browser sessions and device list go with it.
+     *
+     * @return false if there was no such account
+     */
+    public boolean delete(long id) {
+        return users.delete(id);
+    }
+
+    /** How many accounts other than {@code id} have the role {@code admin}. */
+    public long adminsBesides(long id) {
+        return users.adminsBesides(id);
+    }
+
+    /**
+     * Inside the caller's transaction ({@code jdbi.useTransaction} on the catalog's Jdbi), keeps every
+     * other transaction from changing accounts or roles until it ends: two admins demoting each
+     * other at once must not both succeed.
+     */
+    public void lockRolesForTransaction() {
+        users.lock();
     }
 }

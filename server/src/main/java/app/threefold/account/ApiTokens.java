@@ -13,17 +13,20 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Bearer tokens for the JSON API, each belonging to an administrator. Only a SHA-256 of a token is
  * stored: tokens are 256 random bits, so a fast hash is enough (no password-style stretching).
+ * The catalog's {@code api_tokens} is read and written here only; accounts come from {@link AdminUsers}.
  */
 public final class ApiTokens {
 
     private static final String PREFIX = "tf_";
 
     private final Jdbi jdbi;
+    private final AdminUsers users;
     private final Clock clock;
     private final SecureRandom random;
 
     public ApiTokens(Jdbi jdbi, Clock clock, SecureRandom random) {
         this.jdbi = Objects.requireNonNull(jdbi);
+        this.users = new AdminUsers(jdbi);
         this.clock = Objects.requireNonNull(clock);
         this.random = Objects.requireNonNull(random);
     }
@@ -38,13 +41,11 @@ public final class ApiTokens {
         random.nextBytes(bytes);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         String safeLabel = label == null ? "" : label;
-        Optional<Long> id = jdbi.withHandle(h -> h.createQuery("""
-                        INSERT INTO api_tokens (token_hash, user_id, label, created)
-                        SELECT :hash, id, :label, :created FROM admin_users WHERE name = :user
-                        RETURNING id""")
+        Optional<Long> id = jdbi.inTransaction(h -> users.idOf(userName).map(user -> h.createUpdate("""
+                        INSERT INTO api_tokens (token_hash, user_id, label, created) VALUES (:hash, :user, :label, :created)""")
                 .bind("hash", sha256(secret)).bind("label", safeLabel).bind("created", clock.instant())
-                .bind("user", userName)
-                .mapTo(Long.class).findOne());
+                .bind("user", user)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one()));
         return new IssuedToken(id.orElseThrow(() -> new AccountException(
                 "There is no admin named '" + userName + "'; create the admin first.")), userName, safeLabel, secret);
     }
@@ -55,14 +56,11 @@ public final class ApiTokens {
             return Optional.empty();
         }
         // Lookup by hash: equality on a hash of the secret leaks nothing useful through timing.
-        return jdbi.withHandle(h -> h.createQuery("""
-                        UPDATE api_tokens t SET last_used = :now FROM admin_users u
-                        WHERE t.token_hash = :hash AND u.id = t.user_id
-                        RETURNING u.id, u.name, u.created""")
+        return jdbi.inTransaction(h -> h.createQuery(
+                        "UPDATE api_tokens SET last_used = :now WHERE token_hash = :hash RETURNING user_id")
                 .bind("now", clock.instant()).bind("hash", sha256(secret))
-                .map((rs, ctx) -> new AdminUser(rs.getLong("id"), rs.getString("name"),
-                        rs.getTimestamp("created").toInstant()))
-                .findOne());
+                .mapTo(Long.class).findOne()
+                .flatMap(users::find).map(AdminUsers.Row::user));
     }
 
     private static byte[] sha256(String secret) {

@@ -83,6 +83,26 @@ public final class AuditLog {
                 .list());
     }
 
+    /**
+     * A device's SFTP sessions that went wrong, newest first, at most five: commits that failed
+     * after {@code failedAfter} (null: ever; the device's latest snapshot, as a failed commit is
+     * replayed at the next start) and every session set aside in the last 30 days.
+     */
+    public List<AuditEntry> sessionProblems(String device, Instant failedAfter) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT id, time, actor, action, detail::text AS detail FROM audit_log
+                        WHERE actor = :device
+                          AND ((action = 'sftp.session.failed'
+                                AND time > COALESCE(CAST(:after AS timestamptz), '-infinity'))
+                            OR (action = 'sftp.session.quarantined' AND time > now() - interval '30 days'))
+                        ORDER BY id DESC LIMIT 5""")
+                .bind("device", device)
+                .bind("after", failedAfter == null ? null : OffsetDateTime.ofInstant(failedAfter, ZoneOffset.UTC))
+                .map((rs, ctx) -> new AuditEntry(rs.getLong("id"), rs.getTimestamp("time").toInstant(),
+                        rs.getString("actor"), rs.getString("action"), fromJson(rs.getString("detail"))))
+                .list());
+    }
+
     /** The distinct actions recorded so far, for a filter menu. */
     public List<String> actions() {
         return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT action FROM audit_log ORDER BY action")

@@ -1,10 +1,10 @@
 package app.threefold.backend;
 
-import java.io.IOException;
+import app.threefold.ThreefoldException.Kind;
 
 /** An immutable object was saved a second time under the same name. */
-public final class ObjectExistsException extends IOException {
+public final class ObjectExistsException extends BackendException {
     public ObjectExistsException(Handle handle, String location) {
-        super(handle.path() + " already exists in " + location + "; repository objects are never overwritten");
+        super(Kind.CONFLICT, handle.path() + " already exists in " + location + "; repository objects are never overwritten");
     }
 }

@@ -2,6 +2,7 @@ package app.threefold.device;
 
 import app.threefold.account.PasswordHasher;
 import app.threefold.audit.AuditLog;
+import app.threefold.snapshot.CatalogSnapshots;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -26,12 +26,14 @@ public final class Devices {
      * Names become SSH user names and snapshot hostnames: letters, digits, '.', '_', '-', starting
      * with a letter or digit, so nothing needs quoting anywhere.
      */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final int MIN_PASSWORD_LENGTH = 8;
 
     private final Jdbi jdbi;
     private final PasswordHasher hasher;
     private final Clock clock;
+    private final CatalogSnapshots snapshots;
+    private final ArchivedDevices archived;
+    private final MemberDevices members;
     // Verifying an unknown device still costs one hash, so timing does not reveal which names exist.
     private final String decoyHash;
 
@@ -40,11 +42,14 @@ public final class Devices {
         this.hasher = Objects.requireNonNull(hasher);
         this.clock = Objects.requireNonNull(clock);
         this.decoyHash = hasher.hash("decoy password".toCharArray());
+        this.snapshots = new CatalogSnapshots(jdbi);
+        this.archived = new ArchivedDevices(jdbi);
+        this.members = new MemberDevices(jdbi);
     }
 
-    /** Whether {@code name} is usable as a device name. */
+    /** Whether {@code name} is usable as a device name ({@link DeviceName} owns the rule). */
     public static boolean validName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return DeviceName.isValid(name);
     }
 
     /** {@link #create(String, String, char[], String)} by the admin (the CLI, tests). */
@@ -72,41 +77,36 @@ public final class Devices {
             throw new DeviceException("The device password is too short: use at least " + MIN_PASSWORD_LENGTH + " characters.");
         }
         AuthorizedKey key = hasKey ? AuthorizedKey.parse(publicKey) : null;
-        // The catalog's trigger refuses this too (V6); checking first gives the clearer message.
-        boolean source = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM local_sources WHERE name = :n)")
-                .bind("n", name).mapTo(Boolean.class).one());
-        if (source) {
-            throw new DeviceException("A local source is named '" + name + "'. A device's name becomes its snapshots'"
-                    + " hostname, so it needs a name of its own, e.g. " + name + "-laptop.");
-        }
-        // A deleted device's name may come back and continue its history; snapshots of any other
-        // origin (a removed local source, `threefold backup`) are folders of the NAS, which the
-        // new device's login would then see.
-        boolean foreign = jdbi.withHandle(h -> h.createQuery("""
-                        SELECT EXISTS (SELECT 1 FROM snapshots WHERE device = :n)
-                           AND NOT EXISTS (SELECT 1 FROM archived_devices WHERE name = :n)""")
-                .bind("n", name).mapTo(Boolean.class).one());
-        if (foreign) {
-            throw new DeviceException("Snapshots named '" + name + "' already exist, of a folder on the NAS (a removed local"
-                    + " source or a command-line backup). A device of that name would see them over SFTP: choose another"
-                    + " name, e.g. " + name + "-laptop.");
-        }
         String hash = hasPassword ? hasher.hash(password) : null;
         Instant created = clock.instant();
         try {
             jdbi.useTransaction(h -> {
+                // The catalog refuses a local source's name (V6's trigger) and a taken one here.
                 long id = h.createUpdate("INSERT INTO devices (name, password_hash, created) VALUES (:name, :hash, :created)")
                         .bind("name", name).bind("hash", hash).bind("created", created)
                         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+                // A deleted device's name may come back and continue its history; snapshots of any other
+                // origin (a removed local source, `threefold backup`) are folders of the NAS, which the
+                // new device's login would then see.
+                if (snapshots.any(name) && !archived.contains(name)) {
+                    throw new DeviceException("Snapshots named '" + name + "' already exist, of a folder on the NAS (a removed"
+                            + " local source or a command-line backup). A device of that name would see them over SFTP: choose"
+                            + " another name, e.g. " + name + "-laptop.");
+                }
                 if (key != null) {
                     insertKey(h, id, key);
                 }
                 // Re-adding a deleted device's name continues its history.
-                h.createUpdate("DELETE FROM archived_devices WHERE name = :n").bind("n", name).execute();
+                archived.forget(name);
                 audit(h, actor, "device.added", Map.of("device", name));
             });
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof PSQLException p && PSQLState.UNIQUE_VIOLATION.getState().equals(p.getSQLState())) {
+                // The name-space trigger raises without a constraint; the unique name has one.
+                if (p.getServerErrorMessage() != null && p.getServerErrorMessage().getConstraint() == null) {
+                    throw new DeviceException("A local source is named '" + name + "'. A device's name becomes its snapshots'"
+                            + " hostname, so it needs a name of its own, e.g. " + name + "-laptop.");
+                }
                 throw new DeviceException("A device named '" + name + "' already exists; choose another name.");
             }
             throw e;
@@ -238,19 +238,20 @@ public final class Devices {
             if (n == 0) {
                 throw new UnknownDeviceException(name);
             }
-            h.createUpdate("DELETE FROM member_devices WHERE device = :n").bind("n", name).execute();
-            h.createUpdate("""
-                            INSERT INTO archived_devices (name, archived, actor) VALUES (:n, :t, :a)
-                            ON CONFLICT (name) DO UPDATE SET archived = :t, actor = :a""")
-                    .bind("n", name).bind("t", clock.instant()).bind("a", actor).execute();
+            members.forgetDevice(name);
+            archived.archive(name, clock.instant(), actor);
             audit(h, actor, "device.deleted", Map.of("device", name));
         });
     }
 
+    /** The names of every device, in the catalog's order. */
+    public List<String> names() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name FROM devices ORDER BY name").mapTo(String.class).list());
+    }
+
     /** Every device, by name. */
     public List<Device> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT name FROM devices ORDER BY name").mapTo(String.class).list())
-                .stream().map(n -> find(n).orElseThrow()).toList();
+        return names().stream().map(n -> find(n).orElseThrow()).toList();
     }
 
     public Optional<Device> find(String name) {
@@ -315,22 +316,14 @@ public final class Devices {
      * @throws UnknownDeviceException if no device of that name exists or left snapshots
      */
     public List<SnapshotSummary> snapshots(String name) {
-        List<SnapshotSummary> found = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, time, files, bytes, bytes_added, files_removed, parent, recovered FROM snapshots"
-                                + " WHERE device = :n ORDER BY time DESC")
-                .bind("n", name)
-                .map((rs, ctx) -> new SnapshotSummary(hex(rs.getBytes("id")), rs.getTimestamp("time").toInstant(),
-                        rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"), rs.getLong("files_removed"),
-                        rs.getBytes("parent") == null ? null : hex(rs.getBytes("parent")), rs.getBoolean("recovered")))
-                .list());
+        List<SnapshotSummary> found = snapshots.list(name).stream()
+                .map(r -> new SnapshotSummary(r.id(), r.time(), r.counts().files(), r.counts().bytes(),
+                        r.counts().bytesAdded(), r.counts().filesRemoved(), r.parent(), r.recovered()))
+                .toList();
         if (found.isEmpty() && find(name).isEmpty()) {
             throw new UnknownDeviceException(name);
         }
         return found;
-    }
-
-    private static String hex(byte[] b) {
-        return java.util.HexFormat.of().formatHex(b);
     }
 
     /** Appends to the audit log: logins, refusals, snapshots. */

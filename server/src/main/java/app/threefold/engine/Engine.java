@@ -1,6 +1,8 @@
 package app.threefold.engine;
 
+import app.threefold.ThreefoldException;
 import app.threefold.backend.LocalBackend;
+import app.threefold.browse.SnapshotFiles;
 import app.threefold.catalog.Catalog;
 import app.threefold.chunker.ChunkerParams;
 import app.threefold.crypto.KeyFile;
@@ -12,7 +14,9 @@ import app.threefold.ingest.IngestSession;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
 import app.threefold.repository.RepositoryLock;
+import app.threefold.snapshot.CatalogSnapshots;
 import app.threefold.snapshot.Snapshot;
+import app.threefold.snapshot.SnapshotRow;
 import app.threefold.snapshot.Snapshots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,16 +48,20 @@ public final class Engine implements AutoCloseable {
     static final KeyFile.Params APPLIANCE_KDF = new KeyFile.Params(1024, 8, 1);
 
     private final Repository repository;
-    private final Catalog catalog;
     private final ExecutorService workers = newWorkers("engine", Thread.NORM_PRIORITY);
     private final ExecutorService storeWorkers = newWorkers("store", Thread.MIN_PRIORITY);
     private final CatalogContentDigests digests;
+    private final SnapshotFiles files;
+    private final CatalogSnapshots catalogSnapshots;
+    private final CatalogIndex catalogIndex;
     private final Clock clock;
 
     private Engine(Repository repository, Catalog catalog, Clock clock) {
         this.repository = repository;
-        this.catalog = catalog;
         this.digests = new CatalogContentDigests(catalog.jdbi());
+        this.files = new SnapshotFiles(repository);
+        this.catalogSnapshots = new CatalogSnapshots(catalog.jdbi());
+        this.catalogIndex = new CatalogIndex(catalog.jdbi());
         this.clock = clock;
     }
 
@@ -79,11 +87,11 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine create(Path dataDir, char[] recoveryPassword, Catalog catalog, Clock clock) throws IOException {
         if (recoveryPassword.length < 8) {
-            throw new RepositoryException("the repository password must have at least 8 characters");
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the repository password must have at least 8 characters");
         }
         Path keyFile = dataDir.resolve(APPLIANCE_KEY);
         if (Files.exists(keyFile)) {
-            throw new RepositoryException(keyFile + " exists: this data dir already has a repository");
+            throw new RepositoryException(ThreefoldException.Kind.CONFLICT, keyFile + " exists: this data dir already has a repository");
         }
         SecureRandom random = new SecureRandom();
         byte[] secret = new byte[32];
@@ -103,7 +111,7 @@ public final class Engine implements AutoCloseable {
     public static Engine open(Path dataDir, Catalog catalog, Clock clock) throws IOException {
         Path keyFile = dataDir.resolve(APPLIANCE_KEY);
         if (!initialised(dataDir)) {
-            throw new RepositoryException("there is no repository in " + dataDir + "; run `threefold init` or the setup wizard first");
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "there is no repository in " + dataDir + "; run `threefold init` or the setup wizard first");
         }
         char[] password = Files.readString(keyFile, StandardCharsets.US_ASCII).trim().toCharArray();
         CatalogIndex index = new CatalogIndex(catalog.jdbi());
@@ -140,6 +148,16 @@ public final class Engine implements AutoCloseable {
         return repository;
     }
 
+    /** The repository's id in hex, as restic prints it (the recovery kit names the repository by it). */
+    public String repositoryId() {
+        return repository.id().hex();
+    }
+
+    /** Reading snapshots' files (browse, download, search, compare), over the engine's one tree cache. */
+    public SnapshotFiles files() {
+        return files;
+    }
+
     /** For work a person waits on: restores, restore tests. */
     public ExecutorService workers() {
         return workers;
@@ -168,7 +186,10 @@ public final class Engine implements AutoCloseable {
         return new Backups(repository, storeWorkers, digests, clock, ChunkerParams.DEFAULT);
     }
 
-    /** Snapshots a folder for a device and records the snapshot's summary in the catalog. */
+    /**
+     * Snapshots a folder for a device (a name the edge has checked, e.g. with {@code DeviceName}: the
+     * engine sits below the people layer) and records the snapshot's summary in the catalog.
+     */
     public IngestSession.Result backupFolder(String device, Path folder) throws IOException {
         return backupFolder(device, folder, FolderSource.Progress.NONE);
     }
@@ -183,30 +204,18 @@ public final class Engine implements AutoCloseable {
     /** Adds a snapshot's summary row to the catalog (the snapshot file stays the truth). */
     public void recordSnapshot(Snapshot s, IngestSession.Result result) {
         var st = result.stats();
-        catalog.jdbi().useHandle(h -> {
-            var insert = h.createUpdate("""
-                        INSERT INTO snapshots (id, device, time, parent, tree, files, bytes, bytes_added, files_new, files_changed,
-                                               files_unchanged, files_removed)
-                        VALUES (:id, :device, :time, :parent, :tree, :files, :bytes, :added, :new, :changed, :unchanged, :removed)
-                        ON CONFLICT (id) DO NOTHING""")
-                .bind("id", s.id().bytes())
-                .bind("device", s.hostname())
-                .bind("time", java.time.OffsetDateTime.ofInstant(s.time(), java.time.ZoneOffset.UTC))
-                .bind("tree", s.tree().bytes())
-                .bind("files", st.files())
-                .bind("bytes", st.bytesTotal())
-                .bind("added", st.bytesAdded())
-                .bind("new", st.filesNew())
-                .bind("changed", st.filesChanged())
-                .bind("unchanged", st.filesUnchanged())
-                .bind("removed", st.filesRemoved());
-            if (s.parent() == null) {
-                insert.bindNull("parent", java.sql.Types.BINARY);
-            } else {
-                insert.bind("parent", s.parent().bytes());
-            }
-            insert.execute();
-        });
+        catalogSnapshots.add(s, new SnapshotRow.Counts(st.files(), st.bytesTotal(), st.bytesAdded(), st.filesNew(),
+                st.filesChanged(), st.filesUnchanged(), st.filesRemoved()));
+    }
+
+    /** The catalog's snapshot summaries. */
+    public CatalogSnapshots catalogSnapshots() {
+        return catalogSnapshots;
+    }
+
+    /** Bytes of all packs in the repository, after dedup and compression (from the catalog). */
+    public long storedBytes() {
+        return catalogIndex.storedBytes();
     }
 
     public Snapshots snapshots() {

@@ -13,14 +13,20 @@ import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The blob index in the catalog (tables {@code packs} and {@code blobs}), so that its size is
- * PostgreSQL's concern, not the heap's. Look-ups go to the database in batches.
+ * The blob index in the catalog (tables {@code index_files}, {@code packs} and {@code blobs}, read
+ * and written here only), so that its size is PostgreSQL's concern, not the heap's. Look-ups go to
+ * the database in batches.
  */
 public final class CatalogIndex implements BlobIndex {
     private final Jdbi jdbi;
 
     public CatalogIndex(Jdbi jdbi) {
         this.jdbi = jdbi;
+    }
+
+    /** Bytes of all packs in the repository (after dedup and compression), as the index knows them. */
+    public long storedBytes() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM packs").mapTo(Long.class).one());
     }
 
     @Override

@@ -207,6 +207,11 @@ public final class Jobs implements AutoCloseable {
     }
 
     /** The job, live if it is queued or running, from the catalog otherwise. */
+    public Optional<Job> find(JobId id) {
+        return find(id.value());
+    }
+
+    /** The job, live if it is queued or running, from the catalog otherwise. */
     public Optional<Job> find(long id) {
         Job running = live.get(id);
         if (running != null) {

@@ -1,6 +1,8 @@
 package app.threefold.jobs;
 
+import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
+import app.threefold.browse.SnapshotRoot;
 import app.threefold.engine.Engine;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
@@ -71,9 +73,20 @@ public final class Restores {
         return start(device, tree, subpaths, true, target, actor);
     }
 
+    /** Like {@link #start(String, Id, String, String, String)} for the snapshot whose root is {@code root}. */
+    public Job start(String device, SnapshotRoot root, String subpath, String target, String actor) throws IOException {
+        return start(device, root.tree(), subpath, target, actor);
+    }
+
+    /** Like {@link #startSelected(String, Id, List, String, String)} for the snapshot whose root is {@code root}. */
+    public Job startSelected(String device, SnapshotRoot root, List<String> subpaths, String target, String actor)
+            throws IOException {
+        return startSelected(device, root.tree(), subpaths, target, actor);
+    }
+
     private Job start(String device, Id tree, List<String> subpaths, boolean sideBySide, String target, String actor)
             throws IOException {
-        Engine e = engine.get().orElseThrow(() -> new RepositoryException(
+        Engine e = engine.get().orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, 
                 "The appliance has no repository yet; finish the setup wizard first."));
         if (subpaths.isEmpty()) {
             throw new IllegalArgumentException("no path to restore");
@@ -94,7 +107,7 @@ public final class Restores {
                     + " nothing was restored. Start the restore again.");
         }
         Repository repo = e.repository();
-        Restorer restorer = new Restorer(repo, e.workers());
+        Restorer restorer = new Restorer(repo, e.files().trees(), e.workers());
         progress.report(0, "counting what to restore");
         long total = 0;
         for (String path : subpaths) {
@@ -102,13 +115,17 @@ public final class Restores {
             total += selected == null ? sizeOf(repo, tree) : selected.isDir() ? sizeOf(repo, selected.subtree()) : selected.size();
         }
         long started = System.nanoTime();
+        // On the engine's restore pool, not the JVM's common pool: restores share the cores the
+        // engine gives to work a person waits on, apart from the storing pool. The walk holds one
+        // worker while the files are written by the others; restores and restore tests take
+        // turns in their job lane, so the pool (cores + 1) always has a worker left for the files.
         CompletableFuture<Restorer.Summary> done = CompletableFuture.supplyAsync(() -> {
             try {
                 return sideBySide ? restorer.restore(tree, subpaths, to) : restorer.restore(tree, subpaths.getFirst(), to);
             } catch (IOException io) {
                 throw new java.io.UncheckedIOException(io);
             }
-        });
+        }, e.workers());
         Restorer.Summary summary;
         while (true) {
             try {

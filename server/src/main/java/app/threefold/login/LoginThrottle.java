@@ -24,7 +24,9 @@ import java.util.Optional;
  * connections cannot slip past the limit; before any failure they do not, so a client that opens
  * several connections at once (rclone does) is never refused. Refused attempts are not counted: a
  * block ends on time even while the guessing goes on. The counts live in memory; a restart
- * forgets them.
+ * forgets them, and an address or name whose last failure left the window is forgotten at a later
+ * login attempt (looked for at most once a minute), so addresses that tried once and went away do
+ * not pile up.
  */
 public final class LoginThrottle {
 
@@ -32,6 +34,8 @@ public final class LoginThrottle {
     public static final Duration WINDOW = Duration.ofMinutes(15);
     // Keeps memory bounded against guesses for ever new names; expired entries go first.
     private static final int PRUNE_ABOVE = 10_000;
+    // Scanners try once and never come back; their expired records go at the next attempt after this.
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
     private static final int MAX_NAME_CHARS = 256;
 
     /** Whose names an attempt uses: people (panel and API) and devices (SFTP) may share a name. */
@@ -85,6 +89,7 @@ public final class LoginThrottle {
 
     private final Clock clock;
     private final Map<String, Record> records = new HashMap<>();
+    private Instant nextSweep = Instant.MIN;
 
     public LoginThrottle(Clock clock) {
         this.clock = Objects.requireNonNull(clock);
@@ -97,18 +102,28 @@ public final class LoginThrottle {
      */
     public synchronized Optional<Block> attempt(Attempt attempt) {
         Instant now = clock.instant();
+        forgetExpired(now);
         Optional<Block> block = block(attempt, now, true);
         if (block.isEmpty()) {
             for (String key : keys(attempt)) {
                 records.computeIfAbsent(key, k -> new Record()).inFlight++;
             }
-            if (records.size() > PRUNE_ABOVE) {
-                Instant cutoff = now.minus(WINDOW);
-                records.values().removeIf(r -> r.inFlight == 0
-                        && (r.failures.isEmpty() || !r.failures.peekLast().time().isAfter(cutoff)));
-            }
         }
         return block;
+    }
+
+    /**
+     * Drops the records whose failures all left the window and that no attempt is using: once a
+     * minute, or at every attempt while guesses for ever new names fill the map.
+     */
+    private void forgetExpired(Instant now) {
+        if (now.isBefore(nextSweep) && records.size() <= PRUNE_ABOVE) {
+            return;
+        }
+        nextSweep = now.plus(SWEEP_EVERY);
+        Instant cutoff = now.minus(WINDOW);
+        records.values().removeIf(r -> r.inFlight == 0
+                && (r.failures.isEmpty() || !r.failures.peekLast().time().isAfter(cutoff)));
     }
 
     /**
@@ -116,7 +131,9 @@ public final class LoginThrottle {
      * failure: for logins that cannot be guessed (a public key) but must still respect a block.
      */
     public synchronized Optional<Block> blocked(Attempt attempt) {
-        return block(attempt, clock.instant(), false);
+        Instant now = clock.instant();
+        forgetExpired(now);
+        return block(attempt, now, false);
     }
 
     /** The credentials were right: the name's count starts again (the address keeps its failures). */
@@ -141,6 +158,11 @@ public final class LoginThrottle {
         settle(attempt);
     }
 
+    /** The addresses and names it keeps records of now (for tests: that it forgets). */
+    synchronized java.util.Set<String> remembered() {
+        return java.util.Set.copyOf(records.keySet());
+    }
+
     /** The name's failed logins within the window, for the page that shows the device or person. */
     public synchronized Failures failures(Realm realm, String name) {
         Instant now = clock.instant();
@@ -160,6 +182,10 @@ public final class LoginThrottle {
             Record record = records.get(key);
             if (record != null && record.inFlight > 0) {
                 record.inFlight--;
+            }
+            // A success leaves nothing to remember about the address unless it has failed before.
+            if (record != null && record.inFlight == 0 && record.failures.isEmpty()) {
+                records.remove(key);
             }
         }
     }

@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class DamagedSourceException extends TargetException {
 
     public DamagedSourceException(String message) {
-        super(message);
+        super(Kind.DAMAGED, message);
     }
 
     public DamagedSourceException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.DAMAGED, message, cause);
     }
 }

@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class ForeignRepositoryException extends TargetException {
 
     public ForeignRepositoryException(String message) {
-        super(message);
+        super(Kind.REFUSED, message);
     }
 
     public ForeignRepositoryException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.REFUSED, message, cause);
     }
 }

@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class InvalidTargetException extends TargetException {
 
     public InvalidTargetException(String message) {
-        super(message);
+        super(Kind.BAD_REQUEST, message);
     }
 
     public InvalidTargetException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.BAD_REQUEST, message, cause);
     }
 }

@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class SecretKeyException extends TargetException {
 
     public SecretKeyException(String message) {
-        super(message);
+        super(Kind.REFUSED, message);
     }
 
     public SecretKeyException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.REFUSED, message, cause);
     }
 }

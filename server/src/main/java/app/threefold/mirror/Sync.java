@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -57,6 +56,7 @@ final class Sync {
 
     private static final Logger log = LoggerFactory.getLogger(Sync.class);
     private static final HexFormat HEX = HexFormat.of();
+    /** The most one read takes from the throttle: small enough for a smooth rate, large enough to cost nothing. */
     private static final int MAX_READ = 256 << 10;
     private static final long REPORT_EVERY_NANOS = 250_000_000L;
     /** The phases, in the order that keeps the copy valid. */
@@ -107,8 +107,12 @@ final class Sync {
         Map<Handle, Long> wanted = listSource();
         Map<Handle, Long> known;
         if (options.fullListing()) {
-            known = listTarget();
-            checkSameRepository(known);
+            known = retrying(options.retry(), target.location(), "listing", this::listTarget);
+            Map<Handle, Long> listed = known;
+            retrying(options.retry(), target.location(), "reading the config of", () -> {
+                checkSameRepository(listed);
+                return null;
+            });
             ledger.replace(known);
         } else {
             known = ledger.known();
@@ -144,6 +148,45 @@ final class Sync {
         long onTarget = known.size() + objectsDone.get();
         return new SyncResult(objectsDone.get() - alreadyThere.get(), bytesDone.get(), alreadyThere.get(), onTarget,
                 options.fullListing(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** An action on a target that may fail transiently. */
+    @FunctionalInterface
+    interface TargetAction<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action}, again after transient failures as {@code retry} says: for what a sync
+     * does besides uploads (connecting, listing), so a flaky link fails none of it on the first try.
+     */
+    static <T> T retrying(Retry retry, String location, String what, TargetAction<T> action) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return action.run();
+            } catch (IOException e) {
+                if (!transientFailure(e) || attempt >= retry.attempts()) {
+                    throw e;
+                }
+                Duration wait = retry.delayAfter(attempt, ThreadLocalRandom.current().nextDouble());
+                log.info("{} {} failed ({}); trying again in {} ms", what, location, e.getMessage(), wait.toMillis());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("the sync to " + location + " was stopped");
+                }
+            }
+        }
+    }
+
+    /** Whether trying again may help: not for refused credentials, a missing bucket, a stop, a full or read-only disk. */
+    static boolean transientFailure(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return !(e instanceof CredentialsRefusedException || e instanceof NoSuchBucketException
+                || e instanceof NotARepositoryException || e instanceof InterruptedIOException || e instanceof AccessDeniedException
+                || message.contains("No space left on device") || message.contains("Disk quota exceeded")
+                || message.contains("Read-only file system"));
     }
 
     private Map<Handle, Long> listSource() throws IOException {
@@ -254,10 +297,7 @@ final class Sync {
                 return;
             } catch (IOException e) {
                 bytesDone.addAndGet(-counted.get());
-                IOException permanent = permanent(e);
-                if (permanent != null) {
-                    throw permanent;
-                }
+                stopIfPermanent(e);
                 if (attempt >= options.retry().attempts()) {
                     throw new IOException("sending " + handle.path() + " to " + target.location() + " failed "
                             + attempt + " times, the last time with: " + e.getMessage()
@@ -308,31 +348,26 @@ final class Sync {
                 + " --read-data` on it and repair it before syncing again");
     }
 
-    /** The exception to stop with if {@code e} will not go away by trying again, or null if it may. */
-    private IOException permanent(IOException e) {
-        if (e instanceof CredentialsRefusedException || e instanceof NoSuchBucketException
-                || e instanceof NotARepositoryException) {
-            return e;
-        }
-        if (e instanceof NoSuchObjectException missing) {
-            return new IOException(missing.getMessage() + "; it was removed from " + source.location()
+    /** Throws what the sync stops with if {@code e} will not go away by trying again; returns if it may. */
+    private void stopIfPermanent(IOException e) throws IOException {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof NoSuchObjectException missing
+                && missing.getMessage().contains("missing from " + source.location() + ";")) {
+            throw new IOException(missing.getMessage() + "; it was removed from " + source.location()
                     + " while the sync ran (a prune?); sync again", e);
         }
-        if (e instanceof InterruptedIOException) {
-            return e;
-        }
-        String message = String.valueOf(e.getMessage());
         if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
             throw new TargetFullException(target.location() + " is full (" + message + "). What was sent is complete"
                     + " and the copy is consistent up to its last snapshot; free space there or use a larger disk,"
                     + " then sync again", e);
         }
-        if (e instanceof AccessDeniedException || message.contains("Read-only file system")
-                || e instanceof FileSystemException fs && "Read-only file system".equals(fs.getReason())) {
+        if (e instanceof AccessDeniedException || message.contains("Read-only file system")) {
             throw new TargetReadOnlyException(target.location() + " cannot be written (" + message + "); mount the"
                     + " disk writable, or check that it is not write-protected", e);
         }
-        return null;
+        if (!transientFailure(e)) {
+            throw e;
+        }
     }
 
     private void sleep(Duration wait) throws InterruptedIOException {
@@ -412,7 +447,7 @@ final class Sync {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("the sync was stopped");
             }
-            int n = in.read(buffer, offset, Math.min(length, MAX_READ));
+            int n = in.read(buffer, offset, throttle.limited() ? Math.min(length, MAX_READ) : length);
             if (n < 0) {
                 if (named && !matchesName()) {
                     throw damaged(handle);
@@ -425,6 +460,28 @@ final class Sync {
             bytesDone.addAndGet(n);
             maybeReport();
             return n;
+        }
+
+        /**
+         * One array of the exact size, filled with large reads: the inherited version reads 16 KiB
+         * at a time and copies the pieces together, which S3 uploads (read whole for their MD5)
+         * would pay on every pack.
+         */
+        @Override
+        public byte[] readNBytes(int length) throws IOException {
+            if (length < 0) {
+                throw new IllegalArgumentException("length must not be negative: " + length);
+            }
+            byte[] bytes = new byte[length];
+            int filled = 0;
+            while (filled < length) {
+                int n = read(bytes, filled, length - filled);
+                if (n < 0) {
+                    return Arrays.copyOf(bytes, filled);
+                }
+                filled += n;
+            }
+            return bytes;
         }
 
         @Override

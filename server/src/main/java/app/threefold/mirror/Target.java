@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param schedule       when it syncs by itself (while {@code enabled})
  * @param bandwidthLimit the most bytes per second a sync sends, 0 for no limit
  * @param lastSync       the latest sync's outcome, null if it never synced
+ * @param lastGoodSync   when the latest sync that succeeded started (what the copy holds is at least
+ *                       that recent), null if none did; a later failed or running sync leaves it standing
  */
 public record Target(TargetId id, String name, Kind kind, S3Location s3, Path folder, Schedule schedule, boolean enabled,
-                     long bandwidthLimit, Instant created, LastSync lastSync) {
+                     long bandwidthLimit, Instant created, LastSync lastSync, Instant lastGoodSync) {
 
     /** Nightly, while a household sleeps and after the evening's backups: the default schedule of a new target. */
     public static final Schedule NIGHTLY = new Schedule.Daily(LocalTime.of(2, 30));
@@ -57,6 +59,11 @@ public record Target(TargetId id, String name, Kind kind, S3Location s3, Path fo
     /** An S3 target's settings without the secret key. */
     public record S3Location(URI endpoint, String region, String bucket, String prefix, String accessKey,
                              boolean pathStyle, S3Settings.Checksums checksums, String maskedSecret) {
+
+        /** The checksum mode as the API writes it: {@code when_required} or {@code when_supported}. */
+        public String checksumMode() {
+            return checksums.name().toLowerCase(java.util.Locale.ROOT);
+        }
 
         public String resticRepository() {
             return S3Settings.of(endpoint, region, bucket, prefix, accessKey, "-").withPathStyle(pathStyle)

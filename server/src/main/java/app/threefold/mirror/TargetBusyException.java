@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class TargetBusyException extends TargetException {
 
     public TargetBusyException(String message) {
-        super(message);
+        super(Kind.CONFLICT, message);
     }
 
     public TargetBusyException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.CONFLICT, message, cause);
     }
 }

@@ -3,13 +3,13 @@ package app.threefold.mirror;
 import app.threefold.ThreefoldException;
 
 /** Root of what goes wrong with mirror targets and syncs; every message says what to do next. */
-public class TargetException extends ThreefoldException {
+public abstract class TargetException extends ThreefoldException {
 
-    public TargetException(String message) {
-        super(message);
+    TargetException(Kind kind, String message) {
+        super(kind, message);
     }
 
-    public TargetException(String message, Throwable cause) {
-        super(message, cause);
+    TargetException(Kind kind, String message, Throwable cause) {
+        super(kind, message, cause);
     }
 }

@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class TargetFullException extends TargetException {
 
     public TargetFullException(String message) {
-        super(message);
+        super(Kind.UNAVAILABLE, message);
     }
 
     public TargetFullException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.UNAVAILABLE, message, cause);
     }
 }

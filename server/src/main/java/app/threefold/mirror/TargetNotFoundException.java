@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class TargetNotFoundException extends TargetException {
 
     public TargetNotFoundException(String message) {
-        super(message);
+        super(Kind.NOT_FOUND, message);
     }
 
     public TargetNotFoundException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.NOT_FOUND, message, cause);
     }
 }

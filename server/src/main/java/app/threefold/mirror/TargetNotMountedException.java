@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class TargetNotMountedException extends TargetException {
 
     public TargetNotMountedException(String message) {
-        super(message);
+        super(Kind.UNAVAILABLE, message);
     }
 
     public TargetNotMountedException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.UNAVAILABLE, message, cause);
     }
 }

@@ -4,10 +4,10 @@ package app.threefold.mirror;
 public final class TargetReadOnlyException extends TargetException {
 
     public TargetReadOnlyException(String message) {
-        super(message);
+        super(Kind.UNAVAILABLE, message);
     }
 
     public TargetReadOnlyException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.UNAVAILABLE, message, cause);
     }
 }

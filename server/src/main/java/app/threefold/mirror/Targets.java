@@ -1,5 +1,6 @@
 package app.threefold.mirror;
 
+import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
 import app.threefold.backend.Backend;
 import app.threefold.backend.FileType;
@@ -8,6 +9,7 @@ import app.threefold.backend.LocalBackend;
 import app.threefold.backend.NotARepositoryException;
 import app.threefold.backend.S3Backend;
 import app.threefold.backend.S3Settings;
+import app.threefold.jobs.Copies;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.repository.RepositoryException;
@@ -130,6 +132,14 @@ public final class Targets {
                 .map((rs, ctx) -> map(rs)).findOne());
     }
 
+    /**
+     * The targets as the copies a restore test can read, by the id the API names them with; a
+     * restore test of one connects to the target itself, never to the NAS's repository.
+     */
+    public Copies copies() {
+        return id -> find(TargetId.parse(id)).map(t -> new Copies.Copy(t.name(), () -> open(t.id())));
+    }
+
     /** @throws TargetNotFoundException if there is no such target */
     public Target get(TargetId id) {
         return find(id).orElseThrow(() -> notFound(id));
@@ -150,6 +160,15 @@ public final class Targets {
                 .bind("prefix", s3.prefix()).bind("access_key", s3.accessKey())
                 .bind("secret", secrets.seal(s3.secretKey())).bind("secret_hint", SecretBox.mask(s3.secretKey()))
                 .bind("path_style", s3.pathStyle()).bind("checksums", s3.checksums().name()));
+    }
+
+    /**
+     * Adds a bucket as a target from settings as typed.
+     *
+     * @throws InvalidTargetException naming the field to correct, or for a bad or taken name or a negative limit
+     */
+    public Target addS3(String name, BucketSettings typed, Schedule schedule, long bandwidthLimit, String actor) {
+        return addS3(name, typed.checked(null), schedule, bandwidthLimit, actor);
     }
 
     /**
@@ -264,6 +283,29 @@ public final class Targets {
                     "location", s3.resticRepository(), "secretChanged", !keep));
         });
         return get(id);
+    }
+
+    /**
+     * Changes an S3 target to settings as typed (a blank secret keeps the stored one). Settings that
+     * name the same bucket, key and addressing as now, with no new secret, change nothing.
+     *
+     * @throws TargetNotFoundException if there is no such target
+     * @throws InvalidTargetException  naming the field to correct, or if it is not an S3 target
+     */
+    public Target changeS3(TargetId id, BucketSettings typed, String actor) {
+        Target target = get(id);
+        if (target.kind() != Target.Kind.S3) {
+            throw new InvalidTargetException("'" + target.name() + "' is a folder target; change its folder instead");
+        }
+        S3Settings s3 = typed.checked("kept");
+        Target.S3Location now = target.s3();
+        if (typed.keepsSecret() && s3.resticRepository().equals(now.resticRepository())
+                && s3.accessKey().equals(now.accessKey()) && s3.pathStyle() == now.pathStyle()
+                && s3.checksums() == now.checksums()) {
+            return target;
+        }
+        return changeS3(id, s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(),
+                typed.keepsSecret() ? null : typed.secretKey(), s3.pathStyle(), s3.checksums(), actor);
     }
 
     /**
@@ -470,7 +512,7 @@ public final class Targets {
     public Job sync(TargetId id, boolean fullListing, String actor) {
         Target target = get(id);
         if (repository.get().isEmpty()) {
-            throw new RepositoryException("The appliance has no repository yet; finish the setup wizard first.");
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "The appliance has no repository yet; finish the setup wizard first.");
         }
         synchronized (active) {
             Long running = active.get(id.value());
@@ -533,7 +575,8 @@ public final class Targets {
                 .bind("t", id.value()).bind("job", job).bind("started", utc(started)).bind("full", full)
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
         SyncResult result;
-        try (Backend copy = openForSync(target)) {
+        try (Backend copy = Sync.retrying(settings.retry(), target.location(), "connecting to",
+                () -> openForSync(target))) {
             Sync sync = new Sync(local, copy, ledger(id), new Sync.Options(settings.parallelism(), target.bandwidthLimit(),
                     settings.retry(), target.kind() == Target.Kind.FOLDER, full), p -> {
                         progress.put(id.value(), p);
@@ -649,9 +692,11 @@ public final class Targets {
 
     private static final String SELECT = """
             SELECT t.*, s.started AS sync_started, s.state AS sync_state, s.objects AS sync_objects,
-                   s.bytes AS sync_bytes, s.error AS sync_error
+                   s.bytes AS sync_bytes, s.error AS sync_error, g.started AS good_started
             FROM targets t
-            LEFT JOIN LATERAL (SELECT * FROM target_syncs WHERE target_id = t.id ORDER BY id DESC LIMIT 1) s ON true""";
+            LEFT JOIN LATERAL (SELECT * FROM target_syncs WHERE target_id = t.id ORDER BY id DESC LIMIT 1) s ON true
+            LEFT JOIN LATERAL (SELECT started FROM target_syncs WHERE target_id = t.id AND state = 'succeeded'
+                               ORDER BY id DESC LIMIT 1) g ON true""";
 
     private static Target map(ResultSet rs) throws SQLException {
         Target.Kind kind = Target.Kind.valueOf(rs.getString("kind").toUpperCase(java.util.Locale.ROOT));
@@ -669,7 +714,8 @@ public final class Targets {
                     rs.getLong("sync_objects"), rs.getLong("sync_bytes"), rs.getString("sync_error"));
         }
         return new Target(new TargetId(rs.getLong("id")), rs.getString("name"), kind, s3, folder, schedule,
-                rs.getBoolean("enabled"), rs.getLong("bandwidth_limit"), instant(rs.getTimestamp("created")), last);
+                rs.getBoolean("enabled"), rs.getLong("bandwidth_limit"), instant(rs.getTimestamp("created")), last,
+                instant(rs.getTimestamp("good_started")));
     }
 
     private static Update bindSchedule(Update update, Schedule schedule) {

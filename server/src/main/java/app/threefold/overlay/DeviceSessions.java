@@ -409,8 +409,7 @@ public final class DeviceSessions implements AutoCloseable {
     private void recorded(String device, IngestSession.Result r, boolean recovered) {
         engine.recordSnapshot(r.snapshot(), r);
         if (recovered) {
-            catalog.jdbi().useHandle(h -> h.createUpdate("UPDATE snapshots SET recovered = true WHERE id = :id")
-                    .bind("id", r.snapshot().id().bytes()).execute());
+            engine.catalogSnapshots().markRecovered(r.snapshot());
         }
         if (devices.find(device).isPresent()) {
             devices.addBytes(device, r.stats().bytesAdded());

@@ -4,17 +4,19 @@ import app.threefold.format.Id;
 import app.threefold.tree.Node;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One entry of the overlay: a node of the base snapshot, possibly changed. Folders load their
- * entries from the repository on first use; a folder nobody touched keeps its tree id. Guarded
- * by the overlay's lock, except the fields set when a spooled file has been stored.
+ * One entry of the overlay: a node of the base snapshot, possibly changed. Folders read their
+ * entries from the repository on first use; a folder nobody touched keeps its tree id. A file's
+ * bytes are in one of three places ({@link Bytes}). Guarded by the overlay's lock.
  */
 final class OverlayNode {
-    /** The node as the base snapshot (or the last checkpoint) has it; null if new. */
+    /** The node as the base snapshot (or the last checkpoint) has it; null for an entry made in this session. */
     Node base;
     OverlayNode parent;
     String name;
@@ -25,21 +27,38 @@ final class OverlayNode {
     boolean mtimeSet;
     long size;
     String linkTarget;
-    /** Folders: entries by name once loaded, null before. */
-    Map<String, OverlayNode> children;
     /** Whether this node or anything below it differs from {@link #base}. */
     boolean changed;
     boolean readOnly;
+    /** Folders: whether {@link #children} holds the entries yet (they are read from {@link #base} on first use). */
+    boolean listed;
+    /** Folders: entries by name, once {@link #listed} (see {@link #list}); files and links share the empty map. */
+    Map<String, OverlayNode> children = Map.of();
+    /** Files: where their bytes are. */
+    Bytes bytes = new InRepository(List.of());
 
-    /** Files: the stored content, null while a spool is being written or stored. */
-    volatile List<Id> content;
-    /** Files written in this session: the spool with their bytes until the session commits. */
-    Path spool;
-    /** Set when the spool is chunked into the repository. */
-    CompletableFuture<List<Id>> storing;
-    /** A file open for writing: what it replaces if the write is abandoned (may be null). */
-    boolean writing;
-    OverlayNode previous;
+    /** Where a file's bytes are. */
+    sealed interface Bytes permits InRepository, Spooled, Writing {
+    }
+
+    /** In the repository: the base snapshot's file, or one stored and committed since. */
+    record InRepository(List<Id> content) implements Bytes {
+    }
+
+    /**
+     * Closed in this session: the spool holds the bytes, and serves reads, until the session
+     * commits; storing chunks them into the repository meanwhile.
+     */
+    record Spooled(Path spool, CompletableFuture<List<Id>> storing) implements Bytes {
+        /** The stored content; empty while storing runs or if it failed. */
+        Optional<List<Id>> stored() {
+            return storing.isDone() && !storing.isCompletedExceptionally() ? Optional.of(storing.join()) : Optional.empty();
+        }
+    }
+
+    /** Open for writing: the spool fills; what it replaces stays at the path if the write is abandoned. */
+    record Writing(Path spool, Optional<OverlayNode> replaces) implements Bytes {
+    }
 
     static OverlayNode of(Node n, OverlayNode parent, boolean readOnly) {
         OverlayNode o = new OverlayNode();
@@ -51,13 +70,38 @@ final class OverlayNode {
         o.mtime = n.mtime() == null ? Instant.EPOCH : n.mtime();
         o.size = n.isFile() ? n.size() : 0;
         o.linkTarget = n.linkTarget();
-        o.content = n.isFile() ? (n.content() == null ? List.of() : n.content()) : null;
+        o.bytes = new InRepository(n.isFile() && n.content() != null ? n.content() : List.of());
         o.readOnly = readOnly;
         return o;
     }
 
+    /** A folder made in this session (or a root with nothing below it yet): nothing to read. */
+    static OverlayNode newFolder(OverlayNode parent, String name, int permissions, Instant mtime) {
+        OverlayNode n = new OverlayNode();
+        n.parent = parent;
+        n.name = name;
+        n.kind = Entry.Kind.DIRECTORY;
+        n.permissions = permissions;
+        n.mtime = mtime;
+        n.list();
+        return n;
+    }
+
+    /** Makes {@link #children} the folder's own map of entries, to fill. */
+    Map<String, OverlayNode> list() {
+        if (!listed) {
+            children = new LinkedHashMap<>();
+            listed = true;
+        }
+        return children;
+    }
+
     boolean isDir() {
         return kind == Entry.Kind.DIRECTORY;
+    }
+
+    boolean isWriting() {
+        return bytes instanceof Writing;
     }
 
     Entry entry() {
@@ -71,17 +115,17 @@ final class OverlayNode {
         }
     }
 
-    /** The names from the root to this node; null if it was removed from the tree. */
-    List<String> path() {
+    /** The names from the root to this node; empty if it was removed from the tree. */
+    Optional<List<String>> path() {
         java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
         OverlayNode n = this;
         while (n.parent != null) {
-            if (n.parent.children == null || n.parent.children.get(n.name) != n) {
-                return null;
+            if (!n.parent.listed || n.parent.children.get(n.name) != n) {
+                return Optional.empty();
             }
             names.addFirst(n.name);
             n = n.parent;
         }
-        return List.copyOf(names);
+        return Optional.of(List.copyOf(names));
     }
 }

@@ -1,5 +1,6 @@
 package app.threefold.repository;
 
+import app.threefold.ThreefoldException;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
 import java.io.IOException;
@@ -171,7 +172,7 @@ public final class BlobSaver implements AutoCloseable {
     private void checkFailure() {
         Throwable f = failure;
         if (f != null) {
-            throw new RepositoryException("an earlier pack upload failed: " + f.getMessage(), f);
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "an earlier pack upload failed: " + f.getMessage(), f);
         }
     }
 
@@ -228,9 +229,9 @@ public final class BlobSaver implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new RepositoryException("pack uploads to " + repository.backend().location() + " did not finish in 10 minutes", e);
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "pack uploads to " + repository.backend().location() + " did not finish in 10 minutes", e);
         } catch (IOException e) {
-            throw new RepositoryException("writing the index of packs already stored failed: " + e.getMessage()
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "writing the index of packs already stored failed: " + e.getMessage()
                     + "; they will be indexed from their headers when the appliance starts", e);
         }
     }

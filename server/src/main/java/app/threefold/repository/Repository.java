@@ -1,5 +1,6 @@
 package app.threefold.repository;
 
+import app.threefold.ThreefoldException;
 import app.threefold.backend.Backend;
 import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
@@ -84,7 +85,7 @@ public final class Repository {
     public static Repository create(Backend backend, char[] password, KeyFile.Params params, BlobIndex index,
                                     SecureRandom random, Clock clock) throws IOException {
         if (backend.exists(Handle.CONFIG)) {
-            throw new RepositoryException("a repository already exists at " + backend.location()
+            throw new RepositoryException(ThreefoldException.Kind.CONFLICT, "a repository already exists at " + backend.location()
                     + "; open it instead of creating one");
         }
         MasterKey key = MasterKey.random(random);
@@ -105,13 +106,13 @@ public final class Repository {
     /** Opens a repository with any of its keys' passwords. */
     public static Repository open(Backend backend, char[] password, BlobIndex index, SecureRandom random) throws IOException {
         if (!backend.exists(Handle.CONFIG)) {
-            throw new RepositoryException("there is no repository at " + backend.location()
+            throw new RepositoryException(ThreefoldException.Kind.NOT_FOUND, "there is no repository at " + backend.location()
                     + " (no config file); check the location");
         }
         List<Handle> keys = new ArrayList<>();
         backend.list(FileType.KEY, info -> keys.add(info.handle()));
         if (keys.isEmpty()) {
-            throw new RepositoryException("the repository at " + backend.location() + " has no key files; it cannot be opened");
+            throw new RepositoryException(ThreefoldException.Kind.DAMAGED, "the repository at " + backend.location() + " has no key files; it cannot be opened");
         }
         // Cheap key files first: the appliance's own key uses light scrypt parameters (its password
         // is 256 random bits), so the appliance does not pay for the recovery key's KDF at every start.
@@ -136,13 +137,45 @@ public final class Repository {
             JsonNode config = JSON.readTree(configBytes);
             int version = config.path("version").asInt(0);
             if (version != 1 && version != 2) {
-                throw new RepositoryException("the repository at " + backend.location() + " has format version "
+                throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the repository at " + backend.location() + " has format version "
                         + version + "; Threefold reads versions 1 and 2");
             }
             return new Repository(backend, key, Id.parse(config.path("id").asText()), version, index, random);
         }
         throw new WrongPasswordException("the password does not open any key of the repository at "
                 + backend.location() + "; check the password file");
+    }
+
+    /**
+     * Opens a copy of this repository (a mirror's bucket or folder) with this repository's master
+     * key, reading everything, from the config on, from the copy itself and indexing it into
+     * {@code copyIndex} from the copy's own index files. So what reads through the result (a
+     * restore test) proves the copy, not this repository.
+     *
+     * @throws RepositoryException if the copy has no config, or its config is not this repository's
+     */
+    public Repository openCopy(Backend copy, BlobIndex copyIndex) throws IOException {
+        if (!copy.exists(Handle.CONFIG)) {
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "the copy at " + copy.location() + " holds no repository (no config file);"
+                    + " sync it first, or check that the disk is mounted and the location is right");
+        }
+        byte[] configBytes;
+        try {
+            configBytes = crypto.open(copy.readAll(Handle.CONFIG));
+        } catch (AuthenticationFailedException e) {
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the copy at " + copy.location() + " holds another repository (its config does"
+                    + " not open with this repository's key, or it is damaged); point the copy at its own folder", e);
+        }
+        JsonNode config = JSON.readTree(configBytes);
+        Id copyId = Id.parse(config.path("id").asText());
+        if (!copyId.equals(id)) {
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the copy at " + copy.location() + " holds another repository (id "
+                    + copyId.shortHex() + ", not " + id.shortHex() + "); point the copy at its own folder");
+        }
+        Repository opened = new Repository(copy, key, id, config.path("version").asInt(version), copyIndex,
+                new SecureRandom());
+        opened.syncIndex();
+        return opened;
     }
 
     private static long kdfCost(byte[] keyFile) {

@@ -1,12 +1,30 @@
 package app.threefold.repository;
 
-/** Root of the failures of a repository that a person can act on; the message says how. */
-public class RepositoryException extends app.threefold.ThreefoldException {
-    public RepositoryException(String message) {
-        super(message);
+import app.threefold.ThreefoldException;
+
+/**
+ * Root of the failures of a repository that a person can act on; the message says how, the kind
+ * says what it means (no repository yet, a snapshot not found, a lock held by another process…).
+ */
+public class RepositoryException extends ThreefoldException {
+
+    public RepositoryException(Kind kind, String message) {
+        super(kind, message);
     }
 
+    public RepositoryException(Kind kind, String message, Throwable cause) {
+        super(kind, message, cause);
+    }
+
+    /** @deprecated state the kind with {@link #RepositoryException(Kind, String)}; this one is {@link Kind#INTERNAL}. */
+    @Deprecated
+    public RepositoryException(String message) {
+        super(Kind.INTERNAL, message);
+    }
+
+    /** @deprecated state the kind with {@link #RepositoryException(Kind, String, Throwable)}. */
+    @Deprecated
     public RepositoryException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.INTERNAL, message, cause);
     }
 }

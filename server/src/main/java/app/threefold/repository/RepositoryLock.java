@@ -1,5 +1,6 @@
 package app.threefold.repository;
 
+import app.threefold.ThreefoldException;
 import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
 import app.threefold.format.Id;
@@ -226,7 +227,7 @@ public final class RepositoryLock implements AutoCloseable {
                 continue;
             }
             if (exclusive || other.exclusive()) {
-                throw new RepositoryException("the repository at " + repository.backend().location() + " is locked"
+                throw new RepositoryException(ThreefoldException.Kind.CONFLICT, "the repository at " + repository.backend().location() + " is locked"
                         + (other.exclusive() ? " exclusively" : "") + " by " + other.hostname()
                         + " (pid " + other.pid() + ") since " + other.time()
                         + "; wait for it to finish, or if it is gone, remove the lock with `restic unlock`");
@@ -274,12 +275,12 @@ public final class RepositoryLock implements AutoCloseable {
     public void ensureHeld() {
         synchronized (this) {
             if (closed) {
-                throw new RepositoryException("the repository lock was released (the appliance is stopping)"
+                throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "the repository lock was released (the appliance is stopping)"
                         + "; run the backup again once it is back");
             }
         }
         if (written.isBefore(clock.instant().minus(STALE.minus(timing.refreshAfter())))) {
-            throw new RepositoryException("the repository lock could not be refreshed since " + written
+            throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "the repository lock could not be refreshed since " + written
                     + ", so another program may have pruned this backup's data; run the backup again");
         }
     }

@@ -1,5 +1,6 @@
 package app.threefold.restore;
 
+import app.threefold.ThreefoldException;
 import app.threefold.format.BlobType;
 import app.threefold.format.Id;
 import app.threefold.index.BlobLocation;
@@ -31,7 +32,7 @@ public final class ContentReader {
         this.starts = new long[content.size() + 1];
         for (int i = 0; i < content.size(); i++) {
             Id id = content.get(i);
-            BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(
+            BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.DAMAGED, 
                     "data blob " + id.shortHex() + " is not in the index; the repository is damaged: run `threefold check`"));
             locations[i] = loc;
             starts[i + 1] = starts[i] + loc.plaintextLength();

@@ -1,5 +1,6 @@
 package app.threefold.restore;
 
+import app.threefold.ThreefoldException.Kind;
 import app.threefold.ThreefoldException;
 
 /**
@@ -10,6 +11,6 @@ import app.threefold.ThreefoldException;
 public class RestoreTargetException extends ThreefoldException {
 
     public RestoreTargetException(String message) {
-        super(message);
+        super(Kind.BAD_REQUEST, message);
     }
 }

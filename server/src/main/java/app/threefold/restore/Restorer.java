@@ -1,5 +1,6 @@
 package app.threefold.restore;
 
+import app.threefold.ThreefoldException;
 import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
 import app.threefold.format.BlobType;
@@ -10,6 +11,7 @@ import app.threefold.repository.RepositoryException;
 import app.threefold.tree.NameCharset;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
+import app.threefold.tree.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -39,6 +41,8 @@ public final class Restorer {
     private static final int SEGMENT_BLOBS = 16;
 
     private final Repository repository;
+    /** Where paths are resolved: the engine's tree cache when the panel restores, so browsing and restoring agree. */
+    private final Trees trees;
     private final ExecutorService workers;
     /** Files open for writing at once: bounds file descriptors and the futures held for a tree. */
     private final java.util.concurrent.Semaphore openFiles = new java.util.concurrent.Semaphore(64);
@@ -46,7 +50,13 @@ public final class Restorer {
     private final AtomicLong bytes = new AtomicLong();
 
     public Restorer(Repository repository, ExecutorService workers) {
+        this(repository, tree -> TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree)), workers);
+    }
+
+    /** A restorer that resolves paths through {@code trees}. */
+    public Restorer(Repository repository, Trees trees, ExecutorService workers) {
         this.repository = repository;
+        this.trees = trees;
         this.workers = workers;
     }
 
@@ -67,7 +77,7 @@ public final class Restorer {
         Files.createDirectories(target);
         try (var entries = Files.list(target)) {
             if (entries.findAny().isPresent()) {
-                throw new RepositoryException("the restore target " + target + " is not empty; choose an empty or new folder");
+                throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the restore target " + target + " is not empty; choose an empty or new folder");
             }
         }
         Node selected = null;
@@ -100,7 +110,7 @@ public final class Restorer {
         Files.createDirectories(target);
         try (var entries = Files.list(target)) {
             if (entries.findAny().isPresent()) {
-                throw new RepositoryException("the restore target " + target + " is not empty; choose an empty or new folder");
+                throw new RepositoryException(ThreefoldException.Kind.REFUSED, "the restore target " + target + " is not empty; choose an empty or new folder");
             }
         }
         List<Node> selected = new ArrayList<>();
@@ -108,10 +118,10 @@ public final class Restorer {
         for (String subpath : subpaths) {
             Node n = resolve(root, subpath);
             if (n == null) {
-                throw new RepositoryException("restore the whole snapshot on its own, not beside other entries");
+                throw new RepositoryException(ThreefoldException.Kind.BAD_REQUEST, "restore the whole snapshot on its own, not beside other entries");
             }
             if (!names.add(n.name())) {
-                throw new RepositoryException("two selected entries are both named " + NameCharset.printable(n.name())
+                throw new RepositoryException(ThreefoldException.Kind.BAD_REQUEST, "two selected entries are both named " + NameCharset.printable(n.name())
                         + "; restore them one at a time into different folders");
             }
             selected.add(n);
@@ -141,28 +151,17 @@ public final class Restorer {
         }
     }
 
-    /** Finds the node at a '/'-separated path below a tree. */
+    /** Finds the node at a '/'-separated path below a tree; null for the tree itself ("" or "/"). */
     public Node resolve(Id root, String subpath) throws IOException {
-        Id tree = root;
-        Node found = null;
+        List<String> names = new ArrayList<>();
         for (String part : subpath.split("/")) {
-            if (part.isEmpty()) {
-                continue;
+            if (!part.isEmpty()) {
+                names.add(part);
             }
-            if (tree == null) {
-                throw new RepositoryException(subpath + " is not in the snapshot");
-            }
-            found = null;
-            for (Node n : TreeCodec.decode(repository.loadBlob(BlobType.TREE, tree))) {
-                if (n.name().equals(part)) {
-                    found = n;
-                    break;
-                }
-            }
-            if (found == null) {
-                throw new RepositoryException(subpath + " is not in the snapshot");
-            }
-            tree = found.isDir() ? found.subtree() : null;
+        }
+        Node found = trees.find(root, names);
+        if (found == null && !names.isEmpty()) {
+            throw new RepositoryException(ThreefoldException.Kind.NOT_FOUND, subpath + " is not in the snapshot");
         }
         return found;
     }
@@ -225,7 +224,7 @@ public final class Restorer {
      */
     private static Path child(Path dir, String name) {
         if (NameCharset.hasRawBytes(name)) {
-            throw new RepositoryException(dir.resolve(NameCharset.printable(name)) + ": the name is not UTF-8 text,"
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, dir.resolve(NameCharset.printable(name)) + ": the name is not UTF-8 text,"
                     + " which Threefold cannot write to a disk; download it over SFTP from /.snapshots, or restore it"
                     + " with restic (see the recovery kit), which keep such names byte for byte");
         }
@@ -235,7 +234,7 @@ public final class Restorer {
     private static void checkInside(Path at) {
         String name = at.getFileName().toString();
         if (name.equals("..") || name.equals(".") || name.contains("/")) {
-            throw new RepositoryException("refusing to restore an entry named \"" + name + "\" outside the target");
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, "refusing to restore an entry named \"" + name + "\" outside the target");
         }
     }
 
@@ -247,7 +246,7 @@ public final class Restorer {
             ch = FileChannel.open(at, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
             openFiles.release();
-            throw new RepositoryException(at + " exists already; restore into an empty folder", e);
+            throw new RepositoryException(ThreefoldException.Kind.REFUSED, at + " exists already; restore into an empty folder", e);
         } catch (IOException | RuntimeException e) {
             openFiles.release();
             throw e;
@@ -269,7 +268,7 @@ public final class Restorer {
             List<BlobLocation> where = new ArrayList<>(part.size());
             long length = 0;
             for (Id id : part) {
-                BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(
+                BlobLocation loc = repository.locate(BlobType.DATA, id).orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.DAMAGED, 
                         "data blob " + id.shortHex() + " of " + n.name() + " is not in the index; the repository is damaged: run `threefold check`"));
                 where.add(loc);
                 length += loc.plaintextLength();

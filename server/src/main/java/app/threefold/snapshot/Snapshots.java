@@ -1,5 +1,6 @@
 package app.threefold.snapshot;
 
+import app.threefold.ThreefoldException;
 import app.threefold.backend.FileType;
 import app.threefold.format.FormatException;
 import app.threefold.format.Id;
@@ -62,7 +63,7 @@ public final class Snapshots {
         List<Snapshot> all = list(hostname);
         if (ref == null || ref.equals("latest")) {
             if (all.isEmpty()) {
-                throw new RepositoryException("there is no snapshot" + (hostname == null ? "" : " of device " + hostname) + " yet");
+                throw new RepositoryException(ThreefoldException.Kind.NOT_FOUND, "there is no snapshot" + (hostname == null ? "" : " of device " + hostname) + " yet");
             }
             return all.get(all.size() - 1);
         }
@@ -71,7 +72,7 @@ public final class Snapshots {
         if (matches.size() == 1) {
             return matches.get(0);
         }
-        throw new RepositoryException(matches.isEmpty()
+        throw new RepositoryException(matches.isEmpty() ? ThreefoldException.Kind.NOT_FOUND : ThreefoldException.Kind.BAD_REQUEST, matches.isEmpty()
                 ? "no snapshot matches \"" + ref + "\"; list them with `threefold snapshots`"
                 : "\"" + ref + "\" matches " + matches.size() + " snapshots; give more digits of the id");
     }

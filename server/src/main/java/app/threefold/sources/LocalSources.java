@@ -1,6 +1,8 @@
 package app.threefold.sources;
 
+import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
+import app.threefold.device.ArchivedDevices;
 import app.threefold.device.Devices;
 import app.threefold.engine.Engine;
 import app.threefold.ingest.IngestSession;
@@ -62,6 +64,7 @@ public final class LocalSources {
     private static final long STARTING = -1;
 
     private final Jdbi jdbi;
+    private final ArchivedDevices archivedDevices;
     private final Jobs jobs;
     private final Supplier<Optional<Engine>> engine;
     private final AuditLog audit;
@@ -78,6 +81,7 @@ public final class LocalSources {
     public LocalSources(Jdbi jdbi, Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Path dataDir, Clock clock,
                         ZoneId zone) {
         this.jdbi = Objects.requireNonNull(jdbi);
+        this.archivedDevices = new ArchivedDevices(jdbi);
         this.jobs = Objects.requireNonNull(jobs);
         this.engine = Objects.requireNonNull(engine);
         this.audit = Objects.requireNonNull(audit);
@@ -126,18 +130,11 @@ public final class LocalSources {
         checkName(name);
         Path path = checkFolder(folder);
         Objects.requireNonNull(schedule, "schedule");
-        boolean device = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM devices WHERE name = :n)")
-                .bind("n", name).mapTo(Boolean.class).one());
-        if (device) {
-            throw new InvalidSourceException("An SFTP device is named '" + name + "'. A source's name becomes its snapshots'"
-                    + " hostname, so it needs a name of its own, e.g. " + name + "-share.");
-        }
+        // An SFTP device's name is refused by the catalog's trigger at the insert below (V6).
         if (find(name).isPresent()) {
             throw new InvalidSourceException("A local source named '" + name + "' already exists; choose another name.");
         }
-        boolean archived = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM archived_devices WHERE name = :n)")
-                .bind("n", name).mapTo(Boolean.class).one());
-        if (archived) {
+        if (archivedDevices.contains(name)) {
             throw new InvalidSourceException("'" + name + "' is a deleted device whose snapshots are kept. A source of that"
                     + " name would continue its history (and count all its files as removed): choose another name, e.g. "
                     + name + "-share.");
@@ -152,7 +149,12 @@ public final class LocalSources {
             });
         } catch (UnableToExecuteStatementException e) {
             if (e.getCause() instanceof PSQLException p && PSQLState.UNIQUE_VIOLATION.getState().equals(p.getSQLState())) {
-                throw new InvalidSourceException("The name '" + name + "' was just taken by a device or another local source;"
+                // The name-space trigger raises without a constraint; the unique name has one.
+                if (p.getServerErrorMessage() != null && p.getServerErrorMessage().getConstraint() == null) {
+                    throw new InvalidSourceException("An SFTP device is named '" + name + "'. A source's name becomes its"
+                            + " snapshots' hostname, so it needs a name of its own, e.g. " + name + "-share.");
+                }
+                throw new InvalidSourceException("The name '" + name + "' was just taken by another local source;"
                         + " choose another name.");
             }
             throw e;
@@ -224,7 +226,7 @@ public final class LocalSources {
     }
 
     Job start(LocalSource source, String actor) {
-        Engine e = engine.get().orElseThrow(() -> new RepositoryException(
+        Engine e = engine.get().orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, 
                 "The appliance has no repository yet; finish the setup wizard first."));
         String name = source.name();
         synchronized (active) {

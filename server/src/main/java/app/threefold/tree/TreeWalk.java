@@ -25,7 +25,17 @@ public final class TreeWalk {
         boolean visit(String path, Node node) throws IOException;
     }
 
-    private record Folder(String path, Iterator<Node> entries) {
+    /**
+     * Sees one entry at its path with what its folder's visit returned ({@code parent}), and returns
+     * what the entries inside it see if it is a folder (for other entries anything but null); null
+     * stops the walk. Lets a caller carry per-folder state (a zip's folder prefix) down the walk.
+     */
+    @FunctionalInterface
+    public interface Descent<S> {
+        S visit(S parent, String path, Node node) throws IOException;
+    }
+
+    private record Folder<S>(String path, S state, Iterator<Node> entries) {
     }
 
     private TreeWalk() {
@@ -37,30 +47,43 @@ public final class TreeWalk {
      * @return false if the visitor stopped the walk
      */
     public static boolean walk(Id root, String rootPath, Folders folders, Visitor visitor) throws IOException {
-        Deque<Folder> stack = new ArrayDeque<>();
-        open(root, rootPath, folders, stack);
+        return walk(root, rootPath, Boolean.TRUE, folders, (going, path, n) -> visitor.visit(path, n) ? going : null);
+    }
+
+    /**
+     * Walks the tree {@code root} like {@link #walk(Id, String, Folders, Visitor)}, handing each
+     * folder's entries what the folder's own visit returned ({@code rootState} for the root's).
+     *
+     * @return false if the visitor stopped the walk
+     */
+    public static <S> boolean walk(Id root, String rootPath, S rootState, Folders folders, Descent<S> visitor)
+            throws IOException {
+        Deque<Folder<S>> stack = new ArrayDeque<>();
+        open(root, rootPath, rootState, folders, stack);
         while (!stack.isEmpty()) {
-            Folder f = stack.peek();
+            Folder<S> f = stack.peek();
             if (!f.entries().hasNext()) {
                 stack.pop();
                 continue;
             }
             Node n = f.entries().next();
             String path = f.path() + "/" + n.name();
-            if (!visitor.visit(path, n)) {
+            S state = visitor.visit(f.state(), path, n);
+            if (state == null) {
                 return false;
             }
             if (n.isDir() && n.subtree() != null) {
-                open(n.subtree(), path, folders, stack);
+                open(n.subtree(), path, state, folders, stack);
             }
         }
         return true;
     }
 
-    private static void open(Id tree, String path, Folders folders, Deque<Folder> stack) throws IOException {
+    private static <S> void open(Id tree, String path, S state, Folders folders, Deque<Folder<S>> stack)
+            throws IOException {
         List<Node> entries = folders.open(tree, path);
         if (entries != null) {
-            stack.push(new Folder(path, entries.iterator()));
+            stack.push(new Folder<>(path, state, entries.iterator()));
         }
     }
 }

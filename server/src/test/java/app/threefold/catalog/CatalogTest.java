@@ -36,6 +36,29 @@ class CatalogTest {
         }
     }
 
+    /**
+     * Table owners compose this way (e.g. {@code People} over accounts and member devices): each
+     * owner opens its own handle, and inside another's transaction Jdbi hands it that one, so a
+     * refusal anywhere undoes every owner's change.
+     */
+    @Test
+    void anOwnersCallInsideAnotherOwnersTransactionJoinsIt(Catalog catalog) {
+        var jdbi = catalog.jdbi();
+        assertThatThrownBy(() -> jdbi.useTransaction(outer -> {
+            outer.execute("INSERT INTO settings (key, value) VALUES ('outer', 'x')");
+            jdbi.useTransaction(inner -> {
+                assertThat(inner).isSameAs(outer);
+                inner.execute("INSERT INTO settings (key, value) VALUES ('inner', 'x')");
+            });
+            jdbi.useHandle(h -> h.execute("INSERT INTO settings (key, value) VALUES ('plain', 'x')"));
+            throw new IllegalStateException("refused");
+        })).hasMessage("refused");
+
+        long left = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM settings WHERE key IN ('outer', 'inner', 'plain')")
+                .mapTo(Long.class).one());
+        assertThat(left).isZero();
+    }
+
     @Test
     void theSchemaVersionCheckedAtOpeningIsTheNewestMigration() throws Exception {
         // Whole-number versions only: the check at opening compares the last one applied with

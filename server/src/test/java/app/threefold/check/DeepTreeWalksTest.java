@@ -2,16 +2,19 @@ package app.threefold.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.threefold.browse.SnapshotPath;
+import app.threefold.browse.SnapshotRoot;
 import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.engine.Engine;
 import app.threefold.ingest.IngestSession;
 import app.threefold.repository.ResticCli;
 import app.threefold.restore.Restorer;
-import app.threefold.verify.RestoreTest;
+import app.threefold.verify.RestoreProof;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A snapshot about as deep as a file system allows: backing it up, checking it, its restore test
- * and restoring it must not need a stack that grows with its depth. Each runs on a thread with a
+ * A snapshot about as deep as a file system allows: backing it up, checking it, its restore test,
+ * restoring it and walking it for a zip must not need a stack that grows with its depth. Each runs on a thread with a
  * small stack (256 KiB, a worker's -Xss on a small NAS), where a recursive walk overflows.
  */
 @ExtendWith(TestDatabase.class)
@@ -49,7 +52,7 @@ class DeepTreeWalksTest {
             assertThat(report.errors()).isEmpty();
             assertThat(report.affected()).isEmpty();
 
-            RestoreTest.Result test = onSmallStack(() -> new RestoreTest(engine.repository(), id -> Optional.empty(),
+            RestoreProof.Result test = onSmallStack(() -> new RestoreProof(engine.repository(), id -> Optional.empty(),
                     engine.workers(), Clock.systemUTC()).run(backup.snapshot(), p -> { }));
             assertThat(test.passed()).isTrue();
             assertThat(test.files()).isEqualTo(2);
@@ -60,6 +63,15 @@ class DeepTreeWalksTest {
             assertThat(restored.files()).isEqualTo(2);
             assertThat(target.resolve("d/".repeat(LEVELS)).resolve("bottom.txt")).hasContent("at the bottom");
             assertThat(target.resolve("d/".repeat(LEVELS / 2)).resolve("middle.txt")).hasContent("half way down");
+
+            // The panel's zip of the whole snapshot walks it the same way.
+            long[] zipped = {0};
+            onSmallStack(() -> engine.files().walk(new SnapshotRoot(backup.snapshot().tree()), List.of(SnapshotPath.ROOT),
+                    "", (prefix, e, content) -> {
+                        zipped[0] += e.file() ? content.size() : 0;
+                        return prefix;
+                    }));
+            assertThat(zipped[0]).isEqualTo("at the bottom".length() + "half way down".length());
         } finally {
             engine.close();
             // rm walks relative to open folders; JUnit's clean-up resolves every folder's real path (quadratic here).

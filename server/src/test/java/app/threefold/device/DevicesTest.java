@@ -128,6 +128,18 @@ class DevicesTest {
         assertThat(devices.authenticateByKey("old-pc", AuthorizedKey.parse(key).fingerprint())).isFalse();
     }
 
+    @Test
+    void addingADeviceThatAlreadyBacksUpAgainSaysItExistsNotThatItsSnapshotsAreAFolderOfTheNas() {
+        devices.create("laptop", "long enough".toCharArray(), null);
+        catalog.jdbi().useHandle(h -> h.execute(
+                "INSERT INTO snapshots (id, device, time, tree) VALUES ('\\x01', 'laptop', now(), '\\x02')"));
+
+        assertThatThrownBy(() -> devices.create("laptop", "long enough".toCharArray(), null))
+                .isInstanceOf(DeviceException.class)
+                .hasMessage("A device named 'laptop' already exists; choose another name.");
+        assertThat(devices.list()).extracting(Device::name).containsExactly("laptop");
+    }
+
     private java.util.List<String> archived() {
         return catalog.jdbi().withHandle(h -> h.createQuery("SELECT name FROM archived_devices").mapTo(String.class).list());
     }

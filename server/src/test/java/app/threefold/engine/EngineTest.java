@@ -14,7 +14,7 @@ import app.threefold.repository.BlobSaver;
 import app.threefold.snapshot.Snapshot;
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
-import app.threefold.verify.RestoreTest;
+import app.threefold.verify.RestoreProof;
 import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,9 +127,9 @@ class EngineTest {
         TestTrees.write(src.resolve("notes.txt"), "keep me\n".getBytes());
         try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
             IngestSession.Result backup = engine.backupFolder("laptop", src);
-            RestoreTest test = new RestoreTest(engine.repository(), engine.digests()::sha256, engine.workers(), Clock.systemUTC());
-            List<RestoreTest.Progress> progress = new ArrayList<>();
-            RestoreTest.Result ok = test.run(backup.snapshot(), progress::add);
+            RestoreProof test = new RestoreProof(engine.repository(), engine.digests()::sha256, engine.workers(), Clock.systemUTC());
+            List<RestoreProof.Progress> progress = new ArrayList<>();
+            RestoreProof.Result ok = test.run(backup.snapshot(), progress::add);
             assertThat(ok.passed()).isTrue();
             assertThat(ok.files()).isEqualTo(2);
             assertThat(ok.bytes()).isEqualTo((2 << 20) + 8);
@@ -137,9 +137,9 @@ class EngineTest {
             assertThat(progress).hasSize(2);
 
             TestTrees.flipByteInLargestPack(Engine.repositoryDir(data), 500);
-            RestoreTest.Result broken = test.run(backup.snapshot(), p -> { });
+            RestoreProof.Result broken = test.run(backup.snapshot(), p -> { });
             assertThat(broken.passed()).isFalse();
-            assertThat(broken.failures()).extracting(RestoreTest.Failure::path).containsExactly("/photos/cat.jpg");
+            assertThat(broken.failures()).extracting(RestoreProof.Failure::path).containsExactly("/photos/cat.jpg");
             assertThat(broken.failures().get(0).reason()).contains("damaged");
         }
     }
@@ -157,7 +157,7 @@ class EngineTest {
                 saver.flush();
             }
             Snapshot snapshot = new Snapshot(null, Instant.now(), null, tree, List.of("/"), "laptop", "", List.of());
-            RestoreTest.Result result = new RestoreTest(engine.repository(), engine.digests()::sha256, engine.workers(), Clock.systemUTC())
+            RestoreProof.Result result = new RestoreProof(engine.repository(), engine.digests()::sha256, engine.workers(), Clock.systemUTC())
                     .run(snapshot, p -> { });
             assertThat(result.passed()).isFalse();
             assertThat(result.failures()).singleElement().satisfies(f -> {

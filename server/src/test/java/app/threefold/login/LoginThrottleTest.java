@@ -104,4 +104,19 @@ class LoginThrottleTest {
         assertThat(throttle.blocked(new Attempt("10.0.0.7", Realm.DEVICES, "laptop"))).isPresent();
         assertThat(throttle.blocked(new Attempt("10.0.0.8", Realm.DEVICES, "laptop"))).isEmpty();
     }
+
+    @Test
+    void anAddressThatFailedAndNeverCameBackIsForgottenOnceItsFailuresLeaveTheWindow() {
+        for (int i = 0; i < 3; i++) {
+            fail("203.0.113." + i, Realm.PEOPLE, "admin" + i);
+        }
+        assertThat(throttle.remembered()).hasSize(6);
+
+        clock.advance(LoginThrottle.WINDOW.plusMinutes(1));
+        Attempt next = new Attempt("10.0.0.7", Realm.PEOPLE, "anna");
+        assertThat(throttle.attempt(next)).isEmpty();
+        throttle.succeeded(next);
+
+        assertThat(throttle.remembered()).as("what a long-running appliance keeps of scanners gone for good").isEmpty();
+    }
 }

@@ -3,8 +3,9 @@ package app.threefold.web;
 import app.threefold.access.People;
 import app.threefold.audit.AuditLog;
 import app.threefold.catalog.Catalog;
+import app.threefold.engine.EngineHolder;
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
 import app.threefold.mirror.Targets;
 import app.threefold.sources.LocalSources;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * and the local sources (folders on the NAS snapshotted on a schedule), and the mirror targets (the
  * other copies: S3 buckets, folders such as a USB disk).
  */
-public record PanelServices(Catalog catalog, LiveEngine engine, Jobs jobs, RestoreTests restoreTests, Restores restores,
+public record PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
                             AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
                             LocalSources sources, Targets targets) {
 

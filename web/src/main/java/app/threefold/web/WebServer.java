@@ -1,5 +1,8 @@
 package app.threefold.web;
 
+import app.threefold.device.ArchivedDevices;
+import app.threefold.engine.Engine;
+import app.threefold.snapshot.CatalogSnapshots;
 import app.threefold.web.activity.ActivityRoutes;
 import app.threefold.web.api.ApiAuthentication;
 import app.threefold.web.api.ApiErrors;
@@ -64,7 +67,9 @@ public final class WebServer implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         Sessions sessions = new Sessions(panel.catalog().jdbi(), services.clock(), random);
         SetupState setup = new SetupState(services.accounts(), panel.catalog().jdbi());
-        SnapshotCatalog snapshots = new SnapshotCatalog(panel.catalog().jdbi());
+        SnapshotCatalog snapshots = new SnapshotCatalog(new CatalogSnapshots(panel.catalog().jdbi()),
+                () -> panel.engine().get().map(Engine::storedBytes).orElse(0L), services.devices(), new ArchivedDevices(panel.catalog().jdbi()),
+                panel.audit());
         SourceRoutes sources = new SourceRoutes(panel.sources(), panel.jobs(), services.clock(), pages);
         TargetRoutes copies = new TargetRoutes(panel.targets(), panel.jobs(),
                 app.threefold.engine.Engine.repositoryDir(services.dataDir()).toString(), services.clock(), pages);
@@ -101,7 +106,7 @@ public final class WebServer implements AutoCloseable {
             new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
             new TargetApiRoutes(panel.targets()).addTo(cfg.routes);
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
-            new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), services.dataDir(),
+            new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), snapshots, services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
             new LoginRoutes(services.accounts(), sessions, services.loginThrottle(), panel.audit(), services.clock(), pages)
                     .addTo(cfg.routes);

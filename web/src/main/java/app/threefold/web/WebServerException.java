@@ -6,6 +6,6 @@ import app.threefold.ThreefoldException;
 public class WebServerException extends ThreefoldException {
 
     public WebServerException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.UNAVAILABLE, message, cause);
     }
 }

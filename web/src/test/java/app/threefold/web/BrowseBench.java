@@ -6,6 +6,7 @@ import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.engine.Engine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.format.Id;
 import app.threefold.health.ComponentHealth;
 import app.threefold.repository.BlobSaver;
@@ -59,7 +60,7 @@ public final class BrowseBench {
             List<Double> cold = new ArrayList<>();
             List<Double> warm = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                LiveEngine live = new LiveEngine(engine);
+                EngineHolder live = new EngineHolder(engine);
                 PanelServices panel = TestPanel.create(catalog, accounts, clock, dir, live);
                 WebServices services = new WebServices("bench", clock, clock.instant(),
                         () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,

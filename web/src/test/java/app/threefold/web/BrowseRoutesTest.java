@@ -8,6 +8,7 @@ import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.engine.Engine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.format.Id;
 import app.threefold.ingest.IngestSession;
 import app.threefold.ingest.IngestStats;
@@ -87,7 +88,7 @@ class BrowseRoutesTest {
         services = new WebServices("test", clock, clock.instant(),
                 () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
                 new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, java.util.Map::of,
-                TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
+                TestPanel.create(catalog, accounts, clock, dataDir, new EngineHolder(engine)));
         server = WebServer.start("127.0.0.1", 0, services);
         browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String form = new String(get("/login", null).body(), StandardCharsets.UTF_8);

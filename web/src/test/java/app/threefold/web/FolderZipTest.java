@@ -8,6 +8,7 @@ import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.engine.Engine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.health.ComponentHealth;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ class FolderZipTest {
         services = new WebServices("test", clock, clock.instant(),
                 () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
                 new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
-                TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
+                TestPanel.create(catalog, accounts, clock, dataDir, new EngineHolder(engine)));
         server = WebServer.start("127.0.0.1", 0, services);
         browser = new PanelClient(server.port()).login("alice", "long enough");
     }

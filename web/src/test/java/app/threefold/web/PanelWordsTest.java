@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -110,11 +112,13 @@ class PanelWordsTest {
 
     @Test
     void theStoredBytesChartWaitsForTwoDaysOfData() throws Exception {
-        snapshot("laptop", OffsetDateTime.now().minusHours(2));
-        snapshot("laptop", OffsetDateTime.now().minusHours(1));
+        // Noon of a past day, so that "two hours earlier" is the same day whatever the time of the run.
+        OffsetDateTime noon = LocalDate.now().minusDays(5).atTime(12, 0).atZone(ZoneId.systemDefault()).toOffsetDateTime();
+        snapshot("laptop", noon.minusHours(2));
+        snapshot("laptop", noon.minusHours(1));
         assertThat(admin.get("/").body()).doesNotContain("id=\"growth\"").doesNotContain("Stored bytes over time");
 
-        snapshot("laptop", OffsetDateTime.now().minusDays(2));
+        snapshot("laptop", noon.minusDays(2));
         assertThat(admin.get("/").body()).contains("id=\"growth\"", "Stored bytes over time");
     }
 

@@ -8,6 +8,7 @@ import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.engine.Engine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.health.ComponentHealth;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
@@ -48,7 +49,7 @@ class SourceRoutesTest {
         services = new WebServices("test", clock, clock.instant(),
                 () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
                 new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
-                TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
+                TestPanel.create(catalog, accounts, clock, dataDir, new EngineHolder(engine)));
         panel = TestPanel.Running.start(services);
         admin = panel.login("alice", "long enough");
     }

@@ -9,6 +9,7 @@ import app.threefold.backend.S3Server;
 import app.threefold.catalog.Catalog;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.engine.Engine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.health.ComponentHealth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,7 +74,7 @@ class TargetApiTest {
         services = new WebServices("test", clock, clock.instant(),
                 () -> List.of(new ComponentHealth("database", ComponentHealth.State.UP)), accounts,
                 new ApiTokens(catalog.jdbi(), clock, new SecureRandom()), dataDir, null, Map::of,
-                TestPanel.create(catalog, accounts, clock, dataDir, new LiveEngine(engine)));
+                TestPanel.create(catalog, accounts, clock, dataDir, new EngineHolder(engine)));
         panel = TestPanel.Running.start(services);
         script = new PanelClient(panel.server().port(), HttpClient.newHttpClient());
         admin = PanelClient.basic("alice", "long enough");
@@ -157,7 +158,7 @@ class TargetApiTest {
                 "{\"type\": \"folder\", \"name\": \"USB disk\", \"path\": \"" + usb + "\"}").body()).get("id").asLong();
         api("POST", "/api/v1/targets", s3Body("Bucket", S3Server.SECRET_KEY));
         HttpResponse<String> taken = api("PATCH", "/api/v1/targets/" + usbId, "{\"name\": \"Bucket\", \"path\": \"/elsewhere\"}");
-        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(422);
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(400);
         assertThat(taken.body()).contains("already exists");
         HttpResponse<String> wrongKind = api("PATCH", "/api/v1/targets/" + usbId, "{\"bucket\": \"other\"}");
         assertThat(wrongKind.statusCode()).isEqualTo(400);
@@ -224,6 +225,53 @@ class TargetApiTest {
         assertThat(dashboard).contains("4 copies", "4 kinds", "1 off-site", "Bucket synced just now",
                 "USB disk synced just now");
         assertThat(dashboard).contains("<option value=\"" + bucketId + "\">Bucket</option>");
+    }
+
+    @Test
+    void aRestoreTestOfTheBucketCopyStartedByTheApiReadsTheBucketAndPasses() throws Exception {
+        long id = JSON.readTree(api("POST", "/api/v1/targets", s3Body("Bucket", S3Server.SECRET_KEY)).body())
+                .get("id").asLong();
+        assertThat(awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body())
+                .get("job").asLong()).get("state").asText()).isEqualTo("succeeded");
+
+        HttpResponse<String> started = api("POST", "/api/v1/restore-tests",
+                "{\"device\": \"laptop\", \"copy\": \"" + id + "\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode done = awaitJob(JSON.readTree(started.body()).get("job").asLong());
+
+        assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(done.get("copy").asText()).isEqualTo(Long.toString(id));
+        JsonNode result = done.get("result");
+        assertThat(result.get("verdict").asText()).as(result.toString()).isEqualTo("passed");
+        assertThat(result.get("copyName").asText()).isEqualTo("Bucket");
+        assertThat(result.get("location").asText()).as("read from the bucket, not the NAS")
+                .isEqualTo("s3:" + s3.endpoint() + "/" + bucket + "/family");
+        assertThat(done.toString()).doesNotContain(S3Server.SECRET_KEY);
+
+        HttpResponse<String> unknown = api("POST", "/api/v1/restore-tests", "{\"device\": \"laptop\", \"copy\": \"999\"}");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+    }
+
+    @Test
+    void aCopyStaysCountedByItsLastGoodSyncAndTheDashboardSaysWhenTheLatestFailed() throws Exception {
+        PanelClient browser = panel.login("alice", "long enough");
+        long id = JSON.readTree(api("POST", "/api/v1/targets", s3Body("Bucket", S3Server.SECRET_KEY)).body())
+                .get("id").asLong();
+        assertThat(awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body())
+                .get("job").asLong()).get("state").asText()).isEqualTo("succeeded");
+        assertThat(browser.get("/").body()).contains("3 copies", "1 off-site", "Bucket synced just now");
+
+        // A revoked key: the next sync fails, but what the first one sent is still a whole copy.
+        assertThat(api("PATCH", "/api/v1/targets/" + id, "{\"secretKey\": \"revoked-secret-000\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body())
+                .get("job").asLong()).get("state").asText()).isEqualTo("failed");
+        assertThat(JSON.readTree(api("GET", "/api/v1/targets/" + id, null).body()).get("lastSync").get("state").asText())
+                .isEqualTo("failed");
+
+        String dashboard = browser.get("/").body();
+        assertThat(dashboard).contains("3 copies", "1 off-site", "Bucket synced just now; its latest sync failed just now");
+        assertThat(dashboard).doesNotContain("holds no checked copy yet");
     }
 
     @Test

@@ -5,11 +5,12 @@ import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
 import app.threefold.audit.AuditLog;
 import app.threefold.catalog.Catalog;
+import app.threefold.engine.EngineHolder;
 import app.threefold.device.Devices;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.HealthProbe;
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
 import app.threefold.mirror.Targets;
 import app.threefold.restore.RestoreFolders;
@@ -27,10 +28,10 @@ final class TestPanel {
     }
 
     static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir) {
-        return create(catalog, accounts, clock, dataDir, new LiveEngine(null));
+        return create(catalog, accounts, clock, dataDir, new EngineHolder(null));
     }
 
-    static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir, LiveEngine engine) {
+    static PanelServices create(Catalog catalog, Accounts accounts, Clock clock, Path dataDir, EngineHolder engine) {
         AuditLog audit = new AuditLog(catalog.jdbi(), clock);
         Jobs jobs = new Jobs(catalog.jdbi(), clock);
         LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC);
@@ -38,7 +39,7 @@ final class TestPanel {
                 () -> sources.list().stream().map(app.threefold.sources.LocalSource::path).toList(), dataDir, clock);
         Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()), audit,
                 dataDir, clock, java.time.ZoneOffset.UTC, Targets.Settings.DEFAULT);
-        return new PanelServices(catalog, engine, jobs, new RestoreTests(jobs, engine, audit, clock),
+        return new PanelServices(catalog, engine, jobs, new RestoreProofs(jobs, engine, audit, clock, targets.copies()),
                 new Restores(jobs, engine, audit, folders), audit,
                 new People(catalog.jdbi(), accounts), () -> -1, sources, targets);
     }

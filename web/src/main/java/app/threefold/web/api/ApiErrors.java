@@ -1,26 +1,24 @@
 package app.threefold.web.api;
 
 import app.threefold.ThreefoldException;
-import app.threefold.access.PeopleException;
-import app.threefold.access.UnknownPersonException;
-import app.threefold.account.AccountException;
-import app.threefold.device.UnknownDeviceException;
-import app.threefold.catalog.CatalogUnavailableException;
-import app.threefold.jobs.JobNotFoundException;
+import app.threefold.ThreefoldException.Kind;
+import app.threefold.ThreefoldFailure;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become HTTP statuses: under {@code /api} every error is
- * {@code {"error": "…"}}, elsewhere a small HTML page; both with a message a person can act on.
- * Unexpected exceptions are logged and reported without details.
+ * The one place where failures become HTTP statuses: a failure's {@link Kind} decides the status
+ * ({@link #statusOf}); under {@code /api} every error is {@code {"error": "…"}}, elsewhere a small
+ * HTML page; both with a message a person can act on. Unexpected exceptions are logged and
+ * reported without details.
  */
 public final class ApiErrors {
 
@@ -52,8 +50,14 @@ public final class ApiErrors {
         // Bodies read with ctx.bodyAsClass: Jackson's checked exceptions reach here unwrapped.
         routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
                 (e, ctx) -> errors.respond(ctx, HttpStatus.BAD_REQUEST.getCode(), JsonBodies.describe(e)));
-        routes.exception(ThreefoldException.class, (e, ctx) -> errors.respond(ctx, statusOf(e), e.getMessage()));
+        routes.exception(ThreefoldException.class, (e, ctx) -> errors.respond(ctx, e, e.kind()));
         routes.exception(Exception.class, (e, ctx) -> {
+            // Backend failures stay checked IOExceptions (often wrapped unchecked) but say what they mean all the same.
+            Throwable failure = e instanceof UncheckedIOException u && u.getCause() instanceof ThreefoldFailure ? u.getCause() : e;
+            if (failure instanceof ThreefoldFailure f) {
+                errors.respond(ctx, failure, f.kind());
+                return;
+            }
             log.error("Unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
             errors.respond(ctx, 500, "Internal error; the appliance log has the details.");
         });
@@ -66,43 +70,31 @@ public final class ApiErrors {
         });
     }
 
-    static int statusOf(ThreefoldException e) {
-        if (e instanceof CatalogUnavailableException) {
-            return HttpStatus.SERVICE_UNAVAILABLE.getCode();
+    /**
+     * The HTTP status of a failure's kind; the one place that decides it. {@link Kind#REFUSED} is 422:
+     * the request was understood, a rule said no; a damaged repository is the server's problem (500),
+     * never the client's (400); "no repository yet" is 503, as while the catalog is down.
+     */
+    public static int statusOf(Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> HttpStatus.BAD_REQUEST.getCode();
+            case NOT_FOUND -> HttpStatus.NOT_FOUND.getCode();
+            case CONFLICT -> HttpStatus.CONFLICT.getCode();
+            case REFUSED -> HttpStatus.UNPROCESSABLE_CONTENT.getCode();
+            case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE.getCode();
+            case DAMAGED, INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR.getCode();
+        };
+    }
+
+    /** A failure that says what it means: its message goes out with its kind's status. */
+    private void respond(Context ctx, Throwable e, Kind kind) {
+        if (kind == Kind.DAMAGED) {
+            // The message names the damaged object and says to run check; a stack trace adds nothing.
+            log.warn("{} {} found damaged data: {}", ctx.method(), ctx.path(), e.getMessage());
+        } else if (kind == Kind.INTERNAL) {
+            log.error("Unclassified failure serving {} {}", ctx.method(), ctx.path(), e);
         }
-        if (e instanceof JobNotFoundException || e instanceof UnknownDeviceException || e instanceof UnknownPersonException) {
-            return HttpStatus.NOT_FOUND.getCode();
-        }
-        if (e instanceof app.threefold.sources.SourceNotFoundException) {
-            return HttpStatus.NOT_FOUND.getCode();
-        }
-        if (e instanceof app.threefold.mirror.TargetNotFoundException) {
-            return HttpStatus.NOT_FOUND.getCode();
-        }
-        // A copy that cannot be written now (syncing, disk not mounted, read-only, full): the request was fine.
-        if (e instanceof app.threefold.mirror.TargetBusyException
-                || e instanceof app.threefold.mirror.TargetNotMountedException
-                || e instanceof app.threefold.mirror.TargetReadOnlyException
-                || e instanceof app.threefold.mirror.TargetFullException) {
-            return HttpStatus.CONFLICT.getCode();
-        }
-        if (e instanceof app.threefold.mirror.InvalidTargetException) {
-            return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
-        }
-        if (e instanceof app.threefold.sources.SourceBusyException) {
-            return HttpStatus.CONFLICT.getCode();
-        }
-        if (e instanceof app.threefold.sources.InvalidSourceException
-                || e instanceof app.threefold.restore.InvalidRestoreFolderException) {
-            return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
-        }
-        if (e instanceof PeopleException) {
-            return HttpStatus.CONFLICT.getCode();
-        }
-        if (e instanceof AccountException || e instanceof app.threefold.device.DeviceException) {
-            return HttpStatus.UNPROCESSABLE_CONTENT.getCode();
-        }
-        return HttpStatus.BAD_REQUEST.getCode();
+        respond(ctx, statusOf(kind), e.getMessage());
     }
 
     private void respond(Context ctx, int status, String message) {

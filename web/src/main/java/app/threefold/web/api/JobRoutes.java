@@ -1,9 +1,10 @@
 package app.threefold.web.api;
 
 import app.threefold.jobs.Job;
+import app.threefold.jobs.JobId;
 import app.threefold.jobs.JobNotFoundException;
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
@@ -19,10 +20,10 @@ import java.util.Map;
  */
 public final class JobRoutes {
 
-    private final RestoreTests restoreTests;
+    private final RestoreProofs restoreTests;
     private final Jobs jobs;
 
-    public JobRoutes(RestoreTests restoreTests, Jobs jobs) {
+    public JobRoutes(RestoreProofs restoreTests, Jobs jobs) {
         this.restoreTests = restoreTests;
         this.jobs = jobs;
     }
@@ -38,19 +39,14 @@ public final class JobRoutes {
         if (device == null || device.isBlank()) {
             throw new BadRequestResponse("Name the device to test: {\"device\": NAME, \"copy\": \"local\"}.");
         }
-        String copy = body.path("copy").asText(RestoreTests.LOCAL);
+        String copy = body.path("copy").asText(RestoreProofs.LOCAL);
         Job job = restoreTests.start(device, copy, ApiAuthentication.admin(ctx).name());
         ctx.status(HttpStatus.ACCEPTED).header("Location", "/api/v1/jobs/" + job.id())
                 .json(Map.of("job", job.id()));
     }
 
     private void job(Context ctx) {
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw new BadRequestResponse("A job id is a number.");
-        }
+        JobId id = JobId.parse(ctx.pathParam("id"));
         Job job = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", job.id());

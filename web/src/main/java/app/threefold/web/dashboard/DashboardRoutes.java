@@ -3,7 +3,7 @@ package app.threefold.web.dashboard;
 import app.threefold.access.Person;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.mirror.Target;
 import app.threefold.mirror.Targets;
 import app.threefold.sources.LocalSource;
@@ -140,10 +140,10 @@ public final class DashboardRoutes {
         Map<String, String> names = targets.list().stream()
                 .collect(Collectors.toMap(t -> t.id().toString(), Target::name));
         Map<String, List<TestVerdict>> tests = new LinkedHashMap<>();
-        for (Job j : jobs.latestFinished(RestoreTests.KIND)) {
+        for (Job j : jobs.latestFinished(RestoreProofs.KIND)) {
             String verdict = j.result() == null ? "error" : String.valueOf(j.result().get("verdict"));
             // A test of a mirror is named by the target's name; one of a removed target by its old id.
-            String copy = RestoreTests.LOCAL.equals(j.copy()) ? j.copy()
+            String copy = RestoreProofs.LOCAL.equals(j.copy()) ? j.copy()
                     : names.getOrDefault(j.copy(), "copy " + j.copy());
             tests.computeIfAbsent(j.device(), d -> new ArrayList<>())
                     .add(new TestVerdict(copy, verdict, j.finished(), j.id()));
@@ -153,8 +153,10 @@ public final class DashboardRoutes {
 
     /**
      * What the mirrors add for a device whose latest snapshot is {@code latest} (null: none yet). A
-     * target counts as a copy once its last sync succeeded: a failed or cut-off sync cannot vouch
-     * for what the copy holds. A bucket is cloud storage and off-site; a folder is a USB disk, on-site.
+     * target counts as a copy from its latest sync that succeeded: a failed or cut-off sync cannot
+     * vouch for what the copy holds, but it does not undo what an earlier one made complete (a sync
+     * never deletes on the target), so a failure after a success is said beside the copy instead.
+     * A bucket is cloud storage and off-site; a folder is a USB disk, on-site.
      */
     private Mirrors mirrors(List<Target> all, Summary latest, Instant now) {
         List<String> copies = new ArrayList<>();
@@ -167,8 +169,9 @@ public final class DashboardRoutes {
         }
         for (Target t : all) {
             Target.LastSync last = t.lastSync();
+            Instant good = t.lastGoodSync();
             String kind = t.kind() == Target.Kind.S3 ? "a cloud bucket" : "a USB disk";
-            if (last == null || last.state() != Target.LastSync.State.SUCCEEDED) {
+            if (good == null) {
                 missing.add(t.name() + " (" + kind + ") holds no checked copy yet: "
                         + (last == null ? "it never synced" : last.state() == Target.LastSync.State.FAILED
                         ? "its last sync failed " + Format.age(last.time(), now) : "it is syncing"));
@@ -179,15 +182,17 @@ public final class DashboardRoutes {
             if (t.offSite()) {
                 offsite++;
             }
-            boolean behind = latest.time().isAfter(last.time());
-            synced.add(new Synced(t.name() + " synced " + Format.age(last.time(), now)
-                    + (behind ? " (latest backup not copied yet)" : ""), behind));
+            boolean behind = latest.time().isAfter(good);
+            boolean failed = last != null && last.state() == Target.LastSync.State.FAILED;
+            synced.add(new Synced(t.name() + " synced " + Format.age(good, now)
+                    + (behind ? " (latest backup not copied yet)" : "")
+                    + (failed ? "; its latest sync failed " + Format.age(last.time(), now) : ""), behind || failed));
         }
         return new Mirrors(copies, kinds, offsite, synced, missing);
     }
 
     private List<Copy> testCopies(List<Target> all) {
-        List<Copy> copies = new ArrayList<>(List.of(new Copy(RestoreTests.LOCAL, "NAS")));
+        List<Copy> copies = new ArrayList<>(List.of(new Copy(RestoreProofs.LOCAL, "NAS")));
         all.forEach(t -> copies.add(new Copy(t.id().toString(), t.name())));
         return copies;
     }

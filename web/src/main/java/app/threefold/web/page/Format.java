@@ -1,7 +1,7 @@
 package app.threefold.web.page;
 
 import app.threefold.jobs.Job;
-import app.threefold.tree.NameCharset;
+import app.threefold.browse.SnapshotNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,12 +120,12 @@ public final class Format {
 
     /**
      * Encodes a query parameter value (the HTML escaping of the link is jte's job). The value's
-     * bytes are those of a file name ({@link NameCharset}), so a name that is not UTF-8 survives the
+     * bytes are those of a file name ({@link SnapshotNames}), so a name that is not UTF-8 survives the
      * round trip through a link; {@link #queryValue} reads it back.
      */
     public static String url(String value) {
         StringBuilder b = new StringBuilder(value.length() + 16);
-        for (byte x : NameCharset.toBytes(value)) {
+        for (byte x : SnapshotNames.toBytes(value)) {
             int c = x & 0xFF;
             if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == '~')) {
                 b.append((char) c);
@@ -148,7 +148,7 @@ public final class Format {
             int eq = pair.indexOf('=');
             String k = eq < 0 ? pair : pair.substring(0, eq);
             if (k.equals(key)) {
-                return NameCharset.fromBytes(percentDecode(eq < 0 ? "" : pair.substring(eq + 1), true));
+                return SnapshotNames.fromBytes(percentDecode(eq < 0 ? "" : pair.substring(eq + 1), true));
             }
         }
         return null;
@@ -159,7 +159,7 @@ public final class Format {
      * to the bytes it was encoded from.
      */
     public static String fromUrl(String value) {
-        return value == null ? null : NameCharset.fromBytes(percentDecode(value, false));
+        return value == null ? null : SnapshotNames.fromBytes(percentDecode(value, false));
     }
 
     private static byte[] percentDecode(String s, boolean plusIsSpace) {
@@ -180,7 +180,7 @@ public final class Format {
 
     /** A file name or path for people: bytes that are not UTF-8 as {@code \xff}, control characters escaped. */
     public static String name(String value) {
-        return NameCharset.printable(value);
+        return SnapshotNames.shown(value);
     }
 
     public static String percent(double fraction) {

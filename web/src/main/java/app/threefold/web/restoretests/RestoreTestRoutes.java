@@ -1,8 +1,10 @@
 package app.threefold.web.restoretests;
 
+import app.threefold.InvalidIdException;
+import app.threefold.jobs.JobId;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
-import app.threefold.jobs.RestoreTests;
+import app.threefold.jobs.RestoreProofs;
 import app.threefold.web.dashboard.DashboardRoutes;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -27,7 +29,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
     /** At most one progress event per this many nanoseconds; the verdict always goes out. */
     private static final long EVENT_INTERVAL_NANOS = 150_000_000L;
 
-    private final RestoreTests restoreTests;
+    private final RestoreProofs restoreTests;
     private final Jobs jobs;
     private final Function<String, DashboardRoutes.CardTests> cardTests;
     private final Pages pages;
@@ -39,7 +41,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
 
     /** A device's latest restore tests, newest first, as its page lists them. */
     public static List<JobView> recent(Jobs jobs, String device) {
-        return jobs.history(RestoreTests.KIND, device, 20).stream().map(JobView::new).toList();
+        return jobs.history(RestoreProofs.KIND, device, 20).stream().map(JobView::new).toList();
     }
 
     /** A test's live fragment; {@code table}: the page that started it shows the device's table of tests. */
@@ -47,7 +49,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
     }
 
     /** {@code cardTests}: a device's card line of restore tests, sent with each verdict. */
-    public RestoreTestRoutes(RestoreTests restoreTests, Jobs jobs, Function<String, DashboardRoutes.CardTests> cardTests,
+    public RestoreTestRoutes(RestoreProofs restoreTests, Jobs jobs, Function<String, DashboardRoutes.CardTests> cardTests,
                              Pages pages) {
         this.restoreTests = restoreTests;
         this.jobs = jobs;
@@ -65,7 +67,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
         String device = ctx.pathParam("device");
         Access.requireDevice(ctx, device);
         String copy = ctx.formParam("copy");
-        Job job = restoreTests.start(device, copy == null || copy.isBlank() ? RestoreTests.LOCAL : copy.strip(),
+        Job job = restoreTests.start(device, copy == null || copy.isBlank() ? RestoreProofs.LOCAL : copy.strip(),
                 Access.viewer(ctx).name());
         // Started from the device's own page, the verdict also refreshes its table of tests; other
         // pages have no such table (an out-of-band swap without a target is an error for HTMX).
@@ -75,10 +77,10 @@ public final class RestoreTestRoutes implements AutoCloseable {
     }
 
     private Job job(Context ctx) {
-        long id;
+        JobId id;
         try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
+            id = JobId.parse(ctx.pathParam("id"));
+        } catch (InvalidIdException e) {
             throw new NotFoundResponse("No such job.");
         }
         Job job = jobs.find(id).orElseThrow(() -> new NotFoundResponse("No such job."));
@@ -136,7 +138,7 @@ public final class RestoreTestRoutes implements AutoCloseable {
             last[0] = now;
             // SSE data lines must not contain newlines; HTML does not need them.
             String html = pages.fragment("job-status.jte", new JobView(update));
-            if (update.done() && RestoreTests.KIND.equals(update.kind())) {
+            if (update.done() && RestoreProofs.KIND.equals(update.kind())) {
                 // The card above the verdict says the same at once, not "never run" until a reload.
                 html += pages.fragment("card-tests.jte", cardTests.apply(update.device()));
                 if (table) {

@@ -1,11 +1,11 @@
 package app.threefold.web.session;
 
+import app.threefold.account.AdminSessions;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Browser sessions: an unguessable id in an HttpOnly, SameSite=Strict cookie, a CSRF token per
- * session, and an idle expiry. They live in the catalog ({@code admin_sessions}, V7) so that a
+ * session, and an idle expiry. They live in the catalog ({@link AdminSessions}) so that a
  * restart of the appliance logs nobody out; the catalog keeps only a SHA-256 of each id, so a
  * copy of the catalog holds no cookie anyone could present. Anonymous sessions carry the CSRF
  * token of the login and setup forms.
@@ -65,14 +65,14 @@ public final class Sessions {
         }
     }
 
-    private final Jdbi jdbi;
+    private final AdminSessions store;
     private final Clock clock;
     private final SecureRandom random;
     /** Per session (by id hash), the values of {@link Session#data()}. */
     private final Map<String, Map<String, Object>> data = new ConcurrentHashMap<>();
 
     public Sessions(Jdbi jdbi, Clock clock, SecureRandom random) {
-        this.jdbi = jdbi;
+        this.store = new AdminSessions(jdbi);
         this.clock = clock;
         this.random = random;
     }
@@ -85,12 +85,7 @@ public final class Sessions {
         }
         String hash = hash(id);
         Instant now = clock.instant();
-        record Row(Long userId, String csrf, Instant expires) {
-        }
-        Optional<Row> row = jdbi.withHandle(h -> h.createQuery("SELECT user_id, csrf, expires FROM admin_sessions WHERE id_hash = :h")
-                .bind("h", HexFormat.of().parseHex(hash))
-                .map((rs, c) -> new Row((Long) rs.getObject("user_id"), rs.getString("csrf"), rs.getTimestamp("expires").toInstant()))
-                .findOne());
+        Optional<AdminSessions.Row> row = store.find(hash);
         if (row.isEmpty()) {
             return Optional.empty();
         }
@@ -100,10 +95,9 @@ public final class Sessions {
         }
         Instant renewed = now.plus(IDLE);
         if (Duration.between(row.get().expires(), renewed).compareTo(RENEW_EVERY) >= 0) {
-            jdbi.useHandle(h -> h.createUpdate("UPDATE admin_sessions SET expires = :e WHERE id_hash = :h")
-                    .bind("e", Timestamp.from(renewed)).bind("h", HexFormat.of().parseHex(hash)).execute());
+            store.renew(hash, renewed);
         }
-        return Optional.of(new Session(hash, row.get().userId() == null ? 0 : row.get().userId(), row.get().csrf(),
+        return Optional.of(new Session(hash, row.get().userId(), row.get().csrf(),
                 data.computeIfAbsent(hash, k -> new ConcurrentHashMap<>())));
     }
 
@@ -129,9 +123,7 @@ public final class Sessions {
      */
     public void endAll(long userId, Session keep) {
         String kept = keep == null ? "" : keep.idHash;
-        jdbi.useHandle(h -> h.createQuery("DELETE FROM admin_sessions WHERE user_id = :u AND id_hash <> :k RETURNING id_hash")
-                .bind("u", userId).bind("k", HexFormat.of().parseHex(kept))
-                .mapTo(byte[].class).forEach(b -> data.remove(HexFormat.of().formatHex(b))));
+        store.removeAllOf(userId, kept).forEach(data::remove);
     }
 
     private Session start(Context ctx, long userId) {
@@ -139,24 +131,19 @@ public final class Sessions {
         String id = token();
         String hash = hash(id);
         String csrf = token();
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO admin_sessions (id_hash, user_id, csrf, expires) VALUES (:h, :u, :c, :e)")
-                .bind("h", HexFormat.of().parseHex(hash)).bind("u", userId == 0 ? null : userId).bind("c", csrf)
-                .bind("e", Timestamp.from(clock.instant().plus(IDLE))).execute());
+        store.add(hash, userId, csrf, clock.instant().plus(IDLE));
         ctx.res().addHeader("Set-Cookie", COOKIE + "=" + id + "; Path=/; Max-Age=" + IDLE.toSeconds()
                 + "; HttpOnly; SameSite=Strict");
         return new Session(hash, userId, csrf, data.computeIfAbsent(hash, k -> new ConcurrentHashMap<>()));
     }
 
     private void remove(String hash) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM admin_sessions WHERE id_hash = :h")
-                .bind("h", HexFormat.of().parseHex(hash)).execute());
+        store.remove(hash);
         data.remove(hash);
     }
 
     private void expireOld() {
-        jdbi.useHandle(h -> h.createQuery("DELETE FROM admin_sessions WHERE expires < :now RETURNING id_hash")
-                .bind("now", Timestamp.from(clock.instant()))
-                .mapTo(byte[].class).forEach(b -> data.remove(HexFormat.of().formatHex(b))));
+        store.removeExpired(clock.instant()).forEach(data::remove);
     }
 
     private String token() {

@@ -6,7 +6,7 @@ import app.threefold.account.AdminUser;
 import app.threefold.audit.AuditLog;
 import app.threefold.catalog.Catalog;
 import app.threefold.engine.Engine;
-import app.threefold.web.LiveEngine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.snapshots.SnapshotCatalog;
@@ -45,21 +45,23 @@ public final class SetupRoutes {
     private final Accounts accounts;
     private final SetupState state;
     private final Sessions sessions;
-    private final LiveEngine engine;
+    private final EngineHolder engine;
     private final Catalog catalog;
+    private final SnapshotCatalog snapshots;
     private final Path dataDir;
     private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
     private final Pages pages;
 
-    public SetupRoutes(Accounts accounts, SetupState state, Sessions sessions, LiveEngine engine, Catalog catalog,
-                       Path dataDir, AuditLog audit, Clock clock, SecureRandom random, Pages pages) {
+    public SetupRoutes(Accounts accounts, SetupState state, Sessions sessions, EngineHolder engine, Catalog catalog,
+                       SnapshotCatalog snapshots, Path dataDir, AuditLog audit, Clock clock, SecureRandom random, Pages pages) {
         this.accounts = accounts;
         this.state = state;
         this.sessions = sessions;
         this.engine = engine;
         this.catalog = catalog;
+        this.snapshots = snapshots;
         this.dataDir = dataDir;
         this.audit = audit;
         this.clock = clock;
@@ -135,9 +137,9 @@ public final class SetupRoutes {
         Access.requireAdmin(ctx);
         Engine e = engine.get().orElseThrow(() -> new IllegalStateException("set up without a repository"));
         Object password = Access.session(ctx).data().get(RECOVERY_PASSWORD);
-        return new RecoveryKit(e.repository().id().hex(), password == null ? null : password.toString(),
+        return new RecoveryKit(e.repositoryId(), password == null ? null : password.toString(),
                 Engine.repositoryDir(dataDir).toAbsolutePath(), Engine.applianceKey(dataDir).toAbsolutePath(),
-                new SnapshotCatalog(catalog.jdbi()).devices(), clock.instant());
+                snapshots.devices(), clock.instant());
     }
 
     private void kit(Context ctx) {

@@ -1,6 +1,7 @@
 package app.threefold.web.setup;
 
 import app.threefold.account.Accounts;
+import app.threefold.settings.Settings;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 
@@ -13,12 +14,12 @@ public final class SetupState {
     static final String KIT_CONFIRMED = "setup.recovery_kit_confirmed";
 
     private final Accounts accounts;
-    private final Jdbi jdbi;
+    private final Settings settings;
     private final AtomicBoolean setUp = new AtomicBoolean();
 
     public SetupState(Accounts accounts, Jdbi jdbi) {
         this.accounts = accounts;
-        this.jdbi = jdbi;
+        this.settings = new Settings(jdbi);
     }
 
     public boolean setUp() {
@@ -30,14 +31,10 @@ public final class SetupState {
     }
 
     public boolean recoveryKitPending() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT value FROM settings WHERE key = :k")
-                .bind("k", KIT_CONFIRMED).mapTo(String.class).findOne()).map("false"::equals).orElse(false);
+        return settings.get(KIT_CONFIRMED).map("false"::equals).orElse(false);
     }
 
     void setKitConfirmed(boolean confirmed) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO settings (key, value) VALUES (:k, :v)
-                        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value""")
-                .bind("k", KIT_CONFIRMED).bind("v", Boolean.toString(confirmed)).execute());
+        settings.put(KIT_CONFIRMED, Boolean.toString(confirmed));
     }
 }

@@ -1,18 +1,18 @@
 package app.threefold.web.snapshots;
 
+import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
+import app.threefold.browse.FileContent;
+import app.threefold.browse.SnapshotFiles;
+import app.threefold.browse.SnapshotPath;
+import app.threefold.browse.SnapshotRoot;
 import app.threefold.engine.Engine;
-import app.threefold.format.Id;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Restores;
-import app.threefold.repository.RepositoryException;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.restore.RestoreTargetException;
 import app.threefold.web.restoretests.JobView;
-import app.threefold.repository.Repository;
-import app.threefold.restore.ContentReader;
-import app.threefold.tree.Node;
-import app.threefold.web.LiveEngine;
+import app.threefold.engine.EngineHolder;
 import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
@@ -40,7 +40,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Browsing a snapshot folder by folder (paged, so folders of 100,000 files stay fast), downloading
- * a file with HTTP range requests, and a folder as a zip streamed while it is read.
+ * a file with HTTP range requests, and a folder as a zip streamed while it is read. What is in a
+ * snapshot comes from {@link SnapshotFiles}; this class turns it into pages and responses.
  */
 public final class BrowseRoutes {
 
@@ -54,12 +55,16 @@ public final class BrowseRoutes {
     /** A folder entry as listed. */
     public record Entry(String name, String type, long size, Instant mtime, String path) {
 
+        static Entry of(app.threefold.browse.Entry e) {
+            return new Entry(e.name(), e.type(), e.size(), e.mtime(), e.path());
+        }
+
         public boolean dir() {
-            return Node.DIR.equals(type);
+            return app.threefold.browse.Entry.FOLDER.equals(type);
         }
 
         public boolean file() {
-            return Node.FILE.equals(type);
+            return app.threefold.browse.Entry.FILE.equals(type);
         }
 
         /** What the listing's icon shows. */
@@ -91,13 +96,12 @@ public final class BrowseRoutes {
     }
 
     private final SnapshotCatalog catalog;
-    private final LiveEngine engine;
+    private final EngineHolder engine;
     private final Restores restores;
     private final AuditLog audit;
     private final Pages pages;
-    private final TreeCache trees = new TreeCache(400_000);
 
-    public BrowseRoutes(SnapshotCatalog catalog, LiveEngine engine, Restores restores, AuditLog audit, Pages pages) {
+    public BrowseRoutes(SnapshotCatalog catalog, EngineHolder engine, Restores restores, AuditLog audit, Pages pages) {
         this.catalog = catalog;
         this.engine = engine;
         this.restores = restores;
@@ -139,14 +143,14 @@ public final class BrowseRoutes {
     }
 
     /** The snapshot paths a listing's checkboxes selected ({@link Format#url} encoded form fields). */
-    private static List<String> picked(Context ctx) {
-        List<String> paths = new ArrayList<>();
+    private static List<SnapshotPath> picked(Context ctx) {
+        List<SnapshotPath> paths = new ArrayList<>();
         for (String value : ctx.formParams("pick")) {
-            List<String> parts = parts(Format.fromUrl(value));
-            if (parts.isEmpty()) {
+            SnapshotPath path = SnapshotPath.parse(Format.fromUrl(value));
+            if (path.isRoot()) {
                 throw new BadRequestResponse("Select files or folders inside the snapshot, not the snapshot itself.");
             }
-            paths.add(join(parts));
+            paths.add(path);
         }
         return paths;
     }
@@ -155,19 +159,20 @@ public final class BrowseRoutes {
     private void restore(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
         Access.requireAdmin(ctx);
-        String path = join(parts(Format.fromUrl(ctx.formParam("path"))));
-        List<String> picked = picked(ctx);
+        String path = SnapshotPath.parse(Format.fromUrl(ctx.formParam("path"))).toString();
+        List<String> picked = picked(ctx).stream().map(SnapshotPath::toString).toList();
+        SnapshotRoot root = SnapshotRoot.of(snapshot.tree());
         try {
             Job job = picked.isEmpty()
-                    ? restores.start(snapshot.device(), Id.parse(snapshot.tree()), path, ctx.formParam("target"),
-                            Access.viewer(ctx).name())
-                    : restores.startSelected(snapshot.device(), Id.parse(snapshot.tree()), picked, ctx.formParam("target"),
+                    ? restores.start(snapshot.device(), root, path, ctx.formParam("target"), Access.viewer(ctx).name())
+                    : restores.startSelected(snapshot.device(), root, picked, ctx.formParam("target"),
                             Access.viewer(ctx).name());
             pages.render(ctx, "job-live.jte", new JobView(job));
-        } catch (RepositoryException | RestoreTargetException e) {
-            // Shown where the progress bar would be (the slot swaps refusals in, see app.js).
+        } catch (ThreefoldException e) {
+            // A refused target, or no repository yet: shown where the progress bar would be (the
+            // slot swaps refusals in, see app.js).
             pages.render(ctx, "notice.jte", e.getMessage());
-            ctx.status(HttpStatus.BAD_REQUEST);
+            ctx.status(app.threefold.web.api.ApiErrors.statusOf(e.kind()));
         }
     }
 
@@ -178,81 +183,46 @@ public final class BrowseRoutes {
                 "Device " + device + " has no snapshot " + ctx.pathParam("snapshot") + "."));
     }
 
-    private Repository repository() {
-        return engine.get().map(Engine::repository).orElseThrow(() -> new ServiceUnavailableResponse(
+    private SnapshotFiles files() {
+        return engine.get().map(Engine::files).orElseThrow(() -> new ServiceUnavailableResponse(
                 "The appliance has no repository yet; finish the setup wizard."));
     }
 
-    /** The path's parts, refusing anything that is not a plain name. */
-    static List<String> parts(String path) {
-        List<String> parts = new ArrayList<>();
-        for (String part : (path == null ? "" : path).split("/")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            if (part.equals(".") || part.equals("..")) {
-                throw new BadRequestResponse("Paths in a snapshot cannot contain '.' or '..'.");
-            }
-            parts.add(part);
-        }
-        return parts;
+    /** The entry at {@code path}; 404 if the snapshot has none. */
+    private static app.threefold.browse.Entry find(SnapshotFiles files, Summary snapshot, SnapshotPath path)
+            throws IOException {
+        return files.find(SnapshotRoot.of(snapshot.tree()), path)
+                .orElseThrow(() -> new NotFoundResponse(path + " is not in this snapshot."));
     }
 
-    static String join(List<String> parts) {
-        return "/" + String.join("/", parts);
-    }
-
-    /** The node at {@code parts} below the snapshot's root; null for the root itself. */
-    private Node resolve(Repository repo, Summary snapshot, List<String> parts) throws IOException {
-        Id tree = Id.parse(snapshot.tree());
-        Node found = null;
-        for (String part : parts) {
-            if (tree == null) {
-                throw new NotFoundResponse(join(parts) + " is not in this snapshot.");
-            }
-            found = null;
-            for (Node n : trees.load(repo, tree)) {
-                if (n.name().equals(part)) {
-                    found = n;
-                    break;
-                }
-            }
-            if (found == null) {
-                throw new NotFoundResponse(join(parts) + " is not in this snapshot.");
-            }
-            tree = found.isDir() ? found.subtree() : null;
+    /** The crumbs from the snapshot down to the folder holding the first {@code depth} names of {@code path}. */
+    private static List<Crumb> crumbs(Summary snapshot, SnapshotPath path, int depth) {
+        List<Crumb> crumbs = new ArrayList<>();
+        crumbs.add(new Crumb("snapshot " + snapshot.shortId() + " of " + Format.time(snapshot.time()), "/"));
+        for (int i = 0; i < depth; i++) {
+            crumbs.add(new Crumb(path.names().get(i), path.prefix(i + 1).toString()));
         }
-        return found;
+        return crumbs;
     }
 
     /** One page of a folder's entries, with the folder's total size in {@code total}. */
     public BrowsePage folder(Layout layout, Summary snapshot, String path, int page) throws IOException {
-        Repository repo = repository();
-        List<String> parts = parts(path);
-        Node folder = resolve(repo, snapshot, parts);
-        if (folder != null && !folder.isDir()) {
-            throw new BadRequestResponse(join(parts) + " is a file, not a folder.");
+        SnapshotFiles files = files();
+        SnapshotPath at = SnapshotPath.parse(path);
+        if (!find(files, snapshot, at).folder()) {
+            throw new BadRequestResponse(at + " is a file, not a folder.");
         }
-        Id tree = folder == null ? Id.parse(snapshot.tree()) : folder.subtree();
-        String prefix = join(parts).equals("/") ? "/" : join(parts) + "/";
-        int from = (Math.max(1, page) - 1) * PAGE_SIZE;
-        TreePage.Result listing = tree == null ? new TreePage.Result(List.of(), 0)
-                : TreePage.read(repo.loadBlob(app.threefold.format.BlobType.TREE, tree), from, PAGE_SIZE, prefix);
+        SnapshotRoot root = SnapshotRoot.of(snapshot.tree());
+        SnapshotFiles.FolderPage listing = files.list(root, at, (Math.max(1, page) - 1) * PAGE_SIZE, PAGE_SIZE);
         int pageCount = Math.max(1, (listing.total() + PAGE_SIZE - 1) / PAGE_SIZE);
         int current = Math.max(1, Math.min(page, pageCount));
         if (current != Math.max(1, page)) {
             // Asked past the end: show the last page instead.
-            listing = TreePage.read(repo.loadBlob(app.threefold.format.BlobType.TREE, tree), (current - 1) * PAGE_SIZE,
-                    PAGE_SIZE, prefix);
+            listing = files.list(root, at, (current - 1) * PAGE_SIZE, PAGE_SIZE);
         }
-        List<Entry> entries = listing.entries();
-        List<Crumb> crumbs = new ArrayList<>();
-        crumbs.add(new Crumb("snapshot " + snapshot.shortId() + " of " + app.threefold.web.page.Format.time(snapshot.time()), "/"));
-        for (int i = 0; i < parts.size(); i++) {
-            crumbs.add(new Crumb(parts.get(i), join(parts.subList(0, i + 1))));
-        }
-        return new BrowsePage(layout, snapshot.device(), snapshot, join(parts), crumbs, entries, current, pageCount,
-                listing.total());
+        List<Entry> entries = listing.entries().stream().map(Entry::of).toList();
+        return new BrowsePage(layout, snapshot.device(), snapshot, at.toString(), crumbs(snapshot, at, at.names().size()),
+                entries, current, pageCount, listing.total());
     }
 
     private void browse(Context ctx) throws IOException {
@@ -272,14 +242,14 @@ public final class BrowseRoutes {
 
     private void download(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
-        Repository repo = repository();
-        List<String> parts = parts(Format.queryValue(ctx.queryString(), "path"));
-        Node node = resolve(repo, snapshot, parts);
-        if (node == null || !node.isFile()) {
-            throw new BadRequestResponse(join(parts) + " is not a file; download folders as zip.");
+        SnapshotFiles files = files();
+        SnapshotPath path = SnapshotPath.parse(Format.queryValue(ctx.queryString(), "path"));
+        app.threefold.browse.Entry file = find(files, snapshot, path);
+        if (!file.file()) {
+            throw new BadRequestResponse(path + " is not a file; download folders as zip.");
         }
-        ContentReader reader = new ContentReader(repo, node.content());
-        long size = reader.size();
+        FileContent content = files.open(SnapshotRoot.of(snapshot.tree()), path);
+        long size = content.size();
         long start = 0;
         long end = size - 1;
         int status = 200;
@@ -305,16 +275,16 @@ public final class BrowseRoutes {
         if (start == 0) {
             // Once per download, not per range request of a player scrubbing through a video.
             audit.record(Access.viewer(ctx).name(), "download.file", Map.of("device", snapshot.device(),
-                    "snapshot", snapshot.shortId(), "path", join(parts)));
+                    "snapshot", snapshot.shortId(), "path", path.toString()));
         }
-        String type = URLConnection.guessContentTypeFromName(node.name());
+        String type = URLConnection.guessContentTypeFromName(file.name());
         ctx.status(status);
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("Content-Type", type == null ? "application/octet-stream" : type);
-        ctx.header("Content-Disposition", disposition(node.name()));
+        ctx.header("Content-Disposition", disposition(file.name()));
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.res().setContentLengthLong(Math.max(0, end - start + 1));
-        try (InputStream in = reader.stream(start, end - start + 1); OutputStream out = ctx.res().getOutputStream()) {
+        try (InputStream in = content.stream(start, end - start + 1); OutputStream out = ctx.res().getOutputStream()) {
             in.transferTo(out);
         }
     }
@@ -322,38 +292,33 @@ public final class BrowseRoutes {
     /** A page showing an image or the start of a text file, with its download link. */
     private void preview(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
-        Repository repo = repository();
-        List<String> parts = parts(ctx.queryParam("path"));
-        Node node = resolve(repo, snapshot, parts);
-        if (node == null || !node.isFile()) {
-            throw new BadRequestResponse(join(parts) + " is not a file; folders are browsed, not previewed.");
+        SnapshotFiles files = files();
+        SnapshotPath path = SnapshotPath.parse(ctx.queryParam("path"));
+        app.threefold.browse.Entry file = find(files, snapshot, path);
+        if (!file.file()) {
+            throw new BadRequestResponse(path + " is not a file; folders are browsed, not previewed.");
         }
-        FileKind.Preview preview = FileKind.preview(node.name());
+        FileKind.Preview preview = FileKind.preview(file.name());
         String text = null;
         boolean truncated = false;
         if (preview == FileKind.Preview.TEXT) {
-            ContentReader reader = new ContentReader(repo, node.content());
-            long shown = Math.min(reader.size(), TEXT_PREVIEW_BYTES);
-            try (InputStream in = reader.stream(0, shown)) {
+            FileContent content = files.open(SnapshotRoot.of(snapshot.tree()), path);
+            long shown = Math.min(content.size(), TEXT_PREVIEW_BYTES);
+            try (InputStream in = content.stream(0, shown)) {
                 text = StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
                         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
                         .decode(java.nio.ByteBuffer.wrap(in.readAllBytes())).toString();
             }
-            truncated = shown < reader.size();
-        } else if (preview == FileKind.Preview.IMAGE && node.size() > IMAGE_PREVIEW_BYTES) {
+            truncated = shown < content.size();
+        } else if (preview == FileKind.Preview.IMAGE && file.size() > IMAGE_PREVIEW_BYTES) {
             preview = FileKind.Preview.NONE;
         }
         audit.record(Access.viewer(ctx).name(), "download.preview", Map.of("device", snapshot.device(),
-                "snapshot", snapshot.shortId(), "path", join(parts)));
-        List<Crumb> crumbs = new ArrayList<>();
-        crumbs.add(new Crumb("snapshot " + snapshot.shortId() + " of " + app.threefold.web.page.Format.time(snapshot.time()), "/"));
-        for (int i = 0; i < parts.size() - 1; i++) {
-            crumbs.add(new Crumb(parts.get(i), join(parts.subList(0, i + 1))));
-        }
-        Entry file = new Entry(node.name(), node.type(), node.size(), node.mtime(), join(parts));
-        pages.render(ctx, "preview.jte", new PreviewPage(Access.layout(ctx, node.name(), "devices"), snapshot.device(),
-                snapshot, join(parts), crumbs, file, preview, text, truncated));
+                "snapshot", snapshot.shortId(), "path", path.toString()));
+        pages.render(ctx, "preview.jte", new PreviewPage(Access.layout(ctx, file.name(), "devices"), snapshot.device(),
+                snapshot, path.toString(), crumbs(snapshot, path, path.names().size() - 1), Entry.of(file), preview,
+                text, truncated));
     }
 
     /**
@@ -362,55 +327,53 @@ public final class BrowseRoutes {
      */
     private void inline(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
-        Repository repo = repository();
-        List<String> parts = parts(ctx.queryParam("path"));
-        Node node = resolve(repo, snapshot, parts);
-        if (node == null || !node.isFile()) {
-            throw new BadRequestResponse(join(parts) + " is not a file.");
+        SnapshotFiles files = files();
+        SnapshotPath path = SnapshotPath.parse(ctx.queryParam("path"));
+        app.threefold.browse.Entry file = find(files, snapshot, path);
+        if (!file.file()) {
+            throw new BadRequestResponse(path + " is not a file.");
         }
-        FileKind.Preview preview = FileKind.preview(node.name());
+        FileKind.Preview preview = FileKind.preview(file.name());
         if (preview == FileKind.Preview.NONE) {
-            throw new BadRequestResponse(node.name() + " cannot be shown in the browser; download it instead.");
+            throw new BadRequestResponse(file.name() + " cannot be shown in the browser; download it instead.");
         }
-        ContentReader reader = new ContentReader(repo, node.content());
+        FileContent content = files.open(SnapshotRoot.of(snapshot.tree()), path);
         long cap = preview == FileKind.Preview.IMAGE ? IMAGE_PREVIEW_BYTES : TEXT_PREVIEW_BYTES;
-        long length = reader.size();
+        long length = content.size();
         if (length > cap) {
-            throw new io.javalin.http.ContentTooLargeResponse(node.name() + " is larger than "
-                    + app.threefold.web.page.Format.bytes(cap) + " and is not shown inline; download it instead.");
+            throw new io.javalin.http.ContentTooLargeResponse(file.name() + " is larger than "
+                    + Format.bytes(cap) + " and is not shown inline; download it instead.");
         }
         ctx.status(200);
-        ctx.header("Content-Type", FileKind.contentType(node.name()));
-        ctx.header("Content-Disposition", disposition(node.name()).replaceFirst("^attachment", "inline"));
+        ctx.header("Content-Type", FileKind.contentType(file.name()));
+        ctx.header("Content-Disposition", disposition(file.name()).replaceFirst("^attachment", "inline"));
         ctx.header("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Cache-Control", "private, max-age=3600");
         ctx.res().setContentLengthLong(length);
-        try (InputStream in = reader.stream(0, length); OutputStream out = ctx.res().getOutputStream()) {
+        try (InputStream in = content.stream(0, length); OutputStream out = ctx.res().getOutputStream()) {
             in.transferTo(out);
         }
     }
 
     private void zip(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
-        Repository repo = repository();
-        List<String> parts = parts(Format.queryValue(ctx.queryString(), "path"));
-        Node folder = resolve(repo, snapshot, parts);
-        if (folder != null && !folder.isDir()) {
-            throw new BadRequestResponse(join(parts) + " is a file; download it directly.");
+        SnapshotFiles files = files();
+        SnapshotPath path = SnapshotPath.parse(Format.queryValue(ctx.queryString(), "path"));
+        if (!find(files, snapshot, path).folder()) {
+            throw new BadRequestResponse(path + " is a file; download it directly.");
         }
-        String name = folder == null ? snapshot.device() + "-" + snapshot.shortId() : folder.name();
+        String name = path.isRoot() ? snapshot.device() + "-" + snapshot.shortId() : path.name();
         audit.record(Access.viewer(ctx).name(), "download.zip", Map.of("device", snapshot.device(),
-                "snapshot", snapshot.shortId(), "path", join(parts)));
+                "snapshot", snapshot.shortId(), "path", path.toString()));
         ctx.status(200);
         ctx.header("Content-Type", "application/zip");
         ctx.header("Content-Disposition", disposition(name + ".zip"));
         try (ZipOutputStream zip = new ZipOutputStream(ctx.res().getOutputStream(), StandardCharsets.UTF_8)) {
-            Id tree = folder == null ? Id.parse(snapshot.tree()) : folder.subtree();
-            if (tree != null) {
-                ZipNames names = new ZipNames();
-                addTree(repo, tree, names.child("", name) + "/", zip, names);
-            }
+            ZipNames names = new ZipNames();
+            // The folder itself is the zip's one top entry, named as the download is.
+            files.walk(SnapshotRoot.of(snapshot.tree()), List.of(path), "", (prefix, e, content) ->
+                    add(zip, names, prefix, e.path().equals(path.toString()) ? name : e.name(), e, content));
         }
     }
 
@@ -420,75 +383,53 @@ public final class BrowseRoutes {
      */
     private void zipSelected(Context ctx) throws IOException {
         Summary snapshot = snapshot(ctx);
-        Repository repo = repository();
-        List<String> picked = picked(ctx);
+        SnapshotFiles files = files();
+        List<SnapshotPath> picked = picked(ctx);
         if (picked.isEmpty()) {
             throw new BadRequestResponse("Select the files and folders to download first.");
         }
-        List<Node> nodes = new ArrayList<>();
-        for (String path : picked) {
-            nodes.add(resolve(repo, snapshot, parts(path)));
+        for (SnapshotPath path : picked) {
+            // Before the first byte: a missing entry is a 404 page, not a broken zip.
+            find(files, snapshot, path);
         }
-        String folder = join(parts(Format.fromUrl(ctx.formParam("path"))));
-        String name = folder.equals("/") ? snapshot.device() + "-" + snapshot.shortId()
-                : parts(folder).getLast();
+        SnapshotPath folder = SnapshotPath.parse(Format.fromUrl(ctx.formParam("path")));
+        String name = folder.isRoot() ? snapshot.device() + "-" + snapshot.shortId() : folder.name();
         audit.record(Access.viewer(ctx).name(), "download.zip", Map.of("device", snapshot.device(),
-                "snapshot", snapshot.shortId(), "path", String.join(", ", picked)));
+                "snapshot", snapshot.shortId(), "path", String.join(", ", picked.stream().map(SnapshotPath::toString).toList())));
         ctx.status(200);
         ctx.header("Content-Type", "application/zip");
         ctx.header("Content-Disposition", disposition(name + " (selection).zip"));
         try (ZipOutputStream zip = new ZipOutputStream(ctx.res().getOutputStream(), StandardCharsets.UTF_8)) {
-            addEntries(repo, new Zipping("", nodes.iterator()), zip, new ZipNames());
+            ZipNames names = new ZipNames();
+            files.walk(SnapshotRoot.of(snapshot.tree()), picked, "", (prefix, e, content) ->
+                    add(zip, names, prefix, e.name(), e, content));
         }
     }
 
-    /** A folder being zipped: its entries not yet added. */
-    private record Zipping(String prefix, java.util.Iterator<Node> entries) {
-    }
-
-    /** Adds a tree depth first. A loop over an explicit stack, not recursion: a tree may be 2,048 folders deep. */
-    private void addTree(Repository repo, Id root, String rootPrefix, ZipOutputStream zip, ZipNames names) throws IOException {
-        addEntries(repo, openFolder(repo, root, rootPrefix, zip), zip, names);
-    }
-
-    /** Adds {@code first}'s entries, and everything inside those that are folders, depth first. */
-    private void addEntries(Repository repo, Zipping first, ZipOutputStream zip, ZipNames names) throws IOException {
-        java.util.Deque<Zipping> stack = new java.util.ArrayDeque<>();
-        stack.push(first);
-        while (!stack.isEmpty()) {
-            Zipping folder = stack.peek();
-            if (!folder.entries().hasNext()) {
-                stack.pop();
-                continue;
-            }
-            Node n = folder.entries().next();
-            String prefix = folder.prefix();
-            if (n.isDir()) {
-                String dir = names.child(prefix, n.name()) + "/";
-                if (n.subtree() != null) {
-                    stack.push(openFolder(repo, n.subtree(), dir, zip));
-                } else {
-                    zip.putNextEntry(ZipNames.entry(dir));
-                    zip.closeEntry();
-                }
-            } else if (n.isFile()) {
-                ZipEntry entry = ZipNames.entry(names.child(prefix, n.name()));
-                if (n.mtime() != null) {
-                    entry.setLastModifiedTime(java.nio.file.attribute.FileTime.from(n.mtime()));
-                }
-                zip.putNextEntry(entry);
-                try (InputStream in = new ContentReader(repo, n.content()).stream(0, -1)) {
-                    in.transferTo(zip);
-                }
-                zip.closeEntry();
-            }
+    /**
+     * Adds one entry of a walk to a zip under {@code name} inside the folder entry {@code prefix};
+     * returns the prefix of what a folder holds. Entries other than files and folders are left out.
+     */
+    private static String add(ZipOutputStream zip, ZipNames names, String prefix, String name,
+                              app.threefold.browse.Entry e, FileContent content) throws IOException {
+        if (e.folder()) {
+            String dir = names.child(prefix, name) + "/";
+            zip.putNextEntry(ZipNames.entry(dir));
+            zip.closeEntry();
+            return dir;
         }
-    }
-
-    private Zipping openFolder(Repository repo, Id tree, String prefix, ZipOutputStream zip) throws IOException {
-        zip.putNextEntry(ZipNames.entry(prefix));
-        zip.closeEntry();
-        return new Zipping(prefix, trees.load(repo, tree).iterator());
+        if (e.file()) {
+            ZipEntry entry = ZipNames.entry(names.child(prefix, name));
+            if (e.mtime() != null) {
+                entry.setLastModifiedTime(java.nio.file.attribute.FileTime.from(e.mtime()));
+            }
+            zip.putNextEntry(entry);
+            try (InputStream in = content.stream(0, -1)) {
+                in.transferTo(zip);
+            }
+            zip.closeEntry();
+        }
+        return prefix;
     }
 
     /**

@@ -1,6 +1,6 @@
 package app.threefold.web.snapshots;
 
-import app.threefold.tree.Node;
+import app.threefold.browse.Entry;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -41,10 +41,10 @@ public enum FileKind {
 
     /** The kind of an entry of {@code type} (a restic node type) named {@code name}. */
     public static FileKind of(String name, String type) {
-        if (Node.DIR.equals(type)) {
+        if (Entry.FOLDER.equals(type)) {
             return FOLDER;
         }
-        if (!Node.FILE.equals(type)) {
+        if (!Entry.FILE.equals(type)) {
             return OTHER;
         }
         String ext = extension(name);

@@ -1,18 +1,24 @@
 package app.threefold.web.snapshots;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import app.threefold.audit.AuditLog;
+import app.threefold.device.ArchivedDevices;
+import app.threefold.device.Devices;
+import app.threefold.snapshot.CatalogSnapshots;
+import app.threefold.snapshot.SnapshotRow;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
- * What the panel reads from the catalog's snapshot summaries: the devices, their snapshots
- * newest first, and how the stored bytes grew. Reading the catalog keeps pages fast; the
- * snapshot files in the repository stay the truth.
+ * What the panel reads about snapshots, in the shapes its pages use: the devices, their snapshots
+ * newest first, and how the stored bytes grew. The rows come from the engine's owners of the
+ * catalog tables ({@link CatalogSnapshots}, {@link Devices}, {@link ArchivedDevices}, the engine's stored bytes,
+ * {@link AuditLog});
+ * reading the catalog keeps pages fast, the snapshot files in the repository stay the truth.
  */
 public final class SnapshotCatalog {
 
@@ -41,109 +47,85 @@ public final class SnapshotCatalog {
     public record SessionProblem(Instant time, boolean quarantined, String error, String folder) {
     }
 
-    private final Jdbi jdbi;
+    private final CatalogSnapshots snapshots;
+    private final LongSupplier storedBytes;
+    private final Devices devices;
+    private final ArchivedDevices archived;
+    private final AuditLog audit;
+
+    /** @param devices the SFTP devices; null for a panel without them (tests), which lists snapshot hostnames only */
+    public SnapshotCatalog(CatalogSnapshots snapshots, LongSupplier storedBytes, Devices devices, ArchivedDevices archived,
+                           AuditLog audit) {
+        this.snapshots = Objects.requireNonNull(snapshots);
+        this.storedBytes = Objects.requireNonNull(storedBytes);
+        this.devices = devices;
+        this.archived = Objects.requireNonNull(archived);
+        this.audit = Objects.requireNonNull(audit);
+    }
 
     /**
      * The device's SFTP sessions that went wrong since its latest snapshot (a failed commit is then
      * replayed at the next start), and every session set aside in the last 30 days, newest first.
      */
     public List<SessionProblem> sessionProblems(String device) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT time, action, detail->>'error' AS error, detail->>'folder' AS folder FROM audit_log
-                        WHERE actor = :device
-                          AND ((action = 'sftp.session.failed'
-                                AND time > COALESCE((SELECT max(time) FROM snapshots WHERE device = :device), '-infinity'))
-                            OR (action = 'sftp.session.quarantined' AND time > now() - interval '30 days'))
-                        ORDER BY id DESC LIMIT 5""")
-                .bind("device", device)
-                .map((rs, ctx) -> new SessionProblem(rs.getTimestamp("time").toInstant(),
-                        rs.getString("action").equals("sftp.session.quarantined"), rs.getString("error"), rs.getString("folder")))
-                .list());
+        return audit.sessionProblems(device, snapshots.latestTime(device).orElse(null)).stream()
+                .map(e -> new SessionProblem(e.time(), e.action().equals("sftp.session.quarantined"),
+                        text(e.detail().get("error")), text(e.detail().get("folder"))))
+                .toList();
     }
 
-    public SnapshotCatalog(Jdbi jdbi) {
-        this.jdbi = jdbi;
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 
-    /** Every device: those registered for SFTP (once that table exists) and those with snapshots. */
+    /** Every device: those registered for SFTP and those with snapshots. */
     public List<String> devices() {
-        return jdbi.withHandle(h -> {
-            boolean registered = h.createQuery("SELECT to_regclass('devices') IS NOT NULL").mapTo(Boolean.class).one();
-            String sql = registered
-                    ? "SELECT name FROM devices UNION SELECT DISTINCT device FROM snapshots ORDER BY 1"
-                    : "SELECT DISTINCT device FROM snapshots ORDER BY 1";
-            return h.createQuery(sql).mapTo(String.class).list();
-        });
+        return snapshots.hostnamesAnd(devices == null ? List.of() : devices.names());
     }
 
     /** Devices an admin deleted; their snapshots stay (see {@code archived_devices}). */
-    public java.util.Set<String> archived() {
-        return new java.util.HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT name FROM archived_devices")
-                .mapTo(String.class).list()));
+    public Set<String> archived() {
+        return archived.names();
     }
 
     public Totals totals(String device) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT count(*) AS n, COALESCE(SUM(bytes_added), 0) AS added,
-                               COALESCE((SELECT files FROM snapshots WHERE device = :d ORDER BY time DESC LIMIT 1), 0) AS files,
-                               COALESCE((SELECT bytes FROM snapshots WHERE device = :d ORDER BY time DESC LIMIT 1), 0) AS bytes
-                        FROM snapshots WHERE device = :d""")
-                .bind("d", device)
-                .map((rs, ctx) -> new Totals(rs.getLong("n"), rs.getLong("files"), rs.getLong("bytes"), rs.getLong("added")))
-                .one());
+        CatalogSnapshots.Totals t = snapshots.totals(device);
+        return new Totals(t.snapshots(), t.latestFiles(), t.latestBytes(), t.bytesAdded());
     }
 
     /** The newest snapshot of each device that has one. */
     public List<Summary> latestPerDevice() {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT DISTINCT ON (device) * FROM snapshots ORDER BY device, time DESC")
-                .map((rs, ctx) -> map(rs)).list());
+        return snapshots.latestPerDevice().stream().map(SnapshotCatalog::summary).toList();
     }
 
     /** A device's snapshots, newest first. */
     public List<Summary> list(String device, int limit) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM snapshots WHERE device = :d ORDER BY time DESC LIMIT :limit")
-                .bind("d", device).bind("limit", limit).map((rs, ctx) -> map(rs)).list());
+        return snapshots.list(device, limit).stream().map(SnapshotCatalog::summary).toList();
     }
 
     public Optional<Summary> find(String device, String id) {
-        byte[] bytes;
-        try {
-            bytes = HexFormat.of().parseHex(id);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM snapshots WHERE id = :id AND device = :d")
-                .bind("id", bytes).bind("d", device).map((rs, ctx) -> map(rs)).findOne());
+        return snapshots.find(device, id).map(SnapshotCatalog::summary);
     }
 
     /** Bytes of all packs in the repository (after dedup and compression). */
     public long storedBytes() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM packs")
-                .mapTo(Long.class).one());
+        return storedBytes.getAsLong();
     }
 
     /** Stored bytes after each snapshot (the running sum of what each added), oldest first. */
     public List<Point> growth() {
         List<Point> points = new ArrayList<>();
-        long[] sum = {0};
-        jdbi.useHandle(h -> h.createQuery("SELECT time, bytes_added FROM snapshots ORDER BY time")
-                .map((rs, ctx) -> new Point(rs.getTimestamp("time").toInstant(), rs.getLong("bytes_added")))
-                .forEach(p -> {
-                    sum[0] += p.storedBytes();
-                    points.add(new Point(p.time(), sum[0]));
-                }));
+        long sum = 0;
+        for (CatalogSnapshots.Added a : snapshots.added()) {
+            sum += a.bytes();
+            points.add(new Point(a.time(), sum));
+        }
         return points;
     }
 
-    private static Summary map(ResultSet rs) throws SQLException {
-        byte[] parent = rs.getBytes("parent");
-        return new Summary(HexFormat.of().formatHex(rs.getBytes("id")), rs.getString("device"),
-                rs.getTimestamp("time").toInstant(), parent == null ? null : HexFormat.of().formatHex(parent),
-                HexFormat.of().formatHex(rs.getBytes("tree")),
-                rs.getLong("files"), rs.getLong("bytes"), rs.getLong("bytes_added"), rs.getLong("files_new"),
-                rs.getLong("files_changed"), rs.getLong("files_unchanged"), rs.getLong("files_removed"),
-                rs.getBoolean("recovered"));
+    private static Summary summary(SnapshotRow r) {
+        SnapshotRow.Counts c = r.counts();
+        return new Summary(r.id(), r.device(), r.time(), r.parent(), r.tree(), c.files(), c.bytes(), c.bytesAdded(),
+                c.filesNew(), c.filesChanged(), c.filesUnchanged(), c.filesRemoved(), r.recovered());
     }
 }

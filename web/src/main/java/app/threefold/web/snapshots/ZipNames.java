@@ -1,6 +1,6 @@
 package app.threefold.web.snapshots;
 
-import app.threefold.tree.NameCharset;
+import app.threefold.browse.SnapshotNames;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ final class ZipNames {
      */
     String child(String prefix, String name) {
         // A zip names entries in UTF-8: bytes that are not UTF-8 are written as their "\xff" form.
-        String shown = NameCharset.printable(name);
+        String shown = SnapshotNames.shown(name);
         String safe = shown.equals(".") || shown.equals("..") ? shown.replace('.', '．') : shown.replace('\\', '＼');
         String candidate = prefix + safe;
         for (int n = 2; !used.add(candidate); n++) {

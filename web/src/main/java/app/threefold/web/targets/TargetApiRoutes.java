@@ -1,6 +1,6 @@
 package app.threefold.web.targets;
 
-import app.threefold.backend.S3Settings;
+import app.threefold.mirror.BucketSettings;
 import app.threefold.jobs.Job;
 import app.threefold.mirror.InvalidTargetException;
 import app.threefold.mirror.Target;
@@ -81,7 +81,7 @@ public final class TargetApiRoutes {
         Target added;
         if ("s3".equals(type)) {
             refuse(body, List.of("path"), "an S3 target");
-            S3Settings s3 = TargetInput.s3(text(body, "endpoint", POST_SHAPE), text(body, "region", POST_SHAPE),
+            BucketSettings s3 = new BucketSettings(text(body, "endpoint", POST_SHAPE), text(body, "region", POST_SHAPE),
                     text(body, "bucket", POST_SHAPE), body.has("prefix") ? text(body, "prefix", POST_SHAPE) : "",
                     text(body, "accessKey", POST_SHAPE), text(body, "secretKey", POST_SHAPE),
                     body.has("pathStyle") ? bool(body, "pathStyle", POST_SHAPE) : null,
@@ -109,7 +109,7 @@ public final class TargetApiRoutes {
         Schedule schedule = body.has("schedule") ? schedule(body.get("schedule")) : t.schedule();
         boolean enabled = body.has("enabled") ? bool(body, "enabled", PATCH_SHAPE) : t.enabled();
         long limit = body.has("bandwidthLimit") ? limit(body.get("bandwidthLimit")) : t.bandwidthLimit();
-        S3Settings s3 = null;
+        BucketSettings s3 = null;
         String secret = null;
         Path folder = null;
         if (t.kind() == Target.Kind.S3) {
@@ -117,14 +117,14 @@ public final class TargetApiRoutes {
             Target.S3Location now = t.s3();
             secret = body.has("secretKey") ? text(body, "secretKey", PATCH_SHAPE) : null;
             if (S3_FIELDS.stream().anyMatch(body::has)) {
-                s3 = TargetInput.s3(body.has("endpoint") ? text(body, "endpoint", PATCH_SHAPE) : now.endpoint().toString(),
+                s3 = new BucketSettings(body.has("endpoint") ? text(body, "endpoint", PATCH_SHAPE) : now.endpoint().toString(),
                         body.has("region") ? text(body, "region", PATCH_SHAPE) : now.region(),
                         body.has("bucket") ? text(body, "bucket", PATCH_SHAPE) : now.bucket(),
                         body.has("prefix") ? text(body, "prefix", PATCH_SHAPE) : now.prefix(),
                         body.has("accessKey") ? text(body, "accessKey", PATCH_SHAPE) : now.accessKey(),
-                        secret == null ? "kept" : secret,
+                        secret,
                         body.has("pathStyle") ? bool(body, "pathStyle", PATCH_SHAPE) : now.pathStyle(),
-                        body.has("checksums") ? text(body, "checksums", PATCH_SHAPE) : now.checksums().name());
+                        body.has("checksums") ? text(body, "checksums", PATCH_SHAPE) : now.checksumMode()).check();
             }
         } else {
             refuse(body, S3_FIELDS, "a folder target");
@@ -136,8 +136,7 @@ public final class TargetApiRoutes {
             targets.change(t.id(), name, schedule, enabled, limit, actor);
         }
         if (s3 != null) {
-            targets.changeS3(t.id(), s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), secret,
-                    s3.pathStyle(), s3.checksums(), actor);
+            targets.changeS3(t.id(), s3, actor);
         }
         if (folder != null) {
             targets.changeFolder(t.id(), folder, actor);
@@ -179,7 +178,7 @@ public final class TargetApiRoutes {
             m.put("accessKey", s3.accessKey());
             m.put("secretKey", s3.maskedSecret());
             m.put("pathStyle", s3.pathStyle());
-            m.put("checksums", s3.checksums().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("checksums", s3.checksumMode());
         } else {
             m.put("path", t.folder().toString());
         }

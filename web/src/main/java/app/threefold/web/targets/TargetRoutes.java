@@ -1,7 +1,7 @@
 package app.threefold.web.targets;
 
 import app.threefold.ThreefoldException;
-import app.threefold.backend.S3Settings;
+import app.threefold.mirror.BucketSettings;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.mirror.Target;
@@ -168,7 +168,7 @@ public final class TargetRoutes {
             Schedule schedule = form.schedule();
             long limit = TargetInput.megabits(form.mbits());
             if (type.equals("s3")) {
-                S3Settings s3 = TargetInput.s3(form.endpoint(), form.region(), form.bucket(), form.prefix(),
+                BucketSettings s3 = new BucketSettings(form.endpoint(), form.region(), form.bucket(), form.prefix(),
                         form.accessKey(), field(ctx, "secretKey"), form.pathStyle(), null);
                 added = targets.addS3(form.name(), s3, schedule, limit, actor);
             } else {
@@ -210,16 +210,13 @@ public final class TargetRoutes {
             long limit = TargetInput.megabits(form.mbits());
             String secret = field(ctx, "secretKey");
             // Every field is checked before anything changes; the stored secret is never read back here.
-            S3Settings s3 = t.kind() != Target.Kind.S3 ? null : TargetInput.s3(form.endpoint(), form.region(),
-                    form.bucket(), form.prefix(), form.accessKey(), secret.isEmpty() ? "kept" : secret, form.pathStyle(),
-                    t.s3().checksums().name());
+            BucketSettings s3 = t.kind() != Target.Kind.S3 ? null : new BucketSettings(form.endpoint(), form.region(),
+                    form.bucket(), form.prefix(), form.accessKey(), secret, form.pathStyle(), t.s3().checksumMode()).check();
             java.nio.file.Path folder = t.kind() != Target.Kind.FOLDER ? null : TargetInput.folder(form.path());
             // The name first: it is the one thing the catalog can still refuse (taken).
             targets.change(t.id(), form.name(), schedule, form.enabled(), limit, actor);
-            if (s3 != null && (!secret.isEmpty() || !s3.resticRepository().equals(t.s3().resticRepository())
-                    || !s3.accessKey().equals(t.s3().accessKey()) || s3.pathStyle() != t.s3().pathStyle())) {
-                targets.changeS3(t.id(), s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(),
-                        secret.isEmpty() ? null : secret, s3.pathStyle(), s3.checksums(), actor);
+            if (s3 != null) {
+                targets.changeS3(t.id(), s3, actor);
             } else if (folder != null && !folder.equals(t.folder())) {
                 targets.changeFolder(t.id(), folder, actor);
             }

@@ -1,4 +1,4 @@
-package app.threefold.web.snapshots;
+package app.threefold.browse;
 
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
@@ -16,12 +16,13 @@ import java.util.Map;
 final class TreePage {
 
     /** The page's entries and how many entries the tree has in all. */
-    record Result(List<BrowseRoutes.Entry> entries, int total) {
+    record Result(List<Entry> entries, int total) {
     }
 
     private TreePage() {
     }
 
+    /** Entries {@code [from, from + count)} of the tree blob {@code json}, whose folder's path plus '/' is {@code prefix}. */
     static Result read(byte[] json, int from, int count, String prefix) {
         List<TreeCodec.Entry> all = TreeCodec.entries(json);
         int[] order = FolderOrder.order(all);
@@ -34,10 +35,10 @@ final class TreePage {
         for (Node n : TreeCodec.decodeWhere(json, wanted::get).nodes()) {
             byName.put(n.name(), n);
         }
-        List<BrowseRoutes.Entry> entries = new ArrayList<>(Math.max(0, to - from));
+        List<Entry> entries = new ArrayList<>(Math.max(0, to - from));
         for (int i = Math.max(0, from); i < to; i++) {
             Node n = byName.get(all.get(order[i]).name());
-            entries.add(new BrowseRoutes.Entry(n.name(), n.type(), n.size(), n.mtime(), prefix + n.name()));
+            entries.add(Entry.of(n, prefix + n.name()));
         }
         return new Result(entries, all.size());
     }

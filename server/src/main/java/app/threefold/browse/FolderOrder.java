@@ -1,4 +1,4 @@
-package app.threefold.web.snapshots;
+package app.threefold.browse;
 
 import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;

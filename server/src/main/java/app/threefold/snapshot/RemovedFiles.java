@@ -1,4 +1,4 @@
-package app.threefold.ingest;
+package app.threefold.snapshot;
 
 import app.threefold.format.BlobType;
 import app.threefold.repository.Repository;

@@ -1,6 +1,5 @@
-package app.threefold.web;
+package app.threefold.engine;
 
-import app.threefold.engine.Engine;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,15 +8,17 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The appliance's engine, which appears at run time when the setup wizard creates the
- * repository. Everything that needs the engine asks here instead of keeping its own reference.
+ * Holds the appliance's engine, which appears at run time when the setup wizard (or
+ * {@code threefold init}) creates the repository. Everything that needs the engine asks here
+ * instead of keeping its own reference; the composition root asks it when the engine is
+ * installed (to start SFTP) and closes it last among the engine's users.
  */
-public final class LiveEngine implements Supplier<Optional<Engine>>, AutoCloseable {
+public final class EngineHolder implements Supplier<Optional<Engine>>, AutoCloseable {
 
     private final AtomicReference<Engine> engine = new AtomicReference<>();
     private final List<Consumer<Engine>> onInstall = new CopyOnWriteArrayList<>();
 
-    public LiveEngine(Engine initial) {
+    public EngineHolder(Engine initial) {
         engine.set(initial);
     }
 

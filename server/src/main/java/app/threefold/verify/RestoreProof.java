@@ -31,7 +31,7 @@ import java.util.function.Function;
  * MAC and SHA-256, and every file's whole-content SHA-256 against the digest recorded at ingest.
  * A backup that cannot be restored is not a backup; this is how the appliance knows.
  */
-public final class RestoreTest {
+public final class RestoreProof {
     private final Repository copy;
     private final Function<Id, Optional<byte[]>> recordedDigests;
     private final ExecutorService workers;
@@ -41,7 +41,7 @@ public final class RestoreTest {
      * @param copy            the copy to test (the NAS repository or a mirror), with its index loaded
      * @param recordedDigests content key → SHA-256 recorded at ingest; empty when none was recorded
      */
-    public RestoreTest(Repository copy, Function<Id, Optional<byte[]>> recordedDigests, ExecutorService workers, Clock clock) {
+    public RestoreProof(Repository copy, Function<Id, Optional<byte[]>> recordedDigests, ExecutorService workers, Clock clock) {
         this.copy = copy;
         this.recordedDigests = recordedDigests;
         this.workers = workers;

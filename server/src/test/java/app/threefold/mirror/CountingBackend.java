@@ -1,0 +1,67 @@
+package app.threefold.mirror;
+
+import app.threefold.backend.Backend;
+import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A target wrapper for tests: records every save and listing, and can fail every save after the
+ * first {@code savesBeforeFailing} with a transient-looking error, as a link that goes down would.
+ */
+final class CountingBackend implements Backend {
+    private final Backend delegate;
+    private final int savesBeforeFailing;
+    final List<Handle> saved = new CopyOnWriteArrayList<>();
+    final AtomicInteger listings = new AtomicInteger();
+    private final AtomicInteger attempts = new AtomicInteger();
+
+    CountingBackend(Backend delegate, int savesBeforeFailing) {
+        this.delegate = delegate;
+        this.savesBeforeFailing = savesBeforeFailing;
+    }
+
+    CountingBackend(Backend delegate) {
+        this(delegate, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public String location() {
+        return delegate.location();
+    }
+
+    @Override
+    public void save(Handle handle, InputStream data, long length) throws IOException {
+        if (attempts.incrementAndGet() > savesBeforeFailing) {
+            throw new IOException("test: the link to " + location() + " went down");
+        }
+        delegate.save(handle, data, length);
+        saved.add(handle);
+    }
+
+    @Override
+    public InputStream open(Handle handle, long offset, long length) throws IOException {
+        return delegate.open(handle, offset, length);
+    }
+
+    @Override
+    public long stat(Handle handle) throws IOException {
+        return delegate.stat(handle);
+    }
+
+    @Override
+    public void list(FileType type, Consumer<ObjectInfo> each) throws IOException {
+        listings.incrementAndGet();
+        delegate.list(type, each);
+    }
+
+    @Override
+    public void remove(Handle handle) throws IOException {
+        delegate.remove(handle);
+    }
+}
