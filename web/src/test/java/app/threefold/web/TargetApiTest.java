@@ -272,6 +272,7 @@ class TargetApiTest {
         String dashboard = browser.get("/").body();
         assertThat(dashboard).contains("3 copies", "1 off-site", "Bucket synced just now; its latest sync failed just now");
         assertThat(dashboard).doesNotContain("holds no checked copy yet");
+        assertThat(browser.get("/copies").body()).contains("failed", "last good sync just now");
     }
 
     @Test

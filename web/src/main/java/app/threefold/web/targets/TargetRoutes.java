@@ -145,11 +145,16 @@ public final class TargetRoutes {
                     "warn", null, active.get());
         }
         if (last == null) {
-            return new Row(t, kind, "never", "not synced yet", "warn", null, null);
+            return new Row(t, kind, "", "not synced yet", "warn", null, null);
         }
         String state = last.state() == Target.LastSync.State.RUNNING ? "cut off" : last.state().label();
         String tone = last.state() == Target.LastSync.State.SUCCEEDED ? "good" : "bad";
-        return new Row(t, kind, Format.age(last.time(), clock.instant()), state, tone, last.error(), null);
+        String when = Format.age(last.time(), clock.instant());
+        // After a failure the copy is still whole as of its last good sync: say how old that is.
+        if (last.state() != Target.LastSync.State.SUCCEEDED && t.lastGoodSync() != null) {
+            when += " · last good sync " + Format.age(t.lastGoodSync(), clock.instant());
+        }
+        return new Row(t, kind, when, state, tone, last.error(), null);
     }
 
     private void list(Context ctx, Form form, String adding, String error) {
