@@ -55,27 +55,6 @@ public class ThreefoldException extends RuntimeException implements ThreefoldFai
         this.kind = java.util.Objects.requireNonNull(kind, "kind");
     }
 
-    /**
-     * A failure that does not say what it means yet: {@link Kind#INTERNAL}.
-     *
-     * @deprecated state the kind with {@link #ThreefoldException(Kind, String)}; kept so code written
-     *     before kinds existed still compiles.
-     */
-    @Deprecated
-    public ThreefoldException(String message) {
-        this(Kind.INTERNAL, message);
-    }
-
-    /**
-     * A failure that does not say what it means yet: {@link Kind#INTERNAL}.
-     *
-     * @deprecated state the kind with {@link #ThreefoldException(Kind, String, Throwable)}.
-     */
-    @Deprecated
-    public ThreefoldException(String message, Throwable cause) {
-        this(Kind.INTERNAL, message, cause);
-    }
-
     @Override
     public final Kind kind() {
         return kind;

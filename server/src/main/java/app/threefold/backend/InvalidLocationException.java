@@ -6,7 +6,7 @@ import app.threefold.ThreefoldException;
 public final class InvalidLocationException extends ThreefoldException {
 
     public InvalidLocationException(String location, String reason) {
-        super("'" + withoutUserInfo(location) + "' is not a usable repository location: " + reason);
+        super(Kind.BAD_REQUEST, "'" + withoutUserInfo(location) + "' is not a usable repository location: " + reason);
     }
 
     /** A person may have typed a key and secret into the address; never echo them. */

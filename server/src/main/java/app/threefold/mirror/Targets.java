@@ -562,7 +562,7 @@ public final class Targets {
     public SyncResult syncNow(TargetId id, boolean fullListing, String actor, Long job, Consumer<SyncProgress> listener)
             throws IOException {
         Target target = get(id);
-        Backend local = repository.get().orElseThrow(() -> new RepositoryException(
+        Backend local = repository.get().orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.UNAVAILABLE,
                 "The appliance has no repository yet; finish the setup wizard first."));
         Instant lastFull = jdbi.withHandle(h -> h.createQuery("SELECT last_full_listing FROM targets WHERE id = :id")
                 .bind("id", id.value()).map((rs, ctx) -> instant(rs.getTimestamp(1))).one());

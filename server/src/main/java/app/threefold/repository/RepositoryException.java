@@ -15,16 +15,4 @@ public class RepositoryException extends ThreefoldException {
     public RepositoryException(Kind kind, String message, Throwable cause) {
         super(kind, message, cause);
     }
-
-    /** @deprecated state the kind with {@link #RepositoryException(Kind, String)}; this one is {@link Kind#INTERNAL}. */
-    @Deprecated
-    public RepositoryException(String message) {
-        super(Kind.INTERNAL, message);
-    }
-
-    /** @deprecated state the kind with {@link #RepositoryException(Kind, String, Throwable)}. */
-    @Deprecated
-    public RepositoryException(String message, Throwable cause) {
-        super(Kind.INTERNAL, message, cause);
-    }
 }
