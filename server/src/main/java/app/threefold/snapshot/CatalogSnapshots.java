@@ -76,16 +76,10 @@ public final class CatalogSnapshots {
                 .bind("d", device).map((rs, ctx) -> row(rs)).list());
     }
 
-    /** The device's snapshot with this id (full, in hex); empty for an id that is not hex. */
-    public Optional<SnapshotRow> find(String device, String id) {
-        byte[] bytes;
-        try {
-            bytes = HEX.parseHex(id);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    /** The device's snapshot with this id; empty if the device has none with it. */
+    public Optional<SnapshotRow> find(String device, SnapshotId id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM snapshots WHERE id = :id AND device = :d")
-                .bind("id", bytes).bind("d", device).map((rs, ctx) -> row(rs)).findOne());
+                .bind("id", id.id().bytes()).bind("d", device).map((rs, ctx) -> row(rs)).findOne());
     }
 
     /** The newest snapshot of each device that has one, by device. */

@@ -256,6 +256,17 @@ class BrowseRoutesTest {
         assertThat(get("/devices/other/snapshots/" + snapshot, null).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aSnapshotIdThatIsNotOneIsRefusedSayingWhatAnIdIsAndAnUnknownOneIsNotFound() throws Exception {
+        HttpResponse<byte[]> malformed = get("/devices/pc/snapshots/" + snapshot.substring(0, 8) + "zz", null);
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(new String(malformed.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("is not a snapshot id: an id is 64 hexadecimal digits");
+        String unknown = "0".repeat(64);
+        assertThat(get("/devices/pc/snapshots/" + unknown, null).statusCode()).isEqualTo(404);
+        assertThat(get("/devices/pc/compare?from=" + snapshot + "&to=nothex", null).statusCode()).isEqualTo(400);
+    }
+
     private HttpResponse<byte[]> get(String path, String range) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
         if (range != null) {

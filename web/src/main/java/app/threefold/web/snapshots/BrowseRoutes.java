@@ -11,6 +11,7 @@ import app.threefold.jobs.Job;
 import app.threefold.jobs.Restores;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.restore.RestoreTargetException;
+import app.threefold.snapshot.SnapshotId;
 import app.threefold.web.restoretests.JobView;
 import app.threefold.engine.EngineHolder;
 import app.threefold.web.page.Format;
@@ -179,7 +180,7 @@ public final class BrowseRoutes {
     private Summary snapshot(Context ctx) {
         String device = ctx.pathParam("device");
         Access.requireDevice(ctx, device);
-        return catalog.find(device, ctx.pathParam("snapshot")).orElseThrow(() -> new NotFoundResponse(
+        return catalog.find(device, SnapshotId.parse(ctx.pathParam("snapshot"))).orElseThrow(() -> new NotFoundResponse(
                 "Device " + device + " has no snapshot " + ctx.pathParam("snapshot") + "."));
     }
 

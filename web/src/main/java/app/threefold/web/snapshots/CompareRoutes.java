@@ -6,6 +6,7 @@ import app.threefold.browse.SnapshotFiles.Comparison;
 import app.threefold.browse.SnapshotRoot;
 import app.threefold.engine.Engine;
 import app.threefold.engine.EngineHolder;
+import app.threefold.snapshot.SnapshotId;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -16,7 +17,6 @@ import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
 import java.io.IOException;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * {@code GET /devices/{device}/compare?from=A&to=B}: what changed between two snapshots, file by
@@ -48,9 +48,9 @@ public final class CompareRoutes {
     private void compare(Context ctx) throws IOException {
         String device = ctx.pathParam("device");
         Access.requireDevice(ctx, device);
-        Summary from = catalog.find(device, Objects.requireNonNullElse(ctx.queryParam("from"), ""))
+        Summary from = catalog.find(device, SnapshotId.parse(ctx.queryParam("from")))
                 .orElseThrow(() -> new NotFoundResponse("Device " + device + " has no snapshot " + ctx.queryParam("from") + "."));
-        Summary to = catalog.find(device, Objects.requireNonNullElse(ctx.queryParam("to"), ""))
+        Summary to = catalog.find(device, SnapshotId.parse(ctx.queryParam("to")))
                 .orElseThrow(() -> new NotFoundResponse("Device " + device + " has no snapshot " + ctx.queryParam("to") + "."));
         SnapshotFiles files = engine.get().map(Engine::files).orElseThrow(() -> new ServiceUnavailableResponse(
                 "The appliance has no repository yet; finish the setup wizard."));

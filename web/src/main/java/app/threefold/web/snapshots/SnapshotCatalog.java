@@ -4,6 +4,7 @@ import app.threefold.audit.AuditLog;
 import app.threefold.device.ArchivedDevices;
 import app.threefold.device.Devices;
 import app.threefold.snapshot.CatalogSnapshots;
+import app.threefold.snapshot.SnapshotId;
 import app.threefold.snapshot.SnapshotRow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,7 +104,7 @@ public final class SnapshotCatalog {
         return snapshots.list(device, limit).stream().map(SnapshotCatalog::summary).toList();
     }
 
-    public Optional<Summary> find(String device, String id) {
+    public Optional<Summary> find(String device, SnapshotId id) {
         return snapshots.find(device, id).map(SnapshotCatalog::summary);
     }
 
