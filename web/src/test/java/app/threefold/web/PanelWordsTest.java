@@ -72,7 +72,7 @@ class PanelWordsTest {
         reported.await();
 
         String running = admin.get("/jobs/" + job.id()).body();
-        assertThat(running).contains("Restore running: 111 MB of 322 MB restored · 2 min left (34%)")
+        assertThat(running).contains("Restore running: 111 MB of 322 MB restored · 1.9 MB/s · 2 min left (34%)")
                 .doesNotContain("111000000");
 
         finish.countDown();
