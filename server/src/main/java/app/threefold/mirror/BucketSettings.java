@@ -16,6 +16,14 @@ import java.util.Locale;
 public record BucketSettings(String endpoint, String region, String bucket, String prefix, String accessKey,
                              String secretKey, Boolean pathStyle, String checksums) {
 
+    /** Everything but the secret, which no log line or message may carry. */
+    @Override
+    public String toString() {
+        return "BucketSettings[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", prefix=" + prefix
+                + ", accessKey=" + accessKey + ", secretKey=" + (secretKey == null || secretKey.isBlank() ? "(kept)" : "***")
+                + ", pathStyle=" + pathStyle + ", checksums=" + checksums + "]";
+    }
+
     /**
      * Checks the settings without storing anything, so that an edge can refuse a whole change
      * before any part of it is made; a blank secret counts as kept.

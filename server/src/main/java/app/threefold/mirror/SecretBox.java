@@ -78,11 +78,14 @@ final class SecretBox {
     private static void create(Path file, SecureRandom random) throws IOException {
         byte[] key = new byte[KEY_BYTES];
         random.nextBytes(key);
-        try {
-            Files.write(file, key, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // Owner-only from the moment it exists: never readable by others, even for an instant or after a crash.
+        try (var channel = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            channel.write(java.nio.ByteBuffer.wrap(key));
         } catch (FileAlreadyExistsException raced) {
             return;
         }
+        // The umask may have taken bits the attribute asked for; owner read/write is all it needs.
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 

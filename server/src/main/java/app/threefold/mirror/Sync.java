@@ -12,6 +12,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.security.MessageDigest;
@@ -120,7 +121,7 @@ final class Sync {
         List<List<Map.Entry<Handle, Long>>> phases = new ArrayList<>();
         for (List<FileType> types : PHASES) {
             List<Map.Entry<Handle, Long>> missing = wanted.entrySet().stream()
-                    .filter(e -> types.contains(e.getKey().type()) && !known.containsKey(e.getKey()))
+                    .filter(e -> types.contains(e.getKey().type()) && !e.getValue().equals(known.get(e.getKey())))
                     .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Handle::path)))
                     .toList();
             phases.add(missing);
@@ -184,14 +185,19 @@ final class Sync {
     static boolean transientFailure(IOException e) {
         String message = String.valueOf(e.getMessage());
         return !(e instanceof CredentialsRefusedException || e instanceof NoSuchBucketException
-                || e instanceof NotARepositoryException || e instanceof InterruptedIOException || e instanceof AccessDeniedException
+                || e instanceof NotARepositoryException || e instanceof UnremovableObjectException
+                || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException))
+                || e instanceof AccessDeniedException
                 || message.contains("No space left on device") || message.contains("Disk quota exceeded")
                 || message.contains("Read-only file system"));
     }
 
     private Map<Handle, Long> listSource() throws IOException {
         Map<Handle, Long> objects = new HashMap<>();
-        for (List<FileType> phase : PHASES) {
+        // Backups and SFTP sessions write while a sync runs, always packs before the index that names
+        // them and index before snapshots. Listing in the reverse order means whatever a listed
+        // snapshot or index names was written before it was listed, so it is in a later listing.
+        for (List<FileType> phase : PHASES.reversed()) {
             for (FileType type : phase) {
                 source.list(type, info -> objects.put(info.handle(), info.size()));
             }
@@ -320,12 +326,17 @@ final class Sync {
         }
         if (named && !out.matchesName()) {
             // The backend took the bytes without reading past the end, where the stream refuses them.
-            target.remove(handle);
-            throw damaged(handle);
+            DamagedSourceException damaged = damaged(handle);
+            try {
+                target.remove(handle);
+            } catch (IOException e) {
+                damaged.addSuppressed(e);
+            }
+            throw damaged;
         }
         long stored = target.stat(handle);
         if (stored != size) {
-            target.remove(handle);
+            removeFailed(handle);
             throw new IOException(target.location() + " stored " + stored + " of the " + size + " bytes of "
                     + handle.path() + "; it was removed again, to be sent again");
         }
@@ -335,10 +346,31 @@ final class Sync {
                 hash = sha256(back);
             }
             if (!hash.equals(handle.name())) {
-                target.remove(handle);
+                removeFailed(handle);
                 throw new IOException(handle.path() + " read back from " + target.location() + " hashes to " + hash
                         + ", not to its name; it was removed again, to be sent again (is the disk failing?)");
             }
+        }
+    }
+
+    /**
+     * Takes away an upload that failed its check, so the retry sends it again. If that fails too the
+     * sync stops: a retry would find the object there, of the right length, and record it as good.
+     */
+    private void removeFailed(Handle handle) throws IOException {
+        try {
+            target.remove(handle);
+        } catch (IOException e) {
+            throw new UnremovableObjectException(handle.path() + " on " + target.location() + " failed its check after"
+                    + " upload and could not be removed (" + e.getMessage() + "); remove it there by hand, then sync"
+                    + " again", e);
+        }
+    }
+
+    /** An upload that failed its check is still on the target: not to be retried, which would take it as sent. */
+    static final class UnremovableObjectException extends IOException {
+        UnremovableObjectException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -264,7 +264,9 @@ public final class Targets {
             throw new InvalidTargetException(e.getMessage());
         }
         boolean moved = !s3.resticRepository().equals(target.s3().resticRepository());
-        jdbi.useTransaction(h -> {
+        synchronized (active) {
+            refuseWhileSyncing(target, "change it");
+            jdbi.useTransaction(h -> {
             Update update = h.createUpdate("""
                     UPDATE targets SET endpoint = :endpoint, region = :region, bucket = :bucket, prefix = :prefix,
                            access_key = :access_key, path_style = :path_style, checksums = :checksums,
@@ -277,11 +279,12 @@ public final class Targets {
                     .bind("hint", keep ? null : SecretBox.mask(newSecretKey));
             update.execute();
             if (moved) {
-                forgetObjects(h, id);
+                moved(h, id, clock.instant());
             }
             AuditLog.append(h, clock.instant(), actor, "target.changed", Map.of("target", target.name(), "id", id.value(),
                     "location", s3.resticRepository(), "secretChanged", !keep));
-        });
+            });
+        }
         return get(id);
     }
 
@@ -320,15 +323,18 @@ public final class Targets {
             throw new InvalidTargetException("'" + target.name() + "' is an S3 target; change its bucket instead");
         }
         Path path = checkFolder(folder);
-        jdbi.useTransaction(h -> {
-            h.createUpdate("UPDATE targets SET path = :path WHERE id = :id").bind("path", path.toString())
-                    .bind("id", id.value()).execute();
-            if (!path.equals(target.folder())) {
-                forgetObjects(h, id);
-            }
-            AuditLog.append(h, clock.instant(), actor, "target.changed", Map.of("target", target.name(), "id", id.value(),
-                    "location", path.toString()));
-        });
+        synchronized (active) {
+            refuseWhileSyncing(target, "change it");
+            jdbi.useTransaction(h -> {
+                h.createUpdate("UPDATE targets SET path = :path WHERE id = :id").bind("path", path.toString())
+                        .bind("id", id.value()).execute();
+                if (!path.equals(target.folder())) {
+                    moved(h, id, clock.instant());
+                }
+                AuditLog.append(h, clock.instant(), actor, "target.changed", Map.of("target", target.name(),
+                        "id", id.value(), "location", path.toString()));
+            });
+        }
         return get(id);
     }
 
@@ -342,9 +348,7 @@ public final class Targets {
     public void remove(TargetId id, String actor) {
         synchronized (active) {
             Target target = get(id);
-            if (active.containsKey(id.value())) {
-                throw new TargetBusyException("'" + target.name() + "' is syncing; wait for the sync to end, then remove it");
-            }
+            refuseWhileSyncing(target, "remove it");
             jdbi.useTransaction(h -> {
                 h.createUpdate("DELETE FROM targets WHERE id = :id").bind("id", id.value()).execute();
                 AuditLog.append(h, clock.instant(), actor, "target.removed", Map.of("target", target.name(),
@@ -420,6 +424,13 @@ public final class Targets {
             try {
                 return S3Backend.open(s3Settings(target));
             } catch (NotARepositoryException empty) {
+                if (syncedBefore(target.id())) {
+                    // Emptied since (a lifecycle rule, a person): what the catalog says it holds is gone too.
+                    log.warn("target '{}' at {} held a copy and is empty now; sending everything again",
+                            target.name(), target.location());
+                    jdbi.useHandle(h -> h.createUpdate("DELETE FROM target_objects WHERE target_id = :id")
+                            .bind("id", target.id().value()).execute());
+                }
                 return S3Backend.create(s3Settings(target));
             }
         }
@@ -455,6 +466,13 @@ public final class Targets {
             try {
                 return S3Backend.open(s3Settings(target));
             } catch (NotARepositoryException empty) {
+                if (syncedBefore(target.id())) {
+                    // Emptied since (a lifecycle rule, a person): what the catalog says it holds is gone too.
+                    log.warn("target '{}' at {} held a copy and is empty now; sending everything again",
+                            target.name(), target.location());
+                    jdbi.useHandle(h -> h.createUpdate("DELETE FROM target_objects WHERE target_id = :id")
+                            .bind("id", target.id().value()).execute());
+                }
                 return S3Backend.create(s3Settings(target));
             }
         }
@@ -688,6 +706,23 @@ public final class Targets {
         h.createUpdate("UPDATE targets SET last_full_listing = NULL WHERE id = :id").bind("id", id.value()).execute();
     }
 
+    /**
+     * The target now points elsewhere: what it holds is unknown (listed in full at the next sync), and
+     * syncs before {@code now} went to the old place, so they make it no copy.
+     */
+    private static void moved(org.jdbi.v3.core.Handle h, TargetId id, Instant now) {
+        forgetObjects(h, id);
+        h.createUpdate("UPDATE targets SET location_since = :now WHERE id = :id")
+                .bind("now", utc(now)).bind("id", id.value()).execute();
+    }
+
+    /** A sync records what it sends as it goes: changing or removing its target under it would mix two places. */
+    private void refuseWhileSyncing(Target target, String what) {
+        if (active.containsKey(target.id().value())) {
+            throw new TargetBusyException("'" + target.name() + "' is syncing; wait for the sync to end, then " + what);
+        }
+    }
+
     // ---- rows -------------------------------------------------------------------------------
 
     private static final String SELECT = """
@@ -696,6 +731,7 @@ public final class Targets {
             FROM targets t
             LEFT JOIN LATERAL (SELECT * FROM target_syncs WHERE target_id = t.id ORDER BY id DESC LIMIT 1) s ON true
             LEFT JOIN LATERAL (SELECT started FROM target_syncs WHERE target_id = t.id AND state = 'succeeded'
+                                 AND (t.location_since IS NULL OR started >= t.location_since)
                                ORDER BY id DESC LIMIT 1) g ON true""";
 
     private static Target map(ResultSet rs) throws SQLException {

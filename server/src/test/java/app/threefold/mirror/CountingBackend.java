@@ -20,6 +20,18 @@ final class CountingBackend implements Backend {
     final List<Handle> saved = new CopyOnWriteArrayList<>();
     final AtomicInteger listings = new AtomicInteger();
     private final AtomicInteger attempts = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<IoAction> afterFirstListing =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Something that writes to the repository, e.g. a backup. */
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code action} once, right after the first listing ends: a backup that writes while a sync lists. */
+    void afterFirstListing(IoAction action) {
+        afterFirstListing.set(action);
+    }
 
     CountingBackend(Backend delegate, int savesBeforeFailing) {
         this.delegate = delegate;
@@ -58,6 +70,10 @@ final class CountingBackend implements Backend {
     public void list(FileType type, Consumer<ObjectInfo> each) throws IOException {
         listings.incrementAndGet();
         delegate.list(type, each);
+        IoAction action = afterFirstListing.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
     }
 
     @Override

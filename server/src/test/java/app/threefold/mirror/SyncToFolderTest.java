@@ -105,6 +105,67 @@ class SyncToFolderTest {
     }
 
     @Test
+    void aBackupWrittenWhileTheSyncListsNeverLeavesTheCopyNamingDataItLacks() throws Exception {
+        SourceRepository busy = SourceRepository.create(tmp.resolve("busy"), 22, 1);
+        CountingBackend listed = new CountingBackend(busy.backend());
+        // Packs, then their index, then the snapshot: written between two of the sync's listings.
+        listed.afterFirstListing(() -> busy.backupAgain(23));
+        Targets onBusy = new Targets(catalog.jdbi(), jobs, () -> Optional.of(listed),
+                new AuditLog(catalog.jdbi(), Clock.systemUTC()), tmp, Clock.systemUTC(), ZoneOffset.UTC,
+                new Targets.Settings(3, new Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)), Duration.ofDays(7)));
+        Path usb = tmp.resolve("busy-usb/threefold");
+        Files.createDirectories(usb.getParent());
+        TargetId id = onBusy.addFolder("busy USB disk", usb, Target.NIGHTLY, 0, "admin").id();
+
+        onBusy.syncNow(id, false, "admin", null, p -> { });
+
+        ResticCli restic = restic(usb);
+        assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
+        onBusy.syncNow(id, false, "admin", null, p -> { });
+        assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
+        String snapshots = restic.ok("snapshots", "--json");
+        assertThat(snapshots.split("\"short_id\"", -1).length - 1).as("the next sync brings the later snapshot")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aTargetPointedAtAnotherDiskIsNoCopyUntilASyncThereSucceeds() throws Exception {
+        Path first = tmp.resolve("first-disk/threefold");
+        Files.createDirectories(first.getParent());
+        TargetId id = targets.addFolder("USB disk", first, Target.NIGHTLY, 0, "admin").id();
+        targets.syncNow(id, false, "admin", null, p -> { });
+        assertThat(targets.get(id).lastGoodSync()).isNotNull();
+
+        Path second = tmp.resolve("second-disk/threefold");
+        Files.createDirectories(second.getParent());
+        targets.changeFolder(id, second, "admin");
+
+        assertThat(targets.get(id).lastGoodSync()).as("the sync went to the first disk").isNull();
+        targets.syncNow(id, false, "admin", null, p -> { });
+        assertThat(targets.get(id).lastGoodSync()).isNotNull();
+        assertThat(restic(second).ok("check")).contains("no errors were found");
+    }
+
+    @Test
+    void anObjectOfAnotherLengthOnTheTargetFailsTheSyncInsteadOfPassingForTheRightOne() throws Exception {
+        Path usb = tmp.resolve("usb-short/threefold");
+        Files.createDirectories(usb.getParent());
+        TargetId id = targets.addFolder("USB disk", usb, Target.NIGHTLY, 0, "admin").id();
+        targets.syncNow(id, false, "admin", null, p -> { });
+        Path pack;
+        try (var files = Files.walk(usb.resolve("data"))) {
+            pack = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(pack);
+        pack.toFile().setWritable(true);
+        Files.write(pack, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertThatThrownBy(() -> targets.syncNow(id, true, "admin", null, p -> { }))
+                .isInstanceOf(ForeignRepositoryException.class)
+                .hasMessageContaining("already holds").hasMessageContaining(pack.getFileName().toString());
+    }
+
+    @Test
     void aDiskThatFillsUpFailsTheSyncClearlyAndLeavesACopyResticChecksClean() throws Exception {
         Path disk = mount(tmp.resolve("small-disk"), "size=20m");
         TargetId id = targets.addFolder("small USB disk", disk.resolve("threefold"), Target.NIGHTLY, 0, "admin").id();

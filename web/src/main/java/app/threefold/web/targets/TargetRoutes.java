@@ -260,7 +260,8 @@ public final class TargetRoutes {
             result = new ConnectionPage(true, check.holdsCopy()
                     ? "Connected: " + check.location() + " holds a copy (" + Format.plural(check.objects(), "object")
                     + " besides packs)."
-                    : "Connected: " + check.location() + " can be written and holds no copy yet; the first sync makes one.");
+                    : "Connected: " + check.location() + " answers and holds no copy yet; the first sync makes one"
+                    + " (and finds out whether the key may write there).");
         } catch (IOException | ThreefoldException e) {
             result = new ConnectionPage(false, e.getMessage());
         }
