@@ -20,17 +20,19 @@ final class CountingBackend implements Backend {
     final List<Handle> saved = new CopyOnWriteArrayList<>();
     final AtomicInteger listings = new AtomicInteger();
     private final AtomicInteger attempts = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicReference<IoAction> afterFirstListing =
+    private final java.util.concurrent.atomic.AtomicReference<IoAction> afterListing =
             new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile FileType afterListingOf;
 
     /** Something that writes to the repository, e.g. a backup. */
     interface IoAction {
         void run() throws IOException;
     }
 
-    /** Runs {@code action} once, right after the first listing ends: a backup that writes while a sync lists. */
-    void afterFirstListing(IoAction action) {
-        afterFirstListing.set(action);
+    /** Runs {@code action} once, right after the first listing of {@code type} ends: a backup that writes while a sync lists. */
+    void afterListing(FileType type, IoAction action) {
+        afterListingOf = type;
+        afterListing.set(action);
     }
 
     CountingBackend(Backend delegate, int savesBeforeFailing) {
@@ -70,7 +72,7 @@ final class CountingBackend implements Backend {
     public void list(FileType type, Consumer<ObjectInfo> each) throws IOException {
         listings.incrementAndGet();
         delegate.list(type, each);
-        IoAction action = afterFirstListing.getAndSet(null);
+        IoAction action = type == afterListingOf ? afterListing.getAndSet(null) : null;
         if (action != null) {
             action.run();
         }

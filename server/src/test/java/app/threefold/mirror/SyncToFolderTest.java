@@ -108,8 +108,8 @@ class SyncToFolderTest {
     void aBackupWrittenWhileTheSyncListsNeverLeavesTheCopyNamingDataItLacks() throws Exception {
         SourceRepository busy = SourceRepository.create(tmp.resolve("busy"), 22, 1);
         CountingBackend listed = new CountingBackend(busy.backend());
-        // Packs, then their index, then the snapshot: written between two of the sync's listings.
-        listed.afterFirstListing(() -> busy.backupAgain(23));
+        // Packs, then their index, then the snapshot, written right after the sync listed the packs.
+        listed.afterListing(app.threefold.backend.FileType.PACK, () -> busy.backupAgain(23));
         Targets onBusy = new Targets(catalog.jdbi(), jobs, () -> Optional.of(listed),
                 new AuditLog(catalog.jdbi(), Clock.systemUTC()), tmp, Clock.systemUTC(), ZoneOffset.UTC,
                 new Targets.Settings(3, new Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)), Duration.ofDays(7)));
