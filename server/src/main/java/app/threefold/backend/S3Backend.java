@@ -93,6 +93,7 @@ public final class S3Backend implements Backend {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
                 .forcePathStyle(settings.pathStyle())
+                .putAuthScheme(new UnsignedPayloads())
                 .requestChecksumCalculation(everyRequest
                         ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(everyRequest
