@@ -25,6 +25,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -181,7 +182,10 @@ public final class S3Backend implements Backend {
             throw new ObjectExistsException(handle, location());
         }
         if (bytes != null) {
-            put(handle, replaceable, bytes.length, md5(bytes), RequestBody.fromBytes(bytes), null);
+            // The array is ours and never changes: the SDK may read it in place (fromBytes copies
+            // it, 16 MiB per pack, 8 % of a sync's CPU).
+            put(handle, replaceable, bytes.length, md5(bytes), RequestBody.fromContentProvider(
+                    ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length, CONTENT_TYPE), null);
         } else {
             ExactStream upload = new ExactStream(handle, data, length);
             boolean[] opened = {false};
