@@ -289,6 +289,15 @@ public final class S3Backend implements Backend {
         }
     }
 
+    /**
+     * Yes: a buffered PUT carries a {@code Content-MD5} the server checks before it stores
+     * anything, a streamed one is compared with the ETag (or its stored length) afterwards.
+     */
+    @Override
+    public boolean savesAreVerified() {
+        return true;
+    }
+
     @Override
     public InputStream open(Handle handle, long offset, long length) throws IOException {
         if (offset < 0 || length < 0) {
