@@ -32,6 +32,14 @@ public interface Backend extends AutoCloseable {
      */
     void save(Handle handle, InputStream data, long length) throws IOException;
 
+    /**
+     * Whether a {@link #save} that returns has made the store confirm it holds exactly the bytes
+     * given, so a caller that wants the upload verified need not ask for the stored length again.
+     */
+    default boolean savesAreVerified() {
+        return false;
+    }
+
     /** Convenience for small objects (config, keys, index, snapshots). */
     default void save(Handle handle, byte[] data) throws IOException {
         save(handle, new java.io.ByteArrayInputStream(data), data.length);

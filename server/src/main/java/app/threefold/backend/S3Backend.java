@@ -25,6 +25,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -93,6 +94,7 @@ public final class S3Backend implements Backend {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
                 .forcePathStyle(settings.pathStyle())
+                .putAuthScheme(new UnsignedPayloads())
                 .requestChecksumCalculation(everyRequest
                         ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(everyRequest
@@ -180,7 +182,10 @@ public final class S3Backend implements Backend {
             throw new ObjectExistsException(handle, location());
         }
         if (bytes != null) {
-            put(handle, replaceable, bytes.length, md5(bytes), RequestBody.fromBytes(bytes), null);
+            // The array is ours and never changes: the SDK may read it in place (fromBytes copies
+            // it, 16 MiB per pack, 8 % of a sync's CPU).
+            put(handle, replaceable, bytes.length, md5(bytes), RequestBody.fromContentProvider(
+                    ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length, CONTENT_TYPE), null);
         } else {
             ExactStream upload = new ExactStream(handle, data, length);
             boolean[] opened = {false};
@@ -282,6 +287,15 @@ public final class S3Backend implements Backend {
             throw new IOException(handle.path() + " was damaged on its way to " + location() + " (" + problem
                     + "); it was removed again, send it again");
         }
+    }
+
+    /**
+     * Yes: a buffered PUT carries a {@code Content-MD5} the server checks before it stores
+     * anything, a streamed one is compared with the ETag (or its stored length) afterwards.
+     */
+    @Override
+    public boolean savesAreVerified() {
+        return true;
     }
 
     @Override

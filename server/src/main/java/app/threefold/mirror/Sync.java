@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  *   <li>snapshots (naming only trees and data the index finds).</li>
  * </ol>
  * Every object is hashed on its way out and must hash to its name (the config excepted), so a
- * damaged local object is never copied; the target's stored length is checked after each upload,
- * and on targets where reading back is cheap (folders) its SHA-256 too. S3 uploads carry a
+ * damaged local object is never copied; the target's stored length is checked after each upload
+ * (unless the backend verified the save itself: S3's Content-MD5, checked by the server, makes
+ * that HEAD a second look at what is already proven, at a request per object), and on targets
+ * where reading back is cheap (folders) its SHA-256 too. S3 uploads carry a
  * {@code Content-MD5} the server checks. Transient failures are retried per object with backoff;
  * all uploads share one bandwidth limit.
  */
@@ -334,11 +336,13 @@ final class Sync {
             }
             throw damaged;
         }
-        long stored = target.stat(handle);
-        if (stored != size) {
-            removeFailed(handle);
-            throw new IOException(target.location() + " stored " + stored + " of the " + size + " bytes of "
-                    + handle.path() + "; it was removed again, to be sent again");
+        if (!target.savesAreVerified()) {
+            long stored = target.stat(handle);
+            if (stored != size) {
+                removeFailed(handle);
+                throw new IOException(target.location() + " stored " + stored + " of the " + size + " bytes of "
+                        + handle.path() + "; it was removed again, to be sent again");
+            }
         }
         if (options.readBack() && named) {
             String hash;
