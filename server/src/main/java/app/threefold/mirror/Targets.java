@@ -421,18 +421,7 @@ public final class Targets {
     /** The target for a sync: the copy, or a new empty place for one; never a missing disk taken for empty. */
     private Backend openForSync(Target target) throws IOException {
         if (target.kind() == Target.Kind.S3) {
-            try {
-                return S3Backend.open(s3Settings(target));
-            } catch (NotARepositoryException empty) {
-                if (syncedBefore(target.id())) {
-                    // Emptied since (a lifecycle rule, a person): what the catalog says it holds is gone too.
-                    log.warn("target '{}' at {} held a copy and is empty now; sending everything again",
-                            target.name(), target.location());
-                    jdbi.useHandle(h -> h.createUpdate("DELETE FROM target_objects WHERE target_id = :id")
-                            .bind("id", target.id().value()).execute());
-                }
-                return S3Backend.create(s3Settings(target));
-            }
+            return openS3(target, () -> forgetEmptied(target));
         }
         Path folder = target.folder();
         if (Files.isRegularFile(folder.resolve(Handle.CONFIG.path()))) {
@@ -461,20 +450,29 @@ public final class Targets {
         }
     }
 
+    /** An S3 target's bucket, holding the copy or not yet; {@code whenEmpty} runs when it holds none. */
+    private Backend openS3(Target target, Runnable whenEmpty) throws IOException {
+        try {
+            return S3Backend.open(s3Settings(target));
+        } catch (NotARepositoryException empty) {
+            whenEmpty.run();
+            return S3Backend.create(s3Settings(target));
+        }
+    }
+
+    /** A copy emptied since it was synced (a lifecycle rule, a person): what the catalog says it holds is gone too. */
+    private void forgetEmptied(Target target) {
+        if (syncedBefore(target.id())) {
+            log.warn("target '{}' at {} held a copy and is empty now; sending everything again",
+                    target.name(), target.location());
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM target_objects WHERE target_id = :id")
+                    .bind("id", target.id().value()).execute());
+        }
+    }
+
     private Backend connect(Target target) throws IOException {
         if (target.kind() == Target.Kind.S3) {
-            try {
-                return S3Backend.open(s3Settings(target));
-            } catch (NotARepositoryException empty) {
-                if (syncedBefore(target.id())) {
-                    // Emptied since (a lifecycle rule, a person): what the catalog says it holds is gone too.
-                    log.warn("target '{}' at {} held a copy and is empty now; sending everything again",
-                            target.name(), target.location());
-                    jdbi.useHandle(h -> h.createUpdate("DELETE FROM target_objects WHERE target_id = :id")
-                            .bind("id", target.id().value()).execute());
-                }
-                return S3Backend.create(s3Settings(target));
-            }
+            return openS3(target, () -> { });
         }
         return LocalBackend.open(target.folder());
     }

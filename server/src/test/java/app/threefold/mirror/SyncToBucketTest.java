@@ -159,6 +159,25 @@ class SyncToBucketTest {
     }
 
     @Test
+    void aBucketEmptiedAfterASyncIsFilledAgainByTheNextSyncAndTestingTheConnectionChangesNothing() throws Exception {
+        S3Settings settings = server.settings(server.createBucket(), "emptied");
+        TargetId id = bucketTarget(settings);
+        targets.syncNow(id, false, "admin", null, p -> { });
+        try (var client = server.client()) {
+            for (var object : client.listObjectsV2Paginator(b -> b.bucket(settings.bucket())).contents()) {
+                client.deleteObject(b -> b.bucket(settings.bucket()).key(object.key()));
+            }
+        }
+        assertThat(targets.testConnection(id).holdsCopy()).isFalse();
+
+        SyncResult again = targets.syncNow(id, false, "admin", null, p -> { });
+
+        assertThat(again.objectsSent()).as("the record of what the bucket held is gone with it")
+                .isEqualTo(objects(source.backend()).size());
+        assertResticRestoresTheSource(settings);
+    }
+
+    @Test
     void aSyncCutOffHalfWayResumesAndSendsOnlyWhatWasMissing() throws Exception {
         S3Settings settings = server.settings(server.createBucket(), "resume");
         TargetId id = bucketTarget(settings);
