@@ -5,11 +5,11 @@ import app.threefold.mirror.BucketSettings;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.mirror.Target;
-import app.threefold.mirror.TargetBusyException;
 import app.threefold.mirror.TargetId;
 import app.threefold.mirror.TargetNotFoundException;
 import app.threefold.mirror.Targets;
 import app.threefold.sources.Schedule;
+import app.threefold.web.api.ApiErrors;
 import app.threefold.web.page.Format;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
@@ -180,7 +180,7 @@ public final class TargetRoutes {
                 added = targets.addFolder(form.name(), TargetInput.folder(form.path()), schedule, limit, actor);
             }
         } catch (ThreefoldException e) {
-            ctx.status(HttpStatus.UNPROCESSABLE_CONTENT);
+            ctx.status(ApiErrors.statusOf(e.kind()));
             list(ctx, form, type, e.getMessage());
             return;
         }
@@ -226,7 +226,7 @@ public final class TargetRoutes {
                 targets.changeFolder(t.id(), folder, actor);
             }
         } catch (ThreefoldException e) {
-            ctx.status(HttpStatus.UNPROCESSABLE_CONTENT);
+            ctx.status(ApiErrors.statusOf(e.kind()));
             show(ctx, form, e.getMessage());
             return;
         }
@@ -243,8 +243,8 @@ public final class TargetRoutes {
         }
         try {
             targets.remove(t.id(), Access.viewer(ctx).name());
-        } catch (TargetBusyException e) {
-            ctx.status(HttpStatus.CONFLICT);
+        } catch (ThreefoldException e) {
+            ctx.status(ApiErrors.statusOf(e.kind()));
             show(ctx, null, e.getMessage());
             return;
         }
