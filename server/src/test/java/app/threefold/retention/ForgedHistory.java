@@ -19,7 +19,7 @@ import java.util.Random;
  * Snapshot files with forged times, written straight into an engine's repository (and its catalog)
  * over one real tree: what years of backups look like to forget, in seconds.
  */
-final class ForgedHistory {
+public final class ForgedHistory {
 
     /** Offsets a household's machines might record; restic buckets each snapshot in its own. */
     private static final List<ZoneOffset> OFFSETS = List.of(ZoneOffset.UTC, ZoneOffset.ofHours(2), ZoneOffset.ofHours(-5),
@@ -32,7 +32,7 @@ final class ForgedHistory {
      * {@code count} snapshots of {@code host} from about two years before {@code end} up to {@code end}:
      * bursts of several an hour, quiet weeks, and a busy last two days; times in mixed offsets.
      */
-    static List<Id> write(Engine engine, String host, Id tree, int count, Instant end, long seed) throws IOException {
+    public static List<Id> write(Engine engine, String host, Id tree, int count, Instant end, long seed) throws IOException {
         Random random = new Random(seed);
         long span = 730L * 24 * 3600;
         List<Instant> times = new ArrayList<>();
