@@ -226,12 +226,17 @@ public final class RetentionRoutes {
         }
         Retention.Result r = retention.forget(device, p, false, Access.viewer(ctx).name());
         space.sample();
+        space.countInBackground();
         section(ctx, form, "Forgot " + Format.plural(r.removed().size(), "snapshot") + "; kept " + r.plan().keep().size()
                 + ". Their data stays on the disk until the next prune.");
     }
 
     private SpaceView spaceView(String device) {
         Space.HostSpace mine = space.counted().get(device);
+        // Counting walks every snapshot: done in the background when the figures are missing or a day old.
+        if (mine == null || mine.counted().isBefore(clock.instant().minus(java.time.Duration.ofDays(1)))) {
+            space.countInBackground();
+        }
         Space.Disk disk = space.disk();
         return new SpaceView(mine == null ? "not counted yet" : Format.bytes(mine.uniqueBytes()),
                 mine == null ? "not counted yet" : Format.bytes(mine.sharedBytes()),
