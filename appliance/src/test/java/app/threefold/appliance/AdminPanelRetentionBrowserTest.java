@@ -47,6 +47,10 @@ class AdminPanelRetentionBrowserTest extends AdminPanelBrowser {
         assertThat(page.locator("[data-testid=preview-summary]"))
                 .containsText("keep everything within 48h of the newest, 14 daily, 8 weekly, 24 monthly, 10 yearly");
 
+        // A duration restic would not take says so in place of the preview.
+        page.getByLabel("Keep everything within", new Page.GetByLabelOptions().setExact(true)).fill("2 weeks");
+        assertThat(page.locator("[data-testid=preview-error]")).containsText("not a duration");
+
         // Typing a policy previews it at once; nothing is saved or forgotten yet.
         for (String field : List.of("Keep everything within", "Keep daily", "Keep weekly", "Keep monthly", "Keep yearly")) {
             page.getByLabel(field, new Page.GetByLabelOptions().setExact(true)).fill("");

@@ -10,7 +10,6 @@ import app.threefold.retention.Space;
 import app.threefold.retention.Span;
 import app.threefold.snapshot.SnapshotId;
 import app.threefold.web.api.ApiAuthentication;
-import app.threefold.web.api.ApiErrors;
 import app.threefold.web.api.JsonBodies;
 import app.threefold.web.page.Format;
 import app.threefold.web.page.Pages;
@@ -94,7 +93,7 @@ public final class RetentionRoutes {
 
     /** The Retention section. */
     public record Section(String device, boolean archived, boolean ownPolicy, PolicyForm form, Preview preview, SpaceView space,
-                          String notice) {
+                          String notice, String error) {
     }
 
     private final Retention retention;
@@ -145,6 +144,10 @@ public final class RetentionRoutes {
     }
 
     private void section(Context ctx, PolicyForm typed, String notice) {
+        section(ctx, typed, notice, null);
+    }
+
+    private void section(Context ctx, PolicyForm typed, String notice, String error) {
         Access.requireAdmin(ctx);
         String device = device(ctx);
         PolicyForm form = typed == null ? PolicyForm.of(current(device)) : typed;
@@ -152,7 +155,7 @@ public final class RetentionRoutes {
         // The forecast needs a size a day; the panel being looked at is a good enough clock for it.
         space.sample();
         pages.render(ctx, "retention.jte", new Section(device, isArchived, isArchived || retention.hasOwnPolicy(device), form,
-                preview(device, form), spaceView(device), notice));
+                preview(device, form), spaceView(device), notice, error));
     }
 
     private void preview(Context ctx) {
@@ -207,8 +210,7 @@ public final class RetentionRoutes {
             }
             section(ctx, null, "Saved: " + p.describe() + ".");
         } catch (ThreefoldException e) {
-            ctx.status(ApiErrors.statusOf(e.kind()));
-            section(ctx, form, null);
+            section(ctx, form, null, e.getMessage());
         }
     }
 
@@ -216,15 +218,15 @@ public final class RetentionRoutes {
         Access.requireAdmin(ctx);
         String device = device(ctx);
         PolicyForm form = PolicyForm.of(ctx);
-        KeepPolicy p;
+        Retention.Result r;
         try {
-            p = form.policy();
-        } catch (InvalidPolicyException e) {
-            ctx.status(ApiErrors.statusOf(e.kind()));
-            section(ctx, form, null);
+            r = retention.forget(device, form.policy(), false, Access.viewer(ctx).name());
+        } catch (ThreefoldException e) {
+            // Answered with the section (200) so HTMX shows why: a refused policy, or the repository
+            // locked by an upload in progress (try again when it ends).
+            section(ctx, form, null, e.getMessage());
             return;
         }
-        Retention.Result r = retention.forget(device, p, false, Access.viewer(ctx).name());
         space.sample();
         space.countInBackground();
         section(ctx, form, "Forgot " + Format.plural(r.removed().size(), "snapshot") + "; kept " + r.plan().keep().size()
