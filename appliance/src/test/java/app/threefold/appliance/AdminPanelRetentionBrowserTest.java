@@ -75,6 +75,11 @@ class AdminPanelRetentionBrowserTest extends AdminPanelBrowser {
         assertThat(page.locator("[data-testid=preview-summary]")).containsText("keeps 6, forgets 35");
         assertThat(page.locator("[data-testid=space]")).containsText("free of");
         shoot(page, "retention");
+        // The docs' picture is retaken on purpose (-Dscreenshots=true): the Retention section alone.
+        if (Boolean.getBoolean("screenshots")) {
+            retention.screenshot(new Locator.ScreenshotOptions()
+                    .setPath(repositoryRoot().resolve("docs").resolve("screenshots").resolve("retention.png")));
+        }
 
         page.locator("[data-testid=forget-now]").click();
         assertThat(page.locator("[data-testid=retention-notice]")).containsText("Forgot 35 snapshots; kept 6");
