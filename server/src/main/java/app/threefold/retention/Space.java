@@ -8,7 +8,6 @@ import app.threefold.index.BlobLocation;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
 import app.threefold.snapshot.Snapshot;
-import app.threefold.tree.Node;
 import app.threefold.tree.TreeCodec;
 import app.threefold.tree.TreeWalk;
 import java.io.IOException;
@@ -207,14 +206,14 @@ public final class Space {
                 int host = hostIndex.get(s.hostname());
                 Set<Id> seen = seenByHost.computeIfAbsent(host, h -> new HashSet<>());
                 Set<Id> walked = new HashSet<>();
-                chargeShared(repo, s.tree(), BlobType.TREE, sharedSizes, seen, sharedByHost, host);
+                chargeShared(s.tree(), sharedSizes, seen, sharedByHost, host);
                 TreeWalk.walk(s.tree(), "", (tree, path) -> walked.add(tree) ? TreeCodec.decode(repo.loadBlob(BlobType.TREE, tree)) : null,
                         (path, n) -> {
                             if (n.isDir() && n.subtree() != null) {
-                                chargeShared(repo, n.subtree(), BlobType.TREE, sharedSizes, seen, sharedByHost, host);
+                                chargeShared(n.subtree(), sharedSizes, seen, sharedByHost, host);
                             } else if (n.isFile() && n.content() != null) {
                                 for (Id blob : n.content()) {
-                                    chargeShared(repo, blob, BlobType.DATA, sharedSizes, seen, sharedByHost, host);
+                                    chargeShared(blob, sharedSizes, seen, sharedByHost, host);
                                 }
                             }
                             return true;
@@ -252,8 +251,7 @@ public final class Space {
         }
     }
 
-    private static void chargeShared(Repository repo, Id blob, BlobType type, Map<Id, Long> sharedSizes, Set<Id> seen,
-                                     Map<Integer, Long> sharedByHost, int host) {
+    private static void chargeShared(Id blob, Map<Id, Long> sharedSizes, Set<Id> seen, Map<Integer, Long> sharedByHost, int host) {
         Long size = sharedSizes.get(blob);
         if (size != null && seen.add(blob)) {
             sharedByHost.merge(host, size, Long::sum);

@@ -2,6 +2,7 @@ package app.threefold.snapshot;
 
 import app.threefold.ThreefoldException;
 import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
 import app.threefold.format.FormatException;
 import app.threefold.format.Id;
 import app.threefold.repository.Repository;
@@ -100,7 +101,7 @@ public final class Snapshots {
      * prune. Removing a snapshot that is gone already is not an error.
      */
     public void remove(Id id) throws IOException {
-        repository.backend().remove(new app.threefold.backend.Handle(FileType.SNAPSHOT, id.hex()));
+        repository.backend().remove(new Handle(FileType.SNAPSHOT, id.hex()));
     }
 
     private static OffsetDateTime recordedTime(Id id, byte[] json) {
