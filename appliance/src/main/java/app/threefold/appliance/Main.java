@@ -34,6 +34,7 @@ public final class Main implements Callable<Integer> {
                 new ServeCommand(terminal),
                 new InitCommand(terminal),
                 new BackupCommand(terminal),
+                new ForgetCommand(terminal),
                 new SnapshotsCommand(terminal),
                 new RestoreCommand(terminal),
                 new CheckCommand(terminal));

@@ -64,6 +64,11 @@ public final class CatalogSnapshots {
                 .bind("id", s.id().bytes()).execute());
     }
 
+    /** Removes a forgotten snapshot's row; a row that is gone already is not an error. */
+    public void remove(SnapshotId id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM snapshots WHERE id = :id").bind("id", id.id().bytes()).execute());
+    }
+
     /** A device's snapshots, newest first, at most {@code limit}. */
     public List<SnapshotRow> list(String device, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM snapshots WHERE device = :d ORDER BY time DESC LIMIT :limit")

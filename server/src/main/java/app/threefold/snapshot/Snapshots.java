@@ -2,6 +2,7 @@ package app.threefold.snapshot;
 
 import app.threefold.ThreefoldException;
 import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
 import app.threefold.format.FormatException;
 import app.threefold.format.Id;
 import app.threefold.repository.Repository;
@@ -75,6 +76,40 @@ public final class Snapshots {
         throw new RepositoryException(matches.isEmpty() ? ThreefoldException.Kind.NOT_FOUND : ThreefoldException.Kind.BAD_REQUEST, matches.isEmpty()
                 ? "no snapshot matches \"" + ref + "\"; list them with `threefold snapshots`"
                 : "\"" + ref + "\" matches " + matches.size() + " snapshots; give more digits of the id");
+    }
+
+    /** A snapshot with its time as its file records it, offset included (restic's forget counts days in that offset). */
+    public record Dated(Snapshot snapshot, OffsetDateTime time) {
+    }
+
+    /** As {@link #list(String)}, each with its recorded time and offset. */
+    public List<Dated> listDated(String hostname) throws IOException {
+        List<Dated> out = new ArrayList<>();
+        for (Id id : repository.list(FileType.SNAPSHOT)) {
+            byte[] json = repository.loadSnapshotFile(id);
+            Snapshot s = decode(id, json);
+            if (hostname == null || hostname.equals(s.hostname())) {
+                out.add(new Dated(s, recordedTime(id, json)));
+            }
+        }
+        out.sort(Comparator.comparing((Dated d) -> d.snapshot().time()).thenComparing(d -> d.snapshot().id()));
+        return out;
+    }
+
+    /**
+     * Removes a snapshot file: restic no longer lists it, and the data only it reached stays until a
+     * prune. Removing a snapshot that is gone already is not an error.
+     */
+    public void remove(Id id) throws IOException {
+        repository.backend().remove(new Handle(FileType.SNAPSHOT, id.hex()));
+    }
+
+    private static OffsetDateTime recordedTime(Id id, byte[] json) {
+        try {
+            return OffsetDateTime.parse(JSON.readTree(json).path("time").asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        } catch (IOException | RuntimeException e) {
+            throw new FormatException("snapshot " + id.shortHex() + " is malformed: " + e.getMessage(), e);
+        }
     }
 
     public Optional<Snapshot> latest(String hostname) throws IOException {

@@ -2,6 +2,8 @@ package app.threefold.web;
 
 import app.threefold.device.ArchivedDevices;
 import app.threefold.engine.Engine;
+import app.threefold.retention.Retention;
+import app.threefold.retention.Space;
 import app.threefold.snapshot.CatalogSnapshots;
 import app.threefold.web.activity.ActivityRoutes;
 import app.threefold.web.api.ApiAuthentication;
@@ -16,6 +18,7 @@ import app.threefold.web.health.HealthRoutes;
 import app.threefold.web.page.Pages;
 import app.threefold.web.people.PeopleRoutes;
 import app.threefold.web.restoretests.RestoreTestRoutes;
+import app.threefold.web.retention.RetentionRoutes;
 import app.threefold.web.session.ForeignOrigins;
 import app.threefold.web.session.Guard;
 import app.threefold.web.session.LoginRoutes;
@@ -77,6 +80,13 @@ public final class WebServer implements AutoCloseable {
                 panel.targets(), services.dataDir(), services.clock(), pages);
         RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), dashboard::cardTests,
                 pages);
+        ArchivedDevices archivedDevices = new ArchivedDevices(panel.catalog().jdbi());
+        Retention retention = new Retention(panel.catalog().jdbi(), panel.engine(), archivedDevices, () -> {
+            List<String> names = new java.util.ArrayList<>(services.devices() == null ? List.of() : services.devices().names());
+            panel.sources().list().forEach(s -> names.add(s.name()));
+            return names;
+        }, panel.audit(), services.clock());
+        Space space = new Space(panel.catalog().jdbi(), panel.engine(), services.dataDir(), services.clock());
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -126,6 +136,7 @@ public final class WebServer implements AutoCloseable {
             copies.addTo(cfg.routes);
             new SettingsRoutes(panel.restores().folders(), pages).addTo(cfg.routes);
             new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
+            new RetentionRoutes(retention, space, archivedDevices::contains, services.clock(), pages).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes, pages);
         });
         try {
