@@ -71,6 +71,7 @@ final class Removals {
         static final Outcome NONE = new Outcome(0, 0, 0, null, 0, List.of());
     }
 
+    private final Backend source;
     private final Backend target;
     private final Ledger ledger;
     private final CopyReader reader;
@@ -81,7 +82,8 @@ final class Removals {
     private long removed;
     private long removedBytes;
 
-    Removals(Backend target, Ledger ledger, CopyReader reader, Duration delay, Clock clock, Retry retry) {
+    Removals(Backend source, Backend target, Ledger ledger, CopyReader reader, Duration delay, Clock clock, Retry retry) {
+        this.source = Objects.requireNonNull(source);
         this.target = Objects.requireNonNull(target);
         this.ledger = Objects.requireNonNull(ledger);
         this.reader = Objects.requireNonNull(reader);
@@ -119,7 +121,7 @@ final class Removals {
         Set<Handle> keepIndexes = new HashSet<>();
         Set<Handle> keepPacks = new HashSet<>();
         if (!indexes.isEmpty() || !packs.isEmpty()) {
-            plan(local, snapshots.keySet(), indexes.keySet(), packs.keySet(), keepIndexes, keepPacks);
+            plan(snapshots.keySet(), indexes.keySet(), packs.keySet(), keepIndexes, keepPacks);
         }
         for (Map.Entry<Handle, Long> s : snapshots.entrySet()) {
             remove(s.getKey(), s.getValue());
@@ -158,7 +160,7 @@ final class Removals {
      * needs, and those whose going would leave an index naming a missing pack, or a kept pack
      * that no index names.
      */
-    private void plan(Set<Handle> local, Set<Handle> goingSnapshots, Set<Handle> dueIndexes, Set<Handle> duePacks,
+    private void plan(Set<Handle> goingSnapshots, Set<Handle> dueIndexes, Set<Handle> duePacks,
                       Set<Handle> keepIndexes, Set<Handle> keepPacks) throws IOException {
         PerFileIndex index = new PerFileIndex();
         Repository copy;
@@ -190,11 +192,17 @@ final class Removals {
             }
         });
 
+        // Listed again now, not taken from the sync's first listing: a snapshot forgotten on the NAS
+        // while this sync ran may be in that listing while the packs it needs, pruned right after, are
+        // not. Forget removes the snapshot before prune removes packs, so a listing taken after the
+        // packs were found gone no longer holds it, and it is walked below like any copy-only snapshot.
+        Set<Handle> localSnapshots = new HashSet<>();
+        source.list(FileType.SNAPSHOT, info -> localSnapshots.add(info.handle()));
         List<Handle> copyOnly = new ArrayList<>();
         Sync.retrying(retry, target.location(), "listing the snapshots of", () -> {
             copyOnly.clear();
             target.list(FileType.SNAPSHOT, info -> {
-                if (!local.contains(info.handle()) && !goingSnapshots.contains(info.handle())) {
+                if (!localSnapshots.contains(info.handle()) && !goingSnapshots.contains(info.handle())) {
                     copyOnly.add(info.handle());
                 }
             });

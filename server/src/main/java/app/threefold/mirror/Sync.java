@@ -179,7 +179,7 @@ final class Sync {
         Removals.Outcome removals = Removals.Outcome.NONE;
         if (options.deleteAfter() != null) {
             // Only now: every object the local repository held when listed is on the target.
-            removals = new Removals(target, ledger, reader, options.deleteAfter(), clock, options.retry())
+            removals = new Removals(source, target, ledger, reader, options.deleteAfter(), clock, options.retry())
                     .run(wanted.keySet());
             onTarget -= removals.removed();
         }
