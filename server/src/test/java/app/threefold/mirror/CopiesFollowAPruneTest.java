@@ -228,6 +228,44 @@ class CopiesFollowAPruneTest {
     }
 
     @Test
+    void aSyncStoppedAfterEachRemovalLeavesACopyThatChecksCleanAndTheNextOneGoesOn() throws Exception {
+        Path usb = tmp.resolve("usb/threefold");
+        Files.createDirectories(usb.getParent());
+        TargetId id = targets.addFolder("USB disk", usb, Target.NIGHTLY, 0, "admin").id();
+        sync(id);
+        forgetAndPruneLocally();
+        ResticCli copy = new ResticCli(usb, RECOVERY);
+        List<Handle> order = new java.util.ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            try (CountingBackend target = new CountingBackend(LocalBackend.open(usb))) {
+                target.removalsLeft.set(1);
+                Sync stopped = new Sync(engine.repository().backend(), target, targets.ledger(id),
+                        new Sync.Options(2, 0, new Retry(1, Duration.ZERO, Duration.ZERO), true, false, Duration.ZERO),
+                        p -> { }, clock, (c, index) -> engine.repository().openCopy(c, index));
+                SyncResult result = null;
+                try {
+                    result = stopped.run();
+                } catch (java.io.InterruptedIOException expected) {
+                    // Stopped before its second removal, as a kill would stop it.
+                }
+                order.addAll(target.removed);
+                assertThat(copy.ok("check", "--read-data")).as("after %s", order).contains("no errors were found");
+                if (result != null) {
+                    break;
+                }
+            }
+        }
+        assertThat(order).as("removed one at a time").hasSizeGreaterThan(2);
+        List<FileType> types = order.stream().map(Handle::type).toList();
+        assertThat(types).as("snapshots, then index files, then packs").isSortedAccordingTo(
+                java.util.Comparator.comparingInt(List.of(FileType.SNAPSHOT, FileType.INDEX, FileType.PACK)::indexOf));
+        assertThat(types).contains(FileType.SNAPSHOT, FileType.INDEX, FileType.PACK);
+        try (Backend target = LocalBackend.open(usb)) {
+            assertThat(objects(target)).isEqualTo(objects(engine.repository().backend()));
+        }
+    }
+
+    @Test
     void aDelayOfZeroRemovesAtTheNextSyncAndANegativeOneIsRefused() throws Exception {
         Path usb = tmp.resolve("usb/threefold");
         Files.createDirectories(usb.getParent());
