@@ -137,6 +137,9 @@ final class Removals {
             }
         }
         long kept = keepIndexes.size() + keepPacks.size();
+        if (kept > 0 && (next == null || now.isBefore(next))) {
+            next = now; // due already, kept for the reasons noted: they go at the first sync that may let them
+        }
         if (removed > 0) {
             log.info("Removed {} objects ({} bytes) from {} that the local repository no longer holds", removed,
                     removedBytes, target.location());
