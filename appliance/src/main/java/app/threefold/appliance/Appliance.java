@@ -102,7 +102,9 @@ public final class Appliance implements AutoCloseable {
             LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, config.dataDir(), clock,
                     ZoneId.systemDefault());
             // The key for targets' secrets is the data directory's targets.key (owner-only), made on first start.
+            // A sync reads the snapshots left on a copy with the repository's key before it removes packs there.
             Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
+                    (copy, index) -> engine.get().orElseThrow().repository().openCopy(copy, index),
                     audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT);
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
             // One timer starts what runs by the clock: local sources' backups and mirror syncs.

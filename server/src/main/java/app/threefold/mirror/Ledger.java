@@ -1,14 +1,24 @@
 package app.threefold.mirror;
 
+import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a sync knows a target holds, kept between syncs (the catalog's {@code target_objects} for
  * real targets). Only complete, verified objects are recorded, each as soon as it is, so a sync
- * cut off at any moment leaves a ledger that under-states the target, never over-states it.
+ * cut off at any moment leaves a ledger that under-states the target, never over-states it. It
+ * also remembers since when each object has been gone from the local repository, the clock a
+ * removal from the target waits on.
  */
 interface Ledger {
+
+    /** An object on the target that the local repository no longer holds, and since when a sync has seen it gone. */
+    record Gone(long size, Instant since) {
+    }
 
     /** The objects recorded for the target, with their sizes. */
     Map<Handle, Long> known();
@@ -16,12 +26,33 @@ interface Ledger {
     /** Records one object that is now complete on the target. */
     void record(Handle handle, long size);
 
-    /** Replaces everything recorded with a full listing of the target (drift: objects deleted by hand drop out). */
+    /**
+     * Replaces everything recorded with a full listing of the target (drift: objects deleted by hand
+     * drop out). When an object that stays was first seen gone is kept: a full listing must not
+     * restart its delay.
+     */
     void replace(Map<Handle, Long> listing);
+
+    /**
+     * Marks every recorded object that is not in {@code local} as gone since {@code now}, unless it
+     * was marked before (its delay runs from the first sighting); an object back in {@code local}
+     * loses its mark. Config and keys are never marked: they are never removed. Returns every
+     * object marked gone.
+     */
+    Map<Handle, Gone> markGone(Set<Handle> local, Instant now);
+
+    /** Forgets an object removed from the target. */
+    void forget(Handle handle);
+
+    /** Whether an object of this type ever follows the local repository's deletions. */
+    static boolean removable(Handle handle) {
+        return handle.type() == FileType.SNAPSHOT || handle.type() == FileType.INDEX || handle.type() == FileType.PACK;
+    }
 
     /** A ledger that forgets, for one-off syncs (benchmarks, recovery). */
     static Ledger inMemory() {
         Map<Handle, Long> map = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Handle, Instant> gone = new java.util.concurrent.ConcurrentHashMap<>();
         return new Ledger() {
             @Override
             public Map<Handle, Long> known() {
@@ -37,6 +68,26 @@ interface Ledger {
             public void replace(Map<Handle, Long> listing) {
                 map.clear();
                 map.putAll(listing);
+                gone.keySet().retainAll(listing.keySet());
+            }
+
+            @Override
+            public Map<Handle, Gone> markGone(Set<Handle> local, Instant now) {
+                Map<Handle, Gone> out = new HashMap<>();
+                map.forEach((handle, size) -> {
+                    if (local.contains(handle) || !removable(handle)) {
+                        gone.remove(handle);
+                    } else {
+                        out.put(handle, new Gone(size, gone.computeIfAbsent(handle, h -> now)));
+                    }
+                });
+                return out;
+            }
+
+            @Override
+            public void forget(Handle handle) {
+                map.remove(handle);
+                gone.remove(handle);
             }
         };
     }

@@ -17,6 +17,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies a repository to a target as a set difference of objects: it uploads what the target
- * lacks and never deletes or overwrites anything there. The copy is a valid repository at every
+ * lacks and never overwrites anything there; objects gone from the local repository are removed
+ * from the target only after a delay and only when no snapshot left there needs them
+ * ({@link Removals}, after all uploads). The copy is a valid repository at every
  * moment because of the order, each phase finished before the next starts:
  * <ol>
  *   <li>config and keys (on a new target: a repository that opens, with nothing in it);</li>
@@ -71,13 +74,24 @@ final class Sync {
      * @param bytesPerSecond shared limit, 0 for none
      * @param readBack       whether to read every upload back and compare its SHA-256 (cheap on folders)
      * @param fullListing    whether to list the target instead of trusting the ledger
+     * @param deleteAfter    how long an object gone from the local repository stays on the target,
+     *                       counted from the first sync that saw it gone; null: never removed
      */
-    record Options(int parallelism, long bytesPerSecond, Retry retry, boolean readBack, boolean fullListing) {
+    record Options(int parallelism, long bytesPerSecond, Retry retry, boolean readBack, boolean fullListing,
+                   Duration deleteAfter) {
         Options {
             if (parallelism < 1) {
                 throw new IllegalArgumentException("at least one upload at a time: " + parallelism);
             }
             Objects.requireNonNull(retry, "retry");
+            if (deleteAfter != null && deleteAfter.isNegative()) {
+                throw new IllegalArgumentException("a delay before removals cannot be negative: " + deleteAfter);
+            }
+        }
+
+        /** A sync that never removes anything from the target. */
+        Options(int parallelism, long bytesPerSecond, Retry retry, boolean readBack, boolean fullListing) {
+            this(parallelism, bytesPerSecond, retry, readBack, fullListing, null);
         }
     }
 
@@ -87,6 +101,8 @@ final class Sync {
     private final Options options;
     private final Consumer<SyncProgress> progress;
     private final Throttle throttle;
+    private final Clock clock;
+    private final CopyReader reader;
 
     private final AtomicLong objectsDone = new AtomicLong();
     private final AtomicLong bytesDone = new AtomicLong();
@@ -97,6 +113,17 @@ final class Sync {
     private long sendingSince;
 
     Sync(Backend source, Backend target, Ledger ledger, Options options, Consumer<SyncProgress> progress) {
+        this(source, target, ledger, options, progress, Clock.systemUTC(), CopyReader.NONE);
+    }
+
+    /**
+     * @param clock  what "gone since" and a removal's delay are measured with
+     * @param reader opens the target with the repository's key, to read the snapshots it still holds
+     */
+    Sync(Backend source, Backend target, Ledger ledger, Options options, Consumer<SyncProgress> progress, Clock clock,
+         CopyReader reader) {
+        this.clock = Objects.requireNonNull(clock);
+        this.reader = Objects.requireNonNull(reader);
         this.source = Objects.requireNonNull(source);
         this.target = Objects.requireNonNull(target);
         this.ledger = Objects.requireNonNull(ledger);
@@ -149,8 +176,16 @@ final class Sync {
         }
         report();
         long onTarget = known.size() + objectsDone.get();
+        Removals.Outcome removals = Removals.Outcome.NONE;
+        if (options.deleteAfter() != null) {
+            // Only now: every object the local repository held when listed is on the target.
+            removals = new Removals(source, target, ledger, reader, options.deleteAfter(), clock, options.retry())
+                    .run(wanted.keySet());
+            onTarget -= removals.removed();
+        }
         return new SyncResult(objectsDone.get() - alreadyThere.get(), bytesDone.get(), alreadyThere.get(), onTarget,
-                options.fullListing(), Duration.ofNanos(System.nanoTime() - started));
+                options.fullListing(), Duration.ofNanos(System.nanoTime() - started), removals.removed(),
+                removals.removedBytes(), removals.waiting(), removals.nextRemoval(), removals.kept(), removals.notes());
     }
 
     /** An action on a target that may fail transiently. */

@@ -4,6 +4,7 @@ import app.threefold.backend.S3Settings;
 import app.threefold.sources.Schedule;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.Objects;
@@ -19,12 +20,36 @@ import java.util.Objects;
  * @param lastSync       the latest sync's outcome, null if it never synced
  * @param lastGoodSync   when the latest sync that succeeded started (what the copy holds is at least
  *                       that recent), null if none did; a later failed or running sync leaves it standing
+ * @param deleteDelay    how long an object gone from the local repository (forgotten, pruned) stays on
+ *                       the copy, counted from the first sync that saw it gone; zero removes it at that sync
+ * @param waiting        objects gone locally that are still on the copy, waiting for their delay
  */
 public record Target(TargetId id, String name, Kind kind, S3Location s3, Path folder, Schedule schedule, boolean enabled,
-                     long bandwidthLimit, Instant created, LastSync lastSync, Instant lastGoodSync) {
+                     long bandwidthLimit, Instant created, LastSync lastSync, Instant lastGoodSync, Duration deleteDelay,
+                     Waiting waiting) {
 
     /** Nightly, while a household sleeps and after the evening's backups: the default schedule of a new target. */
     public static final Schedule NIGHTLY = new Schedule.Daily(LocalTime.of(2, 30));
+    /** How long a copy keeps what a prune removed locally, unless its target says otherwise. */
+    public static final Duration DEFAULT_DELETE_DELAY = Duration.ofDays(30);
+
+    /** A target as it was before copies followed deletions: the default delay, nothing waiting. */
+    public Target(TargetId id, String name, Kind kind, S3Location s3, Path folder, Schedule schedule, boolean enabled,
+                  long bandwidthLimit, Instant created, LastSync lastSync, Instant lastGoodSync) {
+        this(id, name, kind, s3, folder, schedule, enabled, bandwidthLimit, created, lastSync, lastGoodSync,
+                DEFAULT_DELETE_DELAY, Waiting.NONE);
+    }
+
+    /**
+     * Objects gone from the local repository that the copy still holds.
+     *
+     * @param objects how many
+     * @param bytes   their size
+     * @param firstOn when the first of them is due to be removed (at the first sync from then), null if none waits
+     */
+    public record Waiting(long objects, long bytes, Instant firstOn) {
+        public static final Waiting NONE = new Waiting(0, 0, null);
+    }
 
     /** The kinds of storage a copy can live on. */
     public enum Kind {
@@ -41,6 +66,8 @@ public record Target(TargetId id, String name, Kind kind, S3Location s3, Path fo
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(deleteDelay, "deleteDelay");
+        Objects.requireNonNull(waiting, "waiting");
         if ((kind == Kind.S3) != (s3 != null) || (kind == Kind.FOLDER) != (folder != null)) {
             throw new IllegalArgumentException("a " + kind + " target needs exactly its own location");
         }
@@ -71,8 +98,17 @@ public record Target(TargetId id, String name, Kind kind, S3Location s3, Path fo
         }
     }
 
-    /** How the latest sync ended (or that it runs): when it started, objects and bytes it sent. */
-    public record LastSync(Instant time, State state, long objects, long bytes, String error) {
+    /**
+     * How the latest sync ended (or that it runs): when it started, objects and bytes it sent, and
+     * what it removed from the copy because the local repository no longer holds it ({@code keptNote}:
+     * why it kept something that was due, null if it kept nothing).
+     */
+    public record LastSync(Instant time, State state, long objects, long bytes, String error, long removed,
+                           long removedBytes, String keptNote) {
+
+        public LastSync(Instant time, State state, long objects, long bytes, String error) {
+            this(time, state, objects, bytes, error, 0, 0, null);
+        }
 
         public enum State {
             RUNNING, SUCCEEDED, FAILED;

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -90,6 +91,7 @@ public final class Targets {
     private final Clock clock;
     private final ZoneId zone;
     private final Settings settings;
+    private final CopyReader reader;
     /** Target id to the job syncing it (queued or running). */
     private final Map<Long, Long> active = new ConcurrentHashMap<>();
     private final Map<Long, SyncProgress> progress = new ConcurrentHashMap<>();
@@ -102,6 +104,20 @@ public final class Targets {
      */
     public Targets(Jdbi jdbi, Jobs jobs, Supplier<Optional<Backend>> repository, AuditLog audit, Path dataDir, Clock clock,
                    ZoneId zone, Settings settings) {
+        this(jdbi, jobs, repository, CopyReader.NONE, audit, dataDir, clock, zone, settings);
+    }
+
+    /**
+     * Targets whose syncs also remove from a copy what the local repository no longer holds, once the
+     * target's delay has passed: {@code reader} opens a copy with the repository's key, to read the
+     * snapshots still on it before any pack goes. (Without it, as with the other constructor, packs
+     * and index files gone locally stay on the copies; only snapshot files follow.)
+     *
+     * @param clock measures each target's delay before removals, from when a sync first saw an object gone
+     */
+    public Targets(Jdbi jdbi, Jobs jobs, Supplier<Optional<Backend>> repository, CopyReader reader, AuditLog audit,
+                   Path dataDir, Clock clock, ZoneId zone, Settings settings) {
+        this.reader = Objects.requireNonNull(reader);
         this.jdbi = Objects.requireNonNull(jdbi);
         this.jobs = Objects.requireNonNull(jobs);
         this.repository = Objects.requireNonNull(repository);
@@ -339,8 +355,35 @@ public final class Targets {
     }
 
     /**
-     * Removes a target from the catalog. The copy itself stays where it is, untouched: Threefold
-     * never deletes on a target.
+     * Sets how long an object gone from the local repository stays on the target before a sync
+     * removes it, counted from the first sync that saw it gone. Zero removes it at that sync, which
+     * leaves no time to notice a mistaken forget or a compromised appliance: the panel warns.
+     *
+     * @throws TargetNotFoundException if there is no such target
+     * @throws InvalidTargetException  for a negative delay
+     */
+    public Target changeDeleteDelay(TargetId id, Duration delay, String actor) {
+        if (delay == null || delay.isNegative()) {
+            throw new InvalidTargetException("A delay before removing from a copy is a number of days, 0 or more; "
+                    + delay + " is not one.");
+        }
+        Target target = get(id);
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE targets SET delete_delay_seconds = :s WHERE id = :id")
+                    .bind("s", delay.toSeconds()).bind("id", id.value()).execute();
+            AuditLog.append(h, clock.instant(), actor, "target.changed", Map.of("target", target.name(), "id", id.value(),
+                    "deleteDelayDays", delay.toSeconds() / 86400.0));
+        });
+        if (delay.isZero()) {
+            log.warn("Target '{}' now removes what the local repository no longer holds at the next sync, without delay",
+                    target.name());
+        }
+        return get(id);
+    }
+
+    /**
+     * Removes a target from the catalog. The copy itself stays where it is, untouched: removing a
+     * target never deletes anything on it.
      *
      * @throws TargetBusyException     while it syncs
      * @throws TargetNotFoundException if there is no such target
@@ -594,10 +637,10 @@ public final class Targets {
         try (Backend copy = Sync.retrying(settings.retry(), target.location(), "connecting to",
                 () -> openForSync(target))) {
             Sync sync = new Sync(local, copy, ledger(id), new Sync.Options(settings.parallelism(), target.bandwidthLimit(),
-                    settings.retry(), target.kind() == Target.Kind.FOLDER, full), p -> {
+                    settings.retry(), target.kind() == Target.Kind.FOLDER, full, target.deleteDelay()), p -> {
                         progress.put(id.value(), p);
                         listener.accept(p);
-                    });
+                    }, clock, reader);
             result = sync.run();
         } catch (IOException | RuntimeException | Error e) {
             String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -615,16 +658,24 @@ public final class Targets {
         }
         jdbi.useTransaction(h -> {
             h.createUpdate("""
-                            UPDATE target_syncs SET state = 'succeeded', finished = :t, objects = :objects, bytes = :bytes
+                            UPDATE target_syncs SET state = 'succeeded', finished = :t, objects = :objects, bytes = :bytes,
+                                   removed = :removed, removed_bytes = :removedBytes, waiting = :waiting,
+                                   next_removal = :next, kept_note = :note
                             WHERE id = :id""")
                     .bind("t", utc(clock.instant())).bind("objects", result.objectsSent()).bind("bytes", result.bytesSent())
+                    .bind("removed", result.objectsRemoved()).bind("removedBytes", result.bytesRemoved())
+                    .bind("waiting", result.waitingRemoval())
+                    .bind("next", result.nextRemoval() == null ? null : utc(result.nextRemoval()))
+                    .bind("note", result.keptReasons().isEmpty() ? null : String.join("; ", result.keptReasons()))
                     .bind("id", run).execute();
             if (result.fullListing()) {
                 h.createUpdate("UPDATE targets SET last_full_listing = :t WHERE id = :id")
                         .bind("t", utc(started)).bind("id", id.value()).execute();
             }
             AuditLog.append(h, clock.instant(), actor, "target.sync.succeeded", Map.of("target", target.name(),
-                    "id", id.value(), "objects", result.objectsSent(), "bytes", result.bytesSent()));
+                    "id", id.value(), "objects", result.objectsSent(), "bytes", result.bytesSent(),
+                    "removed", result.objectsRemoved(), "removedBytes", result.bytesRemoved(),
+                    "waitingRemoval", result.waitingRemoval()));
         });
         return result;
     }
@@ -686,15 +737,65 @@ public final class Targets {
             @Override
             public void replace(Map<Handle, Long> listing) {
                 jdbi.useTransaction(h -> {
+                    Map<Handle, OffsetDateTime> since = new HashMap<>();
+                    h.createQuery("SELECT type, name, gone_since FROM target_objects WHERE target_id = :id"
+                                    + " AND gone_since IS NOT NULL")
+                            .bind("id", id.value())
+                            .map((rs, ctx) -> Map.entry(new Handle(FileType.valueOf(rs.getString(1)), rs.getString(2)),
+                                    rs.getObject(3, OffsetDateTime.class)))
+                            .forEach(e -> since.put(e.getKey(), e.getValue()));
                     forgetObjects(h, id);
-                    PreparedBatch batch = h.prepareBatch(
-                            "INSERT INTO target_objects (target_id, type, name, size) VALUES (:id, :type, :name, :size)");
+                    PreparedBatch batch = h.prepareBatch("""
+                            INSERT INTO target_objects (target_id, type, name, size, gone_since)
+                            VALUES (:id, :type, :name, :size, :since)""");
                     listing.forEach((handle, size) -> batch.bind("id", id.value()).bind("type", handle.type().name())
-                            .bind("name", handle.name()).bind("size", size).add());
+                            .bind("name", handle.name()).bind("size", size).bind("since", since.get(handle)).add());
                     if (!listing.isEmpty()) {
                         batch.execute();
                     }
                 });
+            }
+
+            @Override
+            public Map<Handle, Ledger.Gone> markGone(Set<Handle> local, Instant now) {
+                return jdbi.inTransaction(h -> {
+                    record Row(Handle handle, long size, OffsetDateTime since) {
+                    }
+                    List<Row> rows = h.createQuery(
+                                    "SELECT type, name, size, gone_since FROM target_objects WHERE target_id = :id")
+                            .bind("id", id.value())
+                            .map((rs, ctx) -> new Row(new Handle(FileType.valueOf(rs.getString(1)), rs.getString(2)),
+                                    rs.getLong(3), rs.getObject(4, OffsetDateTime.class)))
+                            .list();
+                    Map<Handle, Ledger.Gone> gone = new HashMap<>();
+                    PreparedBatch mark = h.prepareBatch("""
+                            UPDATE target_objects SET gone_since = :since
+                            WHERE target_id = :id AND type = :type AND name = :name""");
+                    int marks = 0;
+                    for (Row row : rows) {
+                        boolean isGone = Ledger.removable(row.handle()) && !local.contains(row.handle());
+                        if (isGone) {
+                            Instant since = row.since() == null ? now : row.since().toInstant();
+                            gone.put(row.handle(), new Ledger.Gone(row.size(), since));
+                        }
+                        if (isGone == (row.since() == null)) {
+                            mark.bind("since", isGone ? utc(now) : null).bind("id", id.value())
+                                    .bind("type", row.handle().type().name()).bind("name", row.handle().name()).add();
+                            marks++;
+                        }
+                    }
+                    if (marks > 0) {
+                        mark.execute();
+                    }
+                    return gone;
+                });
+            }
+
+            @Override
+            public void forget(Handle handle) {
+                jdbi.useHandle(h -> h.createUpdate(
+                                "DELETE FROM target_objects WHERE target_id = :id AND type = :type AND name = :name")
+                        .bind("id", id.value()).bind("type", handle.type().name()).bind("name", handle.name()).execute());
             }
         };
     }
@@ -725,8 +826,12 @@ public final class Targets {
 
     private static final String SELECT = """
             SELECT t.*, s.started AS sync_started, s.state AS sync_state, s.objects AS sync_objects,
-                   s.bytes AS sync_bytes, s.error AS sync_error, g.started AS good_started
+                   s.bytes AS sync_bytes, s.error AS sync_error, s.removed AS sync_removed,
+                   s.removed_bytes AS sync_removed_bytes, s.kept_note AS sync_kept_note, g.started AS good_started,
+                   w.objects AS waiting_objects, w.bytes AS waiting_bytes, w.first_gone AS waiting_first_gone
             FROM targets t
+            LEFT JOIN LATERAL (SELECT count(*) AS objects, coalesce(sum(size), 0) AS bytes, min(gone_since) AS first_gone
+                               FROM target_objects WHERE target_id = t.id AND gone_since IS NOT NULL) w ON true
             LEFT JOIN LATERAL (SELECT * FROM target_syncs WHERE target_id = t.id ORDER BY id DESC LIMIT 1) s ON true
             LEFT JOIN LATERAL (SELECT started FROM target_syncs WHERE target_id = t.id AND state = 'succeeded'
                                  AND (t.location_since IS NULL OR started >= t.location_since)
@@ -745,11 +850,16 @@ public final class Targets {
         if (rs.getString("sync_state") != null) {
             last = new Target.LastSync(instant(rs.getTimestamp("sync_started")),
                     Target.LastSync.State.valueOf(rs.getString("sync_state").toUpperCase(java.util.Locale.ROOT)),
-                    rs.getLong("sync_objects"), rs.getLong("sync_bytes"), rs.getString("sync_error"));
+                    rs.getLong("sync_objects"), rs.getLong("sync_bytes"), rs.getString("sync_error"),
+                    rs.getLong("sync_removed"), rs.getLong("sync_removed_bytes"), rs.getString("sync_kept_note"));
         }
+        Duration delay = Duration.ofSeconds(rs.getLong("delete_delay_seconds"));
+        Instant firstGone = instant(rs.getTimestamp("waiting_first_gone"));
+        Target.Waiting waiting = firstGone == null ? Target.Waiting.NONE : new Target.Waiting(
+                rs.getLong("waiting_objects"), rs.getLong("waiting_bytes"), firstGone.plus(delay));
         return new Target(new TargetId(rs.getLong("id")), rs.getString("name"), kind, s3, folder, schedule,
                 rs.getBoolean("enabled"), rs.getLong("bandwidth_limit"), instant(rs.getTimestamp("created")), last,
-                instant(rs.getTimestamp("good_started")));
+                instant(rs.getTimestamp("good_started")), delay, waiting);
     }
 
     private static Update bindSchedule(Update update, Schedule schedule) {

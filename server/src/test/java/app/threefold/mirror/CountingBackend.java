@@ -78,8 +78,16 @@ final class CountingBackend implements Backend {
         }
     }
 
+    /** How many removals go through before the next one stops the sync, as a kill would; unlimited by default. */
+    final AtomicInteger removalsLeft = new AtomicInteger(Integer.MAX_VALUE);
+    final List<Handle> removed = new CopyOnWriteArrayList<>();
+
     @Override
     public void remove(Handle handle) throws IOException {
+        if (removalsLeft.getAndDecrement() <= 0) {
+            throw new java.io.InterruptedIOException("test: the sync was stopped before removing " + handle.path());
+        }
         delegate.remove(handle);
+        removed.add(handle);
     }
 }

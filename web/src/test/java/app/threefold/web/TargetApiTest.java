@@ -293,6 +293,62 @@ class TargetApiTest {
         assertThat(Files.isRegularFile(usb.resolve("config"))).as("the copy stays on the disk").isTrue();
     }
 
+    @Test
+    void aCopyShowsWhatWaitsToBeRemovedAfterAPruneAndItsDelayIsEditableWithAWarningAtZero() throws Exception {
+        long id = JSON.readTree(api("POST", "/api/v1/targets",
+                "{\"type\": \"folder\", \"name\": \"USB disk\", \"path\": \"" + usb + "\"}").body()).get("id").asLong();
+        JsonNode fresh = JSON.readTree(api("GET", "/api/v1/targets/" + id, null).body());
+        assertThat(fresh.get("deleteDelayDays").asLong()).isEqualTo(30);
+        assertThat(fresh.get("waitingRemoval").get("objects").asLong()).isZero();
+        assertThat(awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body()).get("job").asLong())
+                .get("state").asText()).isEqualTo("succeeded");
+        String first = engine.snapshots().list("laptop").getFirst().id().hex();
+        Path later = Files.createTempDirectory(usb.getParent(), "laptop-later");
+        Files.writeString(later.resolve("other.txt"), "chapter two\n".repeat(500));
+        engine.backupFolder("laptop", later);
+        new app.threefold.repository.ResticCli(Path.of(engine.repository().backend().location()),
+                "repository password").ok("forget", "--prune", first);
+
+        JsonNode synced = awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body())
+                .get("job").asLong());
+
+        assertThat(synced.get("result").get("waitingRemoval").asLong()).as(synced.toString()).isPositive();
+        assertThat(synced.get("result").get("removed").asLong()).isZero();
+        JsonNode waiting = JSON.readTree(api("GET", "/api/v1/targets/" + id, null).body()).get("waitingRemoval");
+        assertThat(waiting.get("objects").asLong()).isEqualTo(synced.get("result").get("waitingRemoval").asLong());
+        assertThat(java.time.Instant.parse(waiting.get("firstOn").asText()))
+                .isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(29)));
+        PanelClient browser = panel.login("alice", "long enough");
+        assertThat(browser.get("/copies").body()).contains(waiting.get("objects").asLong() + " objects")
+                .contains("waiting to be removed (first on ");
+        assertThat(browser.get("/copies/" + id).body()).contains("waiting to be removed").contains("name=\"delayDays\"")
+                .doesNotContain("data-no-delay");
+
+        HttpResponse<String> negative = api("PATCH", "/api/v1/targets/" + id, "{\"deleteDelayDays\": -1}");
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(negative.body()).contains("0 to 3650");
+        HttpResponse<String> none = api("PATCH", "/api/v1/targets/" + id, "{\"deleteDelayDays\": 0}");
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
+        assertThat(JSON.readTree(none.body()).get("deleteDelayWarning").asText()).contains("no delay");
+        assertThat(browser.get("/copies/" + id).body()).contains("data-no-delay", "No delay: whatever is forgotten");
+
+        JsonNode removed = awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body())
+                .get("job").asLong());
+        assertThat(removed.get("result").get("removed").asLong()).as(removed.toString())
+                .isEqualTo(waiting.get("objects").asLong());
+        assertThat(browser.get("/copies").body()).contains("removed at the last sync")
+                .doesNotContain("waiting to be removed");
+
+        assertThat(browser.post("/copies/" + id, Map.of("name", "USB disk", "path", usb.toString(), "kind", "daily",
+                "time", "02:30", "hours", "6", "mbits", "", "enabled", "on", "delayDays", "14")).statusCode()).isEqualTo(303);
+        assertThat(JSON.readTree(api("GET", "/api/v1/targets/" + id, null).body()).get("deleteDelayDays").asLong())
+                .isEqualTo(14);
+        HttpResponse<String> badDays = browser.post("/copies/" + id, Map.of("name", "USB disk", "path", usb.toString(),
+                "kind", "daily", "time", "02:30", "hours", "6", "mbits", "", "enabled", "on", "delayDays", "soon"));
+        assertThat(badDays.statusCode()).isBetween(400, 422);
+        assertThat(badDays.body()).contains("whole number");
+    }
+
     private JsonNode awaitJob(long id) throws Exception {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (true) {

@@ -37,7 +37,8 @@ final class TestPanel {
         LocalSources sources = new LocalSources(catalog.jdbi(), jobs, engine, audit, dataDir, clock, java.time.ZoneOffset.UTC);
         RestoreFolders folders = new RestoreFolders(catalog.jdbi(), audit,
                 () -> sources.list().stream().map(app.threefold.sources.LocalSource::path).toList(), dataDir, clock);
-        Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()), audit,
+        Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
+                (copy, index) -> engine.get().orElseThrow().repository().openCopy(copy, index), audit,
                 dataDir, clock, java.time.ZoneOffset.UTC, Targets.Settings.DEFAULT);
         return new PanelServices(catalog, engine, jobs, new RestoreProofs(jobs, engine, audit, clock, targets.copies()),
                 new Restores(jobs, engine, audit, folders), audit,

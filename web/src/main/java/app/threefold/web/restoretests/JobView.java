@@ -42,6 +42,27 @@ public record JobView(Job job) {
         return number("objectsOnTarget");
     }
 
+    /** Objects a finished sync removed from the copy because the NAS no longer holds them. */
+    public long removed() {
+        return number("removed");
+    }
+
+    /** Their bytes. */
+    public long removedBytes() {
+        return number("removedBytes");
+    }
+
+    /** Objects gone from the NAS that the copy still holds after a finished sync (their delay runs). */
+    public long waitingRemoval() {
+        return number("waitingRemoval");
+    }
+
+    /** When the first of those may be removed, as ISO-8601; null if none waits. */
+    public java.time.Instant nextRemoval() {
+        Object v = job.result() == null ? null : job.result().get("nextRemoval");
+        return v == null ? null : java.time.Instant.parse(v.toString());
+    }
+
     /** The snapshot a backup saved or a restore test checked; empty if none. */
     public String snapshot() {
         Object v = job.result() == null ? null : job.result().get("snapshot");

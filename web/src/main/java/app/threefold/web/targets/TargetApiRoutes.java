@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -34,12 +35,17 @@ public final class TargetApiRoutes {
     private static final List<String> S3_FIELDS = List.of("endpoint", "region", "bucket", "prefix", "accessKey",
             "secretKey", "pathStyle", "checksums");
     private static final List<String> COMMON_FIELDS = List.of("name", "schedule", "enabled", "bandwidthLimit");
+    private static final String DELAY = "deleteDelayDays";
+    /** What the API says beside a delay of zero: it is allowed, but nothing then stands between a mistake and the copy. */
+    static final String NO_DELAY_WARNING = "This copy has no delay: whatever is forgotten or pruned on the NAS is removed"
+            + " from it at the next sync, so a mistaken forget or a compromised appliance leaves nothing to go back to.";
     private static final String POST_SHAPE = "Send {\"type\": \"s3\", \"name\": …, \"endpoint\": \"https://…\","
             + " \"region\": …, \"bucket\": …, \"prefix\": …, \"accessKey\": …, \"secretKey\": …, \"pathStyle\": true}"
             + " or {\"type\": \"folder\", \"name\": …, \"path\": \"/media/usb/threefold\"}; optional: \"schedule\":"
-            + " {\"daily\": \"02:30\"} or {\"everyHours\": 6}, \"bandwidthLimit\" in bytes per second (0 for none).";
+            + " {\"daily\": \"02:30\"} or {\"everyHours\": 6}, \"bandwidthLimit\" in bytes per second (0 for none),"
+            + " \"deleteDelayDays\" (how long the copy keeps what the NAS's repository no longer holds; 30 by default).";
     private static final String PATCH_SHAPE = "Send a JSON object with any of name, schedule ({\"daily\": \"02:30\"} or"
-            + " {\"everyHours\": 6}), enabled, bandwidthLimit (bytes per second, 0 for none) and, for an S3 target,"
+            + " {\"everyHours\": 6}), enabled, bandwidthLimit (bytes per second, 0 for none), deleteDelayDays and, for an S3 target,"
             + " endpoint, region, bucket, prefix, accessKey, secretKey, pathStyle, checksums, or for a folder, path.";
 
     private final Targets targets;
@@ -69,7 +75,7 @@ public final class TargetApiRoutes {
     }
 
     private void create(Context ctx) {
-        List<String> fields = new java.util.ArrayList<>(List.of("type", "path"));
+        List<String> fields = new java.util.ArrayList<>(List.of("type", "path", DELAY));
         fields.addAll(COMMON_FIELDS);
         fields.addAll(S3_FIELDS);
         JsonNode body = JsonBodies.object(ctx, fields, POST_SHAPE);
@@ -78,6 +84,7 @@ public final class TargetApiRoutes {
         String name = text(body, "name", POST_SHAPE);
         Schedule schedule = body.has("schedule") ? schedule(body.get("schedule")) : Target.NIGHTLY;
         long limit = body.has("bandwidthLimit") ? limit(body.get("bandwidthLimit")) : 0;
+        Duration delay = body.has(DELAY) ? delay(body.get(DELAY)) : null;
         Target added;
         if ("s3".equals(type)) {
             refuse(body, List.of("path"), "an S3 target");
@@ -94,12 +101,15 @@ public final class TargetApiRoutes {
             throw new BadRequestResponse("type is \"s3\" or \"folder\" (a paired Threefold is added with an invitation"
                     + " code), not " + body.path("type") + ". " + POST_SHAPE);
         }
+        if (delay != null) {
+            added = targets.changeDeleteDelay(added.id(), delay, actor);
+        }
         ctx.status(HttpStatus.CREATED).header("Location", "/api/v1/targets/" + added.id()).json(view(added));
     }
 
     /** {@code PATCH}: only the fields present change; every field is checked before anything changes. */
     private void change(Context ctx) {
-        List<String> fields = new java.util.ArrayList<>(List.of("path"));
+        List<String> fields = new java.util.ArrayList<>(List.of("path", DELAY));
         fields.addAll(COMMON_FIELDS);
         fields.addAll(S3_FIELDS);
         JsonNode body = JsonBodies.object(ctx, fields, PATCH_SHAPE);
@@ -109,6 +119,7 @@ public final class TargetApiRoutes {
         Schedule schedule = body.has("schedule") ? schedule(body.get("schedule")) : t.schedule();
         boolean enabled = body.has("enabled") ? bool(body, "enabled", PATCH_SHAPE) : t.enabled();
         long limit = body.has("bandwidthLimit") ? limit(body.get("bandwidthLimit")) : t.bandwidthLimit();
+        Duration delay = body.has(DELAY) ? delay(body.get(DELAY)) : null;
         BucketSettings s3 = null;
         String secret = null;
         Path folder = null;
@@ -140,6 +151,9 @@ public final class TargetApiRoutes {
         }
         if (folder != null) {
             targets.changeFolder(t.id(), folder, actor);
+        }
+        if (delay != null && !delay.equals(t.deleteDelay())) {
+            targets.changeDeleteDelay(t.id(), delay, actor);
         }
         ctx.json(view(targets.get(t.id())));
     }
@@ -199,8 +213,21 @@ public final class TargetApiRoutes {
             s.put("objects", last.objects());
             s.put("bytes", last.bytes());
             s.put("error", last.error());
+            s.put("removed", last.removed());
+            s.put("removedBytes", last.removedBytes());
+            s.put("kept", last.keptNote());
             m.put("lastSync", s);
         }
+        m.put(DELAY, t.deleteDelay().toDays());
+        if (t.deleteDelay().isZero()) {
+            m.put("deleteDelayWarning", NO_DELAY_WARNING);
+        }
+        Target.Waiting waiting = t.waiting();
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("objects", waiting.objects());
+        w.put("bytes", waiting.bytes());
+        w.put("firstOn", waiting.firstOn() == null ? null : waiting.firstOn().toString());
+        m.put("waitingRemoval", w);
         m.put("syncJob", targets.activeJob(t.id()).orElse(null));
         return m;
     }
@@ -222,6 +249,15 @@ public final class TargetApiRoutes {
             return new Schedule.EveryHours(node.get("everyHours").asInt());
         }
         throw new BadRequestResponse(shape);
+    }
+
+    /** Whole days, 0 (remove at the next sync) to ten years. */
+    private static Duration delay(JsonNode node) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0 || node.asInt() > 3650) {
+            throw new BadRequestResponse(DELAY + " is a whole number of days from 0 to 3650 (30 by default): how long"
+                    + " the copy keeps what the NAS's repository no longer holds.");
+        }
+        return Duration.ofDays(node.asInt());
     }
 
     private static long limit(JsonNode node) {

@@ -50,6 +50,21 @@ final class TargetInput {
         }
     }
 
+    /** Days a copy keeps what the NAS no longer holds, as typed: a whole number from 0 to 3650. */
+    static java.time.Duration delayDays(String text) {
+        String t = text == null ? "" : text.strip();
+        try {
+            int days = Integer.parseInt(t);
+            if (days < 0 || days > 3650) {
+                throw new NumberFormatException();
+            }
+            return java.time.Duration.ofDays(days);
+        } catch (NumberFormatException e) {
+            throw new InvalidTargetException("Give the days a copy keeps what the NAS no longer holds as a whole number"
+                    + " from 0 to 3650 (30 is the default); '" + t + "' is not one.");
+        }
+    }
+
     private static String required(String value, String field, String example) {
         if (value == null || value.isBlank()) {
             throw new InvalidTargetException("Give the " + field + " (e.g. " + example + ").");

@@ -50,10 +50,10 @@ public final class TargetRoutes {
      */
     public record Form(String name, String endpoint, String region, String bucket, String prefix, String accessKey,
                        boolean pathStyle, String path, String kind, String time, String hours, String mbits,
-                       boolean enabled) {
+                       boolean enabled, String delayDays) {
 
         static final Form EMPTY = new Form("", "", "us-east-1", "", "threefold", "", true, "", "daily", "02:30", "6", "",
-                true);
+                true, String.valueOf(Target.DEFAULT_DELETE_DELAY.toDays()));
 
         static Form of(Target t) {
             String time = "02:30";
@@ -68,18 +68,19 @@ public final class TargetRoutes {
             }
             String mbits = t.bandwidthLimit() == 0 ? "" : trim(t.bandwidthLimit() / (double) TargetInput.BYTES_PER_MBIT);
             Target.S3Location s3 = t.s3();
+            String days = String.valueOf(t.deleteDelay().toDays());
             return s3 == null
                     ? new Form(t.name(), "", "", "", "", "", true, t.folder().toString(), kind, time, hours, mbits,
-                    t.enabled())
+                    t.enabled(), days)
                     : new Form(t.name(), s3.endpoint().toString(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(),
-                    s3.pathStyle(), "", kind, time, hours, mbits, t.enabled());
+                    s3.pathStyle(), "", kind, time, hours, mbits, t.enabled(), days);
         }
 
         static Form of(Context ctx) {
             return new Form(field(ctx, "name"), field(ctx, "endpoint"), field(ctx, "region"), field(ctx, "bucket"),
                     field(ctx, "prefix"), field(ctx, "accessKey"), ctx.formParam("pathStyle") != null, field(ctx, "path"),
                     field(ctx, "kind"), field(ctx, "time"), field(ctx, "hours"), field(ctx, "mbits"),
-                    ctx.formParam("enabled") != null);
+                    ctx.formParam("enabled") != null, field(ctx, "delayDays"));
         }
 
         Schedule schedule() {
@@ -218,12 +219,17 @@ public final class TargetRoutes {
             BucketSettings s3 = t.kind() != Target.Kind.S3 ? null : new BucketSettings(form.endpoint(), form.region(),
                     form.bucket(), form.prefix(), form.accessKey(), secret, form.pathStyle(), t.s3().checksumMode()).check();
             java.nio.file.Path folder = t.kind() != Target.Kind.FOLDER ? null : TargetInput.folder(form.path());
+            java.time.Duration delay = ctx.formParam("delayDays") == null ? t.deleteDelay()
+                    : TargetInput.delayDays(form.delayDays());
             // The name first: it is the one thing the catalog can still refuse (taken).
             targets.change(t.id(), form.name(), schedule, form.enabled(), limit, actor);
             if (s3 != null) {
                 targets.changeS3(t.id(), s3, actor);
             } else if (folder != null && !folder.equals(t.folder())) {
                 targets.changeFolder(t.id(), folder, actor);
+            }
+            if (!delay.equals(t.deleteDelay())) {
+                targets.changeDeleteDelay(t.id(), delay, actor);
             }
         } catch (ThreefoldException e) {
             ctx.status(ApiErrors.statusOf(e.kind()));
