@@ -42,9 +42,10 @@ final class EmbeddedDatabase implements AutoCloseable {
      * The settings zonky's start used, except its {@code -F}: without fsync a power cut can leave
      * the catalog unreadable, and with it the benchmark's backups took no measurably longer.
      * {@code synchronous_commit=off} may lose the last commits in a crash, never consistency.
+     * No Unix socket: we connect over TCP, and its folder (/tmp) lies outside the data directory.
      */
     private static final List<String> SETTINGS = List.of("-c", "synchronous_commit=off", "-c", "max_connections=300",
-            "-c", "timezone=UTC", "-c", "listen_addresses=127.0.0.1");
+            "-c", "timezone=UTC", "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=");
 
     private final Process server;
     private final int port;

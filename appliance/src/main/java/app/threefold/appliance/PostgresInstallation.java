@@ -132,6 +132,9 @@ final class PostgresInstallation {
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // No Unix socket: its default folder, /tmp, is outside the data directory (and
+                // read-only in a locked-down container); we only ever connect over TCP.
+                .setServerConfig("unix_socket_directories", "")
                 // Overrides the -F (no fsync) zonky always passes; see EmbeddedDatabase's settings.
                 .setServerConfig("fsync", "on")
                 .setPGStartupWait(Duration.ofSeconds(60))
