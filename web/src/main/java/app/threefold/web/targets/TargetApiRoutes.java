@@ -3,6 +3,7 @@ package app.threefold.web.targets;
 import app.threefold.mirror.BucketSettings;
 import app.threefold.jobs.Job;
 import app.threefold.mirror.InvalidTargetException;
+import app.threefold.mirror.ServerSettings;
 import app.threefold.mirror.Target;
 import app.threefold.mirror.TargetId;
 import app.threefold.mirror.Targets;
@@ -33,14 +34,18 @@ public final class TargetApiRoutes {
 
     private static final List<String> S3_FIELDS = List.of("endpoint", "region", "bucket", "prefix", "accessKey",
             "secretKey", "pathStyle", "checksums");
+    private static final List<String> SFTP_FIELDS = List.of("host", "port", "user", "hostKey", "keyFile", "password");
     private static final List<String> COMMON_FIELDS = List.of("name", "schedule", "enabled", "bandwidthLimit");
     private static final String POST_SHAPE = "Send {\"type\": \"s3\", \"name\": …, \"endpoint\": \"https://…\","
             + " \"region\": …, \"bucket\": …, \"prefix\": …, \"accessKey\": …, \"secretKey\": …, \"pathStyle\": true}"
-            + " or {\"type\": \"folder\", \"name\": …, \"path\": \"/media/usb/threefold\"}; optional: \"schedule\":"
+            + " or {\"type\": \"folder\", \"name\": …, \"path\": \"/media/usb/threefold\"}"
+            + " or {\"type\": \"sftp\", \"name\": …, \"host\": …, \"port\": 22, \"user\": …, \"hostKey\": \"SHA256:…\","
+            + " \"keyFile\": \"/…/id_ed25519\" or \"password\": …, \"path\": \"folder on the server\"}; optional: \"schedule\":"
             + " {\"daily\": \"02:30\"} or {\"everyHours\": 6}, \"bandwidthLimit\" in bytes per second (0 for none).";
     private static final String PATCH_SHAPE = "Send a JSON object with any of name, schedule ({\"daily\": \"02:30\"} or"
             + " {\"everyHours\": 6}), enabled, bandwidthLimit (bytes per second, 0 for none) and, for an S3 target,"
-            + " endpoint, region, bucket, prefix, accessKey, secretKey, pathStyle, checksums, or for a folder, path.";
+            + " endpoint, region, bucket, prefix, accessKey, secretKey, pathStyle, checksums, for a folder, path, or for"
+            + " an SFTP server, host, port, user, hostKey, keyFile, password, path.";
 
     private final Targets targets;
 
@@ -72,6 +77,7 @@ public final class TargetApiRoutes {
         List<String> fields = new java.util.ArrayList<>(List.of("type", "path"));
         fields.addAll(COMMON_FIELDS);
         fields.addAll(S3_FIELDS);
+        fields.addAll(SFTP_FIELDS);
         JsonNode body = JsonBodies.object(ctx, fields, POST_SHAPE);
         String type = text(body, "type", POST_SHAPE);
         String actor = ApiAuthentication.admin(ctx).name();
@@ -81,6 +87,7 @@ public final class TargetApiRoutes {
         Target added;
         if ("s3".equals(type)) {
             refuse(body, List.of("path"), "an S3 target");
+            refuse(body, SFTP_FIELDS, "an S3 target");
             BucketSettings s3 = new BucketSettings(text(body, "endpoint", POST_SHAPE), text(body, "region", POST_SHAPE),
                     text(body, "bucket", POST_SHAPE), body.has("prefix") ? text(body, "prefix", POST_SHAPE) : "",
                     text(body, "accessKey", POST_SHAPE), text(body, "secretKey", POST_SHAPE),
@@ -89,9 +96,15 @@ public final class TargetApiRoutes {
             added = targets.addS3(name, s3, schedule, limit, actor);
         } else if ("folder".equals(type)) {
             refuse(body, S3_FIELDS, "a folder target");
+            refuse(body, SFTP_FIELDS, "a folder target");
             added = targets.addFolder(name, TargetInput.folder(text(body, "path", POST_SHAPE)), schedule, limit, actor);
+        } else if ("sftp".equals(type)) {
+            refuse(body, S3_FIELDS, "an SFTP target");
+            added = targets.addSftp(name, new ServerSettings(text(body, "host", POST_SHAPE), port(body, POST_SHAPE),
+                    text(body, "user", POST_SHAPE), optional(body, "path", POST_SHAPE), text(body, "hostKey", POST_SHAPE),
+                    optional(body, "keyFile", POST_SHAPE), optional(body, "password", POST_SHAPE)), schedule, limit, actor);
         } else {
-            throw new BadRequestResponse("type is \"s3\" or \"folder\" (a paired Threefold is added with an invitation"
+            throw new BadRequestResponse("type is \"s3\", \"folder\" or \"sftp\" (a paired Threefold is added with an invitation"
                     + " code), not " + body.path("type") + ". " + POST_SHAPE);
         }
         ctx.status(HttpStatus.CREATED).header("Location", "/api/v1/targets/" + added.id()).json(view(added));
@@ -102,6 +115,7 @@ public final class TargetApiRoutes {
         List<String> fields = new java.util.ArrayList<>(List.of("path"));
         fields.addAll(COMMON_FIELDS);
         fields.addAll(S3_FIELDS);
+        fields.addAll(SFTP_FIELDS);
         JsonNode body = JsonBodies.object(ctx, fields, PATCH_SHAPE);
         Target t = targets.get(id(ctx));
         String actor = ApiAuthentication.admin(ctx).name();
@@ -112,8 +126,23 @@ public final class TargetApiRoutes {
         BucketSettings s3 = null;
         String secret = null;
         Path folder = null;
-        if (t.kind() == Target.Kind.S3) {
+        ServerSettings server = null;
+        if (t.kind() == Target.Kind.SFTP) {
+            refuse(body, S3_FIELDS, "an SFTP target");
+            Target.SftpLocation now = t.sftp();
+            if (body.has("path") || SFTP_FIELDS.stream().anyMatch(body::has)) {
+                server = new ServerSettings(body.has("host") ? text(body, "host", PATCH_SHAPE) : now.host(),
+                        body.has("port") ? port(body, PATCH_SHAPE) : String.valueOf(now.port()),
+                        body.has("user") ? text(body, "user", PATCH_SHAPE) : now.user(),
+                        body.has("path") ? text(body, "path", PATCH_SHAPE) : now.path(),
+                        body.has("hostKey") ? text(body, "hostKey", PATCH_SHAPE) : now.hostKey(),
+                        body.has("keyFile") ? optional(body, "keyFile", PATCH_SHAPE)
+                                : now.keyFile() == null ? null : now.keyFile().toString(),
+                        optional(body, "password", PATCH_SHAPE));
+            }
+        } else if (t.kind() == Target.Kind.S3) {
             refuse(body, List.of("path"), "an S3 target");
+            refuse(body, SFTP_FIELDS, "an S3 target");
             Target.S3Location now = t.s3();
             secret = body.has("secretKey") ? text(body, "secretKey", PATCH_SHAPE) : null;
             if (S3_FIELDS.stream().anyMatch(body::has)) {
@@ -128,6 +157,7 @@ public final class TargetApiRoutes {
             }
         } else {
             refuse(body, S3_FIELDS, "a folder target");
+            refuse(body, SFTP_FIELDS, "a folder target");
             if (body.has("path")) {
                 folder = TargetInput.folder(text(body, "path", PATCH_SHAPE));
             }
@@ -140,6 +170,9 @@ public final class TargetApiRoutes {
         }
         if (folder != null) {
             targets.changeFolder(t.id(), folder, actor);
+        }
+        if (server != null) {
+            targets.changeSftp(t.id(), server, actor);
         }
         ctx.json(view(targets.get(t.id())));
     }
@@ -179,6 +212,16 @@ public final class TargetApiRoutes {
             m.put("secretKey", s3.maskedSecret());
             m.put("pathStyle", s3.pathStyle());
             m.put("checksums", s3.checksumMode());
+        } else if (t.sftp() != null) {
+            Target.SftpLocation sftp = t.sftp();
+            m.put("host", sftp.host());
+            m.put("port", sftp.port());
+            m.put("user", sftp.user());
+            m.put("path", sftp.path());
+            m.put("hostKey", sftp.hostKey());
+            m.put("keyFile", sftp.keyFile() == null ? null : sftp.keyFile().toString());
+            m.put("password", sftp.hasPassword() ? "****" : null);
+            m.put("peer", sftp.peer());
         } else {
             m.put("path", t.folder().toString());
         }
@@ -240,6 +283,23 @@ public final class TargetApiRoutes {
             throw new BadRequestResponse("The field \"" + field + "\" must be a string. " + shape);
         }
         return v.asText();
+    }
+
+    private static String optional(JsonNode body, String field, String shape) {
+        JsonNode v = body.get(field);
+        return v == null || v.isNull() ? null : text(body, field, shape);
+    }
+
+    /** A port as a number (or a string of digits, as a form sends it). */
+    private static String port(JsonNode body, String shape) {
+        JsonNode v = body.get("port");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asText();
+        }
+        return text(body, "port", shape);
     }
 
     private static boolean bool(JsonNode body, String field, String shape) {
