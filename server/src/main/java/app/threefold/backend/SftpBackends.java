@@ -31,4 +31,17 @@ public interface SftpBackends {
 
     /** Lays out a new, empty repository folder there; fails with {@link RepositoryExistsException} if one is there. */
     Backend create(SftpSettings settings) throws IOException;
+
+    /**
+     * The repository there, or a new one laid out when the folder holds none ({@code whenNew} runs
+     * first); an implementation does both over one connection.
+     */
+    default Backend openOrCreate(SftpSettings settings, Runnable whenNew) throws IOException {
+        try {
+            return open(settings);
+        } catch (NotARepositoryException none) {
+            whenNew.run();
+            return create(settings);
+        }
+    }
 }

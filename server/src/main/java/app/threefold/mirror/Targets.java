@@ -534,13 +534,8 @@ public final class Targets {
             return openS3(target, () -> forgetEmptied(target));
         }
         if (target.kind() == Target.Kind.SFTP) {
-            try {
-                return sftp.open(sftpSettings(target));
-            } catch (NotARepositoryException empty) {
-                // A friend's disk that was lost or replaced: everything is sent again.
-                forgetEmptied(target);
-                return sftp.create(sftpSettings(target));
-            }
+            // A new copy, or a friend's disk that was lost or replaced: everything is sent (again).
+            return sftp.openOrCreate(sftpSettings(target), () -> forgetEmptied(target));
         }
         Path folder = target.folder();
         if (Files.isRegularFile(folder.resolve(Handle.CONFIG.path()))) {

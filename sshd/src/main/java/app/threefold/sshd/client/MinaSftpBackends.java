@@ -27,4 +27,9 @@ public final class MinaSftpBackends implements SftpBackends {
     public Backend create(SftpSettings settings) throws IOException {
         return SftpBackend.create(settings, options);
     }
+
+    @Override
+    public Backend openOrCreate(SftpSettings settings, Runnable whenNew) throws IOException {
+        return SftpBackend.openOrCreate(settings, options, whenNew);
+    }
 }

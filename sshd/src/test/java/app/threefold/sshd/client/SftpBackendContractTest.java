@@ -1,10 +1,13 @@
 package app.threefold.sshd.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import app.threefold.backend.Backend;
 import app.threefold.backend.BackendContractTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The backend contract over SFTP, against a MINA SSHD server serving a plain folder on loopback. */
@@ -23,6 +26,12 @@ class SftpBackendContractTest extends BackendContractTest {
     @AfterAll
     static void stopServer() throws Exception {
         server.close();
+    }
+
+    @Test
+    void uploadsAreVerifiedByTheSha256TheServerComputes() throws Exception {
+        assertThat(backend.savesAreVerified()).isTrue();
+        assertThat(((SftpBackend) backend).verification()).isEqualTo(SftpBackend.Verification.SHA256);
     }
 
     @Override
