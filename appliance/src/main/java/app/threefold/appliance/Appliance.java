@@ -8,6 +8,7 @@ import app.threefold.catalog.Catalog;
 import app.threefold.device.Devices;
 import app.threefold.overlay.DeviceSessions;
 import app.threefold.sshd.SftpServer;
+import app.threefold.sshd.client.MinaSftpBackends;
 import app.threefold.engine.Engine;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.ComponentHealth.State;
@@ -105,7 +106,7 @@ public final class Appliance implements AutoCloseable {
             // A sync reads the snapshots left on a copy with the repository's key before it removes packs there.
             Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
                     (copy, index) -> engine.get().orElseThrow().repository().openCopy(copy, index),
-                    audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT);
+                    audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT, new MinaSftpBackends());
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
             // One timer starts what runs by the clock: local sources' backups and mirror syncs.
             started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty()),

@@ -5,6 +5,7 @@ import app.threefold.backend.InvalidLocationException;
 import app.threefold.backend.Location;
 import app.threefold.index.MemoryIndex;
 import app.threefold.repository.Repository;
+import app.threefold.sshd.client.MinaSftpBackends;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,20 @@ import picocli.CommandLine.Option;
 final class RepositoryOptions {
 
     @Option(names = "--repo", paramLabel = "LOCATION", required = true,
-            description = "The repository: a folder (an appliance's DIR/repository, a USB copy) or"
+            description = "The repository: a folder (an appliance's DIR/repository, a USB copy),"
                     + " s3:ENDPOINT/BUCKET/PREFIX (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
-                    + " region from AWS_DEFAULT_REGION).")
+                    + " region from AWS_DEFAULT_REGION) or sftp://USER@HOST:PORT/PATH (a friend's NAS: with --key"
+                    + " and --host-key; PATH empty for the login folder).")
     String location;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "For sftp://: the private key to log in with (the pairing key, DATADIR/peers/…/id_ed25519)."
+                    + " Servers that take a password read it from THREEFOLD_SFTP_PASSWORD instead.")
+    Path keyFile;
+
+    @Option(names = "--host-key", paramLabel = "SHA256:…",
+            description = "For sftp://: the server's host key fingerprint; any other key is refused.")
+    String hostKey;
 
     @Option(names = "--password-file", paramLabel = "FILE", required = true,
             description = "File holding a repository password (first line): the recovery password.")
@@ -40,13 +51,18 @@ final class RepositoryOptions {
     Repository openIndexed(Map<String, String> env) throws IOException {
         Location where;
         try {
-            where = Location.parse(location, env);
+            where = Location.parse(location, env, new Location.SftpAccess(hostKey, keyFile,
+                    env.get("THREEFOLD_SFTP_PASSWORD"), new MinaSftpBackends()));
         } catch (InvalidLocationException e) {
             throw new CommandRefusedException("--repo " + e.getMessage(), e);
         }
         if (where instanceof Location.Folder folder && !Files.isDirectory(folder.path())) {
             throw new CommandRefusedException("--repo " + location + " is not a folder; give the repository's folder"
                     + " (an appliance's DIR/repository or a copy of it) or s3:ENDPOINT/BUCKET/PREFIX");
+        }
+        if (keyFile != null && !Files.isRegularFile(keyFile)) {
+            throw new CommandRefusedException("--key " + keyFile + " is not a file; give the private key file (the"
+                    + " pairing key, DATADIR/peers/…/id_ed25519)");
         }
         char[] password = Secrets.read(passwordFile, "--password-file");
         Backend backend = where.open();

@@ -8,4 +8,9 @@ public final class CredentialsRefusedException extends BackendException {
         super(Kind.REFUSED, location + " refused access (" + detail + "); check the access key and secret, and that the key "
                 + "may list, read and write the bucket");
     }
+
+    /** For servers whose credentials are not an access key and secret (SFTP): {@code whatToDo} ends the message. */
+    public CredentialsRefusedException(String location, String detail, String whatToDo) {
+        super(Kind.REFUSED, location + " refused access (" + detail + "); " + whatToDo);
+    }
 }

@@ -18,6 +18,10 @@ import java.util.Objects;
  *       from {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}, the signing region from
  *       {@code AWS_DEFAULT_REGION} (default {@value #DEFAULT_REGION}), as for restic; path style
  *       and checksums follow the endpoint as in {@link S3Settings#of}.</li>
+ *   <li>an SFTP server (a paired friend's Threefold): {@code sftp://USER@HOST:PORT/PATH}, PATH
+ *       relative to the account's login folder ({@code sftp://USER@HOST:PORT/} for the folder
+ *       itself, {@code sftp://USER@HOST:PORT//srv/copy} for an absolute path, as restic writes
+ *       it). The host key fingerprint and the key file (or password) come from {@link SftpAccess}.</li>
  * </ul>
  */
 public sealed interface Location {
@@ -70,12 +74,60 @@ public sealed interface Location {
         }
     }
 
+    /** A repository on an SFTP server, opened through the SSH client the appliance wires in. */
+    record Sftp(SftpSettings settings, SftpBackends backends) implements Location {
+        public Sftp {
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(backends, "backends");
+        }
+
+        @Override
+        public Backend open() throws IOException {
+            return backends.open(settings);
+        }
+
+        @Override
+        public String display() {
+            return settings.display();
+        }
+    }
+
     /**
-     * Reads a location as restic does, taking S3 credentials and region from {@code env}.
+     * What an {@code sftp://} location needs besides its address.
+     *
+     * @param hostKey  the server's SHA256 host key fingerprint, or null
+     * @param keyFile  the private key to log in with, or null
+     * @param password the password to log in with, or null
+     * @param backends the SSH client
+     */
+    record SftpAccess(String hostKey, Path keyFile, String password, SftpBackends backends) {
+        public static final SftpAccess NONE = new SftpAccess(null, null, null, SftpBackends.NONE);
+
+        @Override
+        public String toString() {
+            return "SftpAccess[hostKey=" + hostKey + ", keyFile=" + keyFile + (password == null ? "" : ", password=****")
+                    + "]";
+        }
+    }
+
+    /**
+     * Reads a location as restic does, taking S3 credentials and region from {@code env}; an
+     * {@code sftp://} location is refused (it needs {@link SftpAccess}).
      *
      * @throws InvalidLocationException naming what is wrong with it and how to write it
      */
     static Location parse(String text, Map<String, String> env) {
+        return parse(text, env, SftpAccess.NONE);
+    }
+
+    /**
+     * Reads a location as restic does, taking S3 credentials and region from {@code env} and what an
+     * SFTP server needs from {@code sftp}.
+     *
+     * @throws InvalidLocationException naming what is wrong with it and how to write it
+     */
+    static Location parse(String text, Map<String, String> env, SftpAccess sftp) {
+        Objects.requireNonNull(sftp, "sftp");
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(env, "env");
         if (text.isBlank()) {
@@ -84,11 +136,72 @@ public sealed interface Location {
         String scheme = text.contains(":") ? text.substring(0, text.indexOf(':')).toLowerCase(Locale.ROOT) : "";
         return switch (scheme) {
             case "s3" -> new S3(s3(text, env));
-            case "sftp", "peer", "rest", "b2", "azure", "gs", "swift", "rclone" -> throw new InvalidLocationException(text,
-                    "this build reads folders and S3 buckets only; copy the repository to a folder, or give "
-                            + "s3:ENDPOINT/BUCKET/PREFIX");
+            case "sftp" -> new Sftp(sftp(text, sftp), sftp.backends());
+            case "peer", "rest", "b2", "azure", "gs", "swift", "rclone" -> throw new InvalidLocationException(text,
+                    "this build reads folders, S3 buckets and SFTP servers only; copy the repository to a folder, or"
+                            + " give s3:ENDPOINT/BUCKET/PREFIX or sftp://USER@HOST:PORT/PATH");
             default -> new Folder(Path.of(text));
         };
+    }
+
+    private static SftpSettings sftp(String text, SftpAccess access) {
+        String how = "write it as sftp://USER@HOST:PORT/PATH (PATH relative to the login folder, empty for the folder"
+                + " itself)";
+        if (!text.regionMatches(true, 0, "sftp://", 0, 7)) {
+            throw new InvalidLocationException(text, how);
+        }
+        String rest = text.substring(7);
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash + 1);
+        int at = authority.lastIndexOf('@');
+        if (at <= 0) {
+            throw new InvalidLocationException(text, "it names no user; " + how);
+        }
+        String user = authority.substring(0, at);
+        if (user.contains(":")) {
+            throw new InvalidLocationException(text, "give no password in the address; " + how);
+        }
+        String hostPort = authority.substring(at + 1);
+        String host;
+        String port = "22";
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new InvalidLocationException(text, "an IPv6 address needs its closing ']'; " + how);
+            }
+            host = hostPort.substring(1, close);
+            if (hostPort.length() > close + 1) {
+                if (hostPort.charAt(close + 1) != ':') {
+                    throw new InvalidLocationException(text, how);
+                }
+                port = hostPort.substring(close + 2);
+            }
+        } else {
+            int colon = hostPort.indexOf(':');
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            if (colon >= 0) {
+                port = hostPort.substring(colon + 1);
+            }
+        }
+        int portNumber;
+        try {
+            portNumber = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new InvalidLocationException(text, "'" + port + "' is not a port number; " + how);
+        }
+        if (access.hostKey() == null || access.hostKey().isBlank()) {
+            throw new InvalidLocationException(text, "give the server's host key fingerprint (--host-key SHA256:…), so"
+                    + " no other machine can pose as it");
+        }
+        if (access.keyFile() == null && (access.password() == null || access.password().isEmpty())) {
+            throw new InvalidLocationException(text, "give the key file to log in with (--key FILE, the pairing key)");
+        }
+        try {
+            return new SftpSettings(user, host, portNumber, path, access.hostKey(), access.keyFile(), access.password());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidLocationException(text, e.getMessage());
+        }
     }
 
     private static S3Settings s3(String text, Map<String, String> env) {

@@ -4,6 +4,7 @@ import app.threefold.backend.Backend;
 import app.threefold.backend.CredentialsRefusedException;
 import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
+import app.threefold.backend.HostKeyMismatchException;
 import app.threefold.backend.NoSuchBucketException;
 import app.threefold.backend.NoSuchObjectException;
 import app.threefold.backend.NotARepositoryException;
@@ -221,7 +222,8 @@ final class Sync {
     /** Whether trying again may help: not for refused credentials, a missing bucket, a stop, a full or read-only disk. */
     static boolean transientFailure(IOException e) {
         String message = String.valueOf(e.getMessage());
-        return !(e instanceof CredentialsRefusedException || e instanceof NoSuchBucketException
+        return !(e instanceof CredentialsRefusedException || e instanceof HostKeyMismatchException
+                || e instanceof NoSuchBucketException
                 || e instanceof NotARepositoryException || e instanceof UnremovableObjectException
                 || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException))
                 || e instanceof AccessDeniedException

@@ -15,6 +15,7 @@ import java.util.Objects;
  *
  * @param s3             the bucket, for {@link Kind#S3}; null otherwise
  * @param folder         the folder (a USB disk's mount point or a folder on it), for {@link Kind#FOLDER}; null otherwise
+ * @param sftp           the SFTP server, for {@link Kind#SFTP}; null otherwise
  * @param schedule       when it syncs by itself (while {@code enabled})
  * @param bandwidthLimit the most bytes per second a sync sends, 0 for no limit
  * @param lastSync       the latest sync's outcome, null if it never synced
@@ -25,18 +26,25 @@ import java.util.Objects;
  * @param waiting        objects gone locally that are still on the copy, waiting for their delay
  */
 public record Target(TargetId id, String name, Kind kind, S3Location s3, Path folder, Schedule schedule, boolean enabled,
-                     long bandwidthLimit, Instant created, LastSync lastSync, Instant lastGoodSync, Duration deleteDelay,
-                     Waiting waiting) {
+                     long bandwidthLimit, Instant created, LastSync lastSync, Instant lastGoodSync, SftpLocation sftp,
+                     Duration deleteDelay, Waiting waiting) {
 
     /** Nightly, while a household sleeps and after the evening's backups: the default schedule of a new target. */
     public static final Schedule NIGHTLY = new Schedule.Daily(LocalTime.of(2, 30));
     /** How long a copy keeps what a prune removed locally, unless its target says otherwise. */
     public static final Duration DEFAULT_DELETE_DELAY = Duration.ofDays(30);
 
-    /** A target as it was before copies followed deletions: the default delay, nothing waiting. */
+    /** A bucket or folder target as it was before copies followed deletions: the default delay, nothing waiting. */
     public Target(TargetId id, String name, Kind kind, S3Location s3, Path folder, Schedule schedule, boolean enabled,
                   long bandwidthLimit, Instant created, LastSync lastSync, Instant lastGoodSync) {
-        this(id, name, kind, s3, folder, schedule, enabled, bandwidthLimit, created, lastSync, lastGoodSync,
+        this(id, name, kind, s3, folder, schedule, enabled, bandwidthLimit, created, lastSync, lastGoodSync, null,
+                DEFAULT_DELETE_DELAY, Waiting.NONE);
+    }
+
+    /** A target of any kind with the default delay and nothing waiting. */
+    public Target(TargetId id, String name, Kind kind, S3Location s3, Path folder, Schedule schedule, boolean enabled,
+                  long bandwidthLimit, Instant created, LastSync lastSync, Instant lastGoodSync, SftpLocation sftp) {
+        this(id, name, kind, s3, folder, schedule, enabled, bandwidthLimit, created, lastSync, lastGoodSync, sftp,
                 DEFAULT_DELETE_DELAY, Waiting.NONE);
     }
 
@@ -53,7 +61,7 @@ public record Target(TargetId id, String name, Kind kind, S3Location s3, Path fo
 
     /** The kinds of storage a copy can live on. */
     public enum Kind {
-        S3, FOLDER;
+        S3, FOLDER, SFTP;
 
         /** As the API and the catalog write it. */
         public String label() {
@@ -68,19 +76,47 @@ public record Target(TargetId id, String name, Kind kind, S3Location s3, Path fo
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(deleteDelay, "deleteDelay");
         Objects.requireNonNull(waiting, "waiting");
-        if ((kind == Kind.S3) != (s3 != null) || (kind == Kind.FOLDER) != (folder != null)) {
+        if ((kind == Kind.S3) != (s3 != null) || (kind == Kind.FOLDER) != (folder != null)
+                || (kind == Kind.SFTP) != (sftp != null)) {
             throw new IllegalArgumentException("a " + kind + " target needs exactly its own location");
         }
     }
 
-    /** Where the copy is, for people and for {@code restic -r}: {@code s3:…} or the folder. */
+
+    /** Where the copy is, for people and for {@code --repo}: {@code s3:…}, the folder or {@code sftp://…}. */
     public String location() {
-        return kind == Kind.S3 ? s3.resticRepository() : folder.toString();
+        return switch (kind) {
+            case S3 -> s3.resticRepository();
+            case FOLDER -> folder.toString();
+            case SFTP -> sftp.display();
+        };
     }
 
-    /** Whether the copy leaves the house: a bucket does; a USB disk is carried away at best. */
+    /**
+     * Whether the copy leaves the house: a bucket and an SFTP server (a friend's NAS) do; a USB disk
+     * is carried away at best.
+     */
     public boolean offSite() {
-        return kind == Kind.S3;
+        return kind == Kind.S3 || kind == Kind.SFTP;
+    }
+
+    /**
+     * An SFTP target's server, without its password.
+     *
+     * @param path        the repository's folder, relative to the login folder (empty: the folder itself) or absolute
+     * @param hostKey     the pinned host key's SHA256 fingerprint
+     * @param keyFile     the private key the appliance logs in with, or null
+     * @param hasPassword whether a password is stored (sealed like an S3 secret)
+     * @param peer        made by pairing with a friend's Threefold
+     */
+    public record SftpLocation(String host, int port, String user, String path, String hostKey, Path keyFile,
+                               boolean hasPassword, boolean peer) {
+
+        /** {@code sftp://USER@HOST:PORT/PATH}, as the CLI's {@code --repo} takes it. */
+        public String display() {
+            String h = host.contains(":") ? "[" + host + "]" : host;
+            return "sftp://" + user + "@" + h + ":" + port + "/" + path;
+        }
     }
 
     /** An S3 target's settings without the secret key. */

@@ -9,6 +9,8 @@ import app.threefold.backend.LocalBackend;
 import app.threefold.backend.NotARepositoryException;
 import app.threefold.backend.S3Backend;
 import app.threefold.backend.S3Settings;
+import app.threefold.backend.SftpBackends;
+import app.threefold.backend.SftpSettings;
 import app.threefold.jobs.Copies;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
@@ -54,7 +56,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The appliance's mirror targets (S3 buckets, folders such as a USB disk) and their syncs: the one
+ * The appliance's mirror targets (S3 buckets, folders such as a USB disk, SFTP servers such as a
+ * friend's Threefold) and their syncs: the one
  * owner of the catalog's {@code targets}, {@code target_objects} and {@code target_syncs}. Adds,
  * changes, removes and tests targets, opens their copies, and runs syncs as jobs (on demand with
  * {@link #sync}, on each target's schedule through {@link #duty()}). Secret keys are stored
@@ -92,6 +95,7 @@ public final class Targets {
     private final ZoneId zone;
     private final Settings settings;
     private final CopyReader reader;
+    private final SftpBackends sftp;
     /** Target id to the job syncing it (queued or running). */
     private final Map<Long, Long> active = new ConcurrentHashMap<>();
     private final Map<Long, SyncProgress> progress = new ConcurrentHashMap<>();
@@ -104,7 +108,7 @@ public final class Targets {
      */
     public Targets(Jdbi jdbi, Jobs jobs, Supplier<Optional<Backend>> repository, AuditLog audit, Path dataDir, Clock clock,
                    ZoneId zone, Settings settings) {
-        this(jdbi, jobs, repository, CopyReader.NONE, audit, dataDir, clock, zone, settings);
+        this(jdbi, jobs, repository, CopyReader.NONE, audit, dataDir, clock, zone, settings, SftpBackends.NONE);
     }
 
     /**
@@ -117,7 +121,23 @@ public final class Targets {
      */
     public Targets(Jdbi jdbi, Jobs jobs, Supplier<Optional<Backend>> repository, CopyReader reader, AuditLog audit,
                    Path dataDir, Clock clock, ZoneId zone, Settings settings) {
+        this(jdbi, jobs, repository, reader, audit, dataDir, clock, zone, settings, SftpBackends.NONE);
+    }
+
+    /**
+     * @param sftp opens SFTP targets (the engine knows no SSH; the appliance hands in its client)
+     * @see #Targets(Jdbi, Jobs, Supplier, AuditLog, Path, Clock, ZoneId, Settings)
+     */
+    public Targets(Jdbi jdbi, Jobs jobs, Supplier<Optional<Backend>> repository, AuditLog audit, Path dataDir, Clock clock,
+                   ZoneId zone, Settings settings, SftpBackends sftp) {
+        this(jdbi, jobs, repository, CopyReader.NONE, audit, dataDir, clock, zone, settings, sftp);
+    }
+
+    /** Targets with both: removals that follow the local repository, and SFTP targets. */
+    public Targets(Jdbi jdbi, Jobs jobs, Supplier<Optional<Backend>> repository, CopyReader reader, AuditLog audit,
+                   Path dataDir, Clock clock, ZoneId zone, Settings settings, SftpBackends sftp) {
         this.reader = Objects.requireNonNull(reader);
+        this.sftp = Objects.requireNonNull(sftp);
         this.jdbi = Objects.requireNonNull(jdbi);
         this.jobs = Objects.requireNonNull(jobs);
         this.repository = Objects.requireNonNull(repository);
@@ -201,6 +221,74 @@ public final class Targets {
                 .bind("secret_hint", (String) null).bind("path_style", (Boolean) null).bind("checksums", (String) null));
     }
 
+    /**
+     * Adds an SFTP server as a target: a friend's Threefold ({@code peer}, made by pairing) or any
+     * SFTP server. A password, if any, is stored sealed like an S3 secret.
+     *
+     * @throws InvalidTargetException for a bad or taken name or a negative limit
+     */
+    public Target addSftp(String name, SftpSettings server, boolean peer, Schedule schedule, long bandwidthLimit,
+                          String actor) {
+        Objects.requireNonNull(server, "server");
+        boolean password = server.password() != null && !server.password().isEmpty();
+        return add(name, schedule, bandwidthLimit, actor, Map.of("kind", "sftp", "location", server.display(),
+                "peer", peer), u -> u
+                .bind("kind", "sftp").bind("path", server.path()).bind("host", server.host()).bind("port", server.port())
+                .bind("user_name", server.user()).bind("host_key", server.hostKey())
+                .bind("key_file", server.keyFile() == null ? null : server.keyFile().toString()).bind("peer", peer)
+                .bind("secret", password ? secrets.seal(server.password()) : null)
+                .bind("secret_hint", password ? SecretBox.mask(server.password()) : null));
+    }
+
+    /**
+     * Adds an SFTP server as a target from settings as typed.
+     *
+     * @throws InvalidTargetException naming the field to correct, or for a bad or taken name or a negative limit
+     */
+    public Target addSftp(String name, ServerSettings typed, Schedule schedule, long bandwidthLimit, String actor) {
+        return addSftp(name, typed.checked(null), false, schedule, bandwidthLimit, actor);
+    }
+
+    /**
+     * Points an SFTP target at another server, folder, key or host key (a blank password keeps the
+     * stored one); a new place is listed in full at the next sync.
+     *
+     * @throws TargetNotFoundException if there is no such target
+     * @throws InvalidTargetException  naming the field to correct, or if it is not an SFTP target
+     */
+    public Target changeSftp(TargetId id, ServerSettings typed, String actor) {
+        Target target = get(id);
+        if (target.kind() != Target.Kind.SFTP) {
+            throw new InvalidTargetException("'" + target.name() + "' is not an SFTP target; change its "
+                    + (target.kind() == Target.Kind.S3 ? "bucket" : "folder") + " instead");
+        }
+        boolean keep = typed.keepsPassword();
+        SftpSettings server = typed.checked(keep && target.sftp().hasPassword() ? "kept" : null);
+        boolean moved = !server.display().equals(target.sftp().display());
+        synchronized (active) {
+            refuseWhileSyncing(target, "change it");
+            jdbi.useTransaction(h -> {
+                h.createUpdate("""
+                                UPDATE targets SET host = :host, port = :port, user_name = :user, path = :path,
+                                       host_key = :host_key, key_file = :key_file,
+                                       secret = COALESCE(:secret, secret), secret_hint = COALESCE(:hint, secret_hint)
+                                WHERE id = :id""")
+                        .bind("host", server.host()).bind("port", server.port()).bind("user", server.user())
+                        .bind("path", server.path()).bind("host_key", server.hostKey())
+                        .bind("key_file", server.keyFile() == null ? null : server.keyFile().toString())
+                        .bind("secret", keep ? null : secrets.seal(server.password()))
+                        .bind("hint", keep ? null : SecretBox.mask(server.password())).bind("id", id.value()).execute();
+                if (moved) {
+                    moved(h, id, clock.instant());
+                }
+                AuditLog.append(h, clock.instant(), actor, "target.changed", Map.of("target", target.name(),
+                        "id", id.value(), "location", server.display(), "hostKey", server.hostKey(),
+                        "passwordChanged", !keep));
+            });
+        }
+        return get(id);
+    }
+
     private Target add(String name, Schedule schedule, long bandwidthLimit, String actor, Map<String, Object> detail,
                        Consumer<Update> location) {
         checkName(name);
@@ -211,10 +299,18 @@ public final class Targets {
             id = jdbi.inTransaction(h -> {
                 Update insert = h.createUpdate("""
                         INSERT INTO targets (name, kind, path, endpoint, region, bucket, prefix, access_key, secret,
-                                             secret_hint, path_style, checksums, daily_at, every_hours, bandwidth_limit, created)
+                                             secret_hint, path_style, checksums, daily_at, every_hours, bandwidth_limit, created,
+                                             host, port, user_name, host_key, key_file, peer)
                         VALUES (:name, :kind, :path, :endpoint, :region, :bucket, :prefix, :access_key, :secret,
-                                :secret_hint, :path_style, :checksums, :daily, :hours, :limit, :created)""")
-                        .bind("name", name).bind("limit", bandwidthLimit).bind("created", utc(clock.instant()));
+                                :secret_hint, :path_style, :checksums, :daily, :hours, :limit, :created,
+                                :host, :port, :user_name, :host_key, :key_file, :peer)""")
+                        .bind("name", name).bind("limit", bandwidthLimit).bind("created", utc(clock.instant()))
+                        .bind("endpoint", (String) null).bind("region", (String) null).bind("bucket", (String) null)
+                        .bind("prefix", (String) null).bind("access_key", (String) null).bind("secret", (byte[]) null)
+                        .bind("secret_hint", (String) null).bind("path_style", (Boolean) null)
+                        .bind("checksums", (String) null).bind("host", (String) null).bind("port", (Integer) null)
+                        .bind("user_name", (String) null).bind("host_key", (String) null).bind("key_file", (String) null)
+                        .bind("peer", false);
                 location.accept(insert);
                 long newId = bindSchedule(insert, schedule).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
                 Map<String, Object> audited = new LinkedHashMap<>(detail);
@@ -336,7 +432,7 @@ public final class Targets {
     public Target changeFolder(TargetId id, Path folder, String actor) {
         Target target = get(id);
         if (target.kind() != Target.Kind.FOLDER) {
-            throw new InvalidTargetException("'" + target.name() + "' is an S3 target; change its bucket instead");
+            throw new InvalidTargetException("'" + target.name() + "' is not a folder target; change its " + (target.kind() == Target.Kind.S3 ? "bucket" : "server") + " instead");
         }
         Path path = checkFolder(folder);
         synchronized (active) {
@@ -431,13 +527,25 @@ public final class Targets {
             }
             probeWritable(target, folder);
         }
-        try (Backend backend = connect(target)) {
-            long[] count = {0};
-            for (FileType type : List.of(FileType.CONFIG, FileType.KEY, FileType.SNAPSHOT, FileType.INDEX)) {
-                backend.list(type, info -> count[0]++);
+        if (target.kind() == Target.Kind.SFTP) {
+            try (Backend backend = sftp.open(sftpSettings(target))) {
+                return listed(target, backend);
+            } catch (NotARepositoryException empty) {
+                // The server let us in and the folder holds no copy yet: the first sync makes one.
+                return new ConnectionCheck(target.location(), false, 0);
             }
-            return new ConnectionCheck(target.location(), backend.exists(Handle.CONFIG), count[0]);
         }
+        try (Backend backend = connect(target)) {
+            return listed(target, backend);
+        }
+    }
+
+    private static ConnectionCheck listed(Target target, Backend backend) throws IOException {
+        long[] count = {0};
+        for (FileType type : List.of(FileType.CONFIG, FileType.KEY, FileType.SNAPSHOT, FileType.INDEX)) {
+            backend.list(type, info -> count[0]++);
+        }
+        return new ConnectionCheck(target.location(), backend.exists(Handle.CONFIG), count[0]);
     }
 
     /**
@@ -458,6 +566,14 @@ public final class Targets {
             }
             return LocalBackend.open(target.folder());
         }
+        if (target.kind() == Target.Kind.SFTP) {
+            try {
+                return sftp.open(sftpSettings(target));
+            } catch (NotARepositoryException e) {
+                throw new NotARepositoryException(target.location(), "target '" + target.name()
+                        + "' holds no copy there; sync it first");
+            }
+        }
         return S3Backend.open(s3Settings(target));
     }
 
@@ -465,6 +581,10 @@ public final class Targets {
     private Backend openForSync(Target target) throws IOException {
         if (target.kind() == Target.Kind.S3) {
             return openS3(target, () -> forgetEmptied(target));
+        }
+        if (target.kind() == Target.Kind.SFTP) {
+            // A new copy, or a friend's disk that was lost or replaced: everything is sent (again).
+            return sftp.openOrCreate(sftpSettings(target), () -> forgetEmptied(target));
         }
         Path folder = target.folder();
         if (Files.isRegularFile(folder.resolve(Handle.CONFIG.path()))) {
@@ -548,6 +668,19 @@ public final class Targets {
         return new TargetNotMountedException(target.folder() + " of target '" + target.name() + "' holds no copy, but"
                 + " one was synced there before: the disk is probably not plugged in or not mounted. Mount it and sync"
                 + " again; if the copy was removed on purpose, remove the target and add it again");
+    }
+
+    /** An SFTP target's server with its password unsealed, if it has one. */
+    private SftpSettings sftpSettings(Target target) {
+        Target.SftpLocation server = target.sftp();
+        String password = null;
+        if (server.hasPassword()) {
+            byte[] sealed = jdbi.withHandle(h -> h.createQuery("SELECT secret FROM targets WHERE id = :id")
+                    .bind("id", target.id().value()).mapTo(byte[].class).one());
+            password = secrets.open(sealed, target.name());
+        }
+        return new SftpSettings(server.user(), server.host(), server.port(), server.path(), server.hostKey(),
+                server.keyFile(), password);
     }
 
     private S3Settings s3Settings(Target target) {
@@ -844,6 +977,10 @@ public final class Targets {
                 rs.getBoolean("path_style"), S3Settings.Checksums.valueOf(rs.getString("checksums")),
                 rs.getString("secret_hint"));
         Path folder = kind == Target.Kind.FOLDER ? Path.of(rs.getString("path")) : null;
+        Target.SftpLocation sftp = kind != Target.Kind.SFTP ? null : new Target.SftpLocation(rs.getString("host"),
+                rs.getInt("port"), rs.getString("user_name"), rs.getString("path"), rs.getString("host_key"),
+                rs.getString("key_file") == null ? null : Path.of(rs.getString("key_file")),
+                rs.getBytes("secret") != null, rs.getBoolean("peer"));
         LocalTime daily = rs.getObject("daily_at", LocalTime.class);
         Schedule schedule = daily != null ? new Schedule.Daily(daily) : new Schedule.EveryHours(rs.getInt("every_hours"));
         Target.LastSync last = null;
@@ -859,7 +996,7 @@ public final class Targets {
                 rs.getLong("waiting_objects"), rs.getLong("waiting_bytes"), firstGone.plus(delay));
         return new Target(new TargetId(rs.getLong("id")), rs.getString("name"), kind, s3, folder, schedule,
                 rs.getBoolean("enabled"), rs.getLong("bandwidth_limit"), instant(rs.getTimestamp("created")), last,
-                instant(rs.getTimestamp("good_started")), delay, waiting);
+                instant(rs.getTimestamp("good_started")), sftp, delay, waiting);
     }
 
     private static Update bindSchedule(Update update, Schedule schedule) {

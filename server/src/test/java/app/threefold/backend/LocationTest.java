@@ -75,8 +75,41 @@ class LocationTest {
 
     @Test
     void otherKindsOfRepositorySayWhatThisBuildReads() {
-        assertThatThrownBy(() -> Location.parse("sftp:user@host:/srv/restic", Map.of()))
-                .isInstanceOf(InvalidLocationException.class).hasMessageContaining("folders and S3 buckets");
+        assertThatThrownBy(() -> Location.parse("rest:http://host:8000/", Map.of()))
+                .isInstanceOf(InvalidLocationException.class).hasMessageContaining("folders, S3 buckets and SFTP servers");
+    }
+
+    @Test
+    void anSftpLocationIsReadWithItsPortAndPathAndPinnedHostKey() {
+        Location.SftpAccess access = new Location.SftpAccess(HOST_KEY, Path.of("/keys/id_ed25519"), null,
+                SftpBackends.NONE);
+
+        Location location = Location.parse("sftp://guest-1a2b3c4d@nas.example.net:2222/", Map.of(), access);
+
+        SftpSettings settings = ((Location.Sftp) location).settings();
+        assertThat(settings.user()).isEqualTo("guest-1a2b3c4d");
+        assertThat(settings.host()).isEqualTo("nas.example.net");
+        assertThat(settings.port()).isEqualTo(2222);
+        assertThat(settings.path()).isEmpty();
+        assertThat(settings.hostKey()).isEqualTo(HOST_KEY);
+        assertThat(location.display()).isEqualTo("sftp://guest-1a2b3c4d@nas.example.net:2222/");
+        assertThat(((Location.Sftp) Location.parse("sftp://me@[::1]:22//srv/copy", Map.of(), access)).settings().path())
+                .isEqualTo("/srv/copy");
+    }
+
+    @Test
+    void anSftpLocationWithoutAHostKeyOrAKeyIsRefusedWithWhatToGive() {
+        assertThatThrownBy(() -> Location.parse("sftp://me@nas:2222/", Map.of()))
+                .isInstanceOf(InvalidLocationException.class).hasMessageContaining("--host-key");
+        assertThatThrownBy(() -> Location.parse("sftp://me@nas:2222/", Map.of(),
+                new Location.SftpAccess(HOST_KEY, null, null, SftpBackends.NONE)))
+                .isInstanceOf(InvalidLocationException.class).hasMessageContaining("--key FILE");
+        assertThatThrownBy(() -> Location.parse("sftp://me@nas:2222/", Map.of(),
+                new Location.SftpAccess("SHA256:short", Path.of("/k"), null, SftpBackends.NONE)))
+                .isInstanceOf(InvalidLocationException.class).hasMessageContaining("SHA256 fingerprint");
+        assertThatThrownBy(() -> Location.parse("sftp://nas:2222/", Map.of(),
+                new Location.SftpAccess(HOST_KEY, Path.of("/k"), null, SftpBackends.NONE)))
+                .isInstanceOf(InvalidLocationException.class).hasMessageContaining("names no user");
     }
 
     @Test
@@ -86,6 +119,8 @@ class LocationTest {
         assertThat(location.display()).isEqualTo("s3:http://127.0.0.1:9000/family/nas");
         assertThat(location.toString()).doesNotContain("wJalrXUtnFEMI");
     }
+
+    private static final String HOST_KEY = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
 
     private static S3Settings s3(String text, Map<String, String> env) {
         assertThat(Location.parse(text, env)).isInstanceOf(Location.S3.class);

@@ -138,7 +138,7 @@ class TargetApiTest {
     @Test
     void badInputIsRefusedWithAMessageAndChangesNothing() throws Exception {
         Map<String, String> bad = new java.util.LinkedHashMap<>();
-        bad.put("{\"type\": \"ftp\", \"name\": \"x\"}", "type is \\\"s3\\\" or \\\"folder\\\"");
+        bad.put("{\"type\": \"ftp\", \"name\": \"x\"}", "type is \\\"s3\\\", \\\"folder\\\" or \\\"sftp\\\"");
         bad.put(s3Body("Bucket", "").replace("\"secretKey\": \"\"", "\"secretKey\": \" \""), "secret key");
         bad.put(s3Body("Bucket", "s").replace(s3.endpoint().toString(), "not a url"), "endpoint");
         bad.put(s3Body("Bucket", "s").replace(bucket, "no/slash"), "bucket");
@@ -191,6 +191,49 @@ class TargetApiTest {
         HttpResponse<String> fixed = api("PATCH", "/api/v1/targets/" + id, "{\"secretKey\": \"" + S3Server.SECRET_KEY + "\"}");
         assertThat(fixed.statusCode()).as(fixed.body()).isEqualTo(200);
         assertThat(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/test", null).body()).get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aScriptAndAnAdminAddAnSftpServerWithItsPinnedHostKeyAndThePasswordNeverComesBack() throws Exception {
+        String hostKey = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
+        HttpResponse<String> added = api("POST", "/api/v1/targets", """
+                {"type": "sftp", "name": "Sam's NAS", "host": "nas.example.net", "port": 2222, "user": "alex",
+                 "hostKey": "%s", "password": "hunter2-very-secret", "path": "threefold"}""".formatted(hostKey));
+        HttpResponse<String> badKey = api("POST", "/api/v1/targets", """
+                {"type": "sftp", "name": "Other", "host": "nas.example.net", "user": "alex", "hostKey": "MD5:aa:bb",
+                 "keyFile": "/keys/id_ed25519"}""");
+        HttpResponse<String> s3Field = api("POST", "/api/v1/targets", """
+                {"type": "sftp", "name": "Other", "host": "h", "user": "u", "hostKey": "%s", "password": "p",
+                 "bucket": "b"}""".formatted(hostKey));
+
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        assertThat(added.body()).doesNotContain("hunter2");
+        JsonNode target = JSON.readTree(added.body());
+        long id = target.get("id").asLong();
+        assertThat(target.get("type").asText()).isEqualTo("sftp");
+        assertThat(target.get("location").asText()).isEqualTo("sftp://alex@nas.example.net:2222/threefold");
+        assertThat(target.get("offSite").asBoolean()).isTrue();
+        assertThat(target.get("hostKey").asText()).isEqualTo(hostKey);
+        assertThat(target.get("password").asText()).isEqualTo("****");
+        assertThat(badKey.statusCode()).isEqualTo(400);
+        assertThat(badKey.body()).contains("SHA256 fingerprint");
+        assertThat(s3Field.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> moved = api("PATCH", "/api/v1/targets/" + id, "{\"port\": 22}");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat(JSON.readTree(moved.body()).get("location").asText()).isEqualTo("sftp://alex@nas.example.net:22/threefold");
+        assertThat(JSON.readTree(moved.body()).get("password").asText()).as("kept").isEqualTo("****");
+
+        PanelClient browser = panel.login("alice", "long enough");
+        HttpResponse<String> viaForm = browser.post("/copies/sftp", Map.ofEntries(Map.entry("name", "Office server"),
+                Map.entry("host", "10.0.0.5"), Map.entry("port", "22"), Map.entry("user", "backup"),
+                Map.entry("hostKey", hostKey), Map.entry("keyFile", "/keys/id_ed25519"), Map.entry("password", ""),
+                Map.entry("path", "/srv/copies"), Map.entry("kind", "daily"), Map.entry("time", "02:30"),
+                Map.entry("hours", "6"), Map.entry("mbits", "")));
+        assertThat(viaForm.statusCode()).as(viaForm.body()).isEqualTo(303);
+        assertThat(browser.get("/copies").body()).contains("Sam's NAS", "SFTP server",
+                "sftp://backup@10.0.0.5:22//srv/copies");
+        assertThat(browser.get("/copies/" + id).body()).contains("nas.example.net", hostKey).doesNotContain("hunter2");
     }
 
     @Test

@@ -170,7 +170,11 @@ public final class DashboardRoutes {
         for (Target t : all) {
             Target.LastSync last = t.lastSync();
             Instant good = t.lastGoodSync();
-            String kind = t.kind() == Target.Kind.S3 ? "a cloud bucket" : "a USB disk";
+            String kind = switch (t.kind()) {
+                case S3 -> "a cloud bucket";
+                case FOLDER -> "a USB disk";
+                case SFTP -> t.sftp().peer() ? "a friend's NAS, off-site" : "an SFTP server";
+            };
             if (good == null) {
                 missing.add(t.name() + " (" + kind + ") holds no checked copy yet: "
                         + (last == null ? "it never synced" : last.state() == Target.LastSync.State.FAILED

@@ -3,6 +3,7 @@ package app.threefold.web.targets;
 import app.threefold.mirror.BucketSettings;
 import app.threefold.jobs.Job;
 import app.threefold.mirror.InvalidTargetException;
+import app.threefold.mirror.ServerSettings;
 import app.threefold.mirror.Target;
 import app.threefold.mirror.TargetId;
 import app.threefold.mirror.Targets;
@@ -34,6 +35,7 @@ public final class TargetApiRoutes {
 
     private static final List<String> S3_FIELDS = List.of("endpoint", "region", "bucket", "prefix", "accessKey",
             "secretKey", "pathStyle", "checksums");
+    private static final List<String> SFTP_FIELDS = List.of("host", "port", "user", "hostKey", "keyFile", "password");
     private static final List<String> COMMON_FIELDS = List.of("name", "schedule", "enabled", "bandwidthLimit");
     private static final String DELAY = "deleteDelayDays";
     /** What the API says beside a delay of zero: it is allowed, but nothing then stands between a mistake and the copy. */
@@ -41,12 +43,15 @@ public final class TargetApiRoutes {
             + " from it at the next sync, so a mistaken forget or a compromised appliance leaves nothing to go back to.";
     private static final String POST_SHAPE = "Send {\"type\": \"s3\", \"name\": …, \"endpoint\": \"https://…\","
             + " \"region\": …, \"bucket\": …, \"prefix\": …, \"accessKey\": …, \"secretKey\": …, \"pathStyle\": true}"
-            + " or {\"type\": \"folder\", \"name\": …, \"path\": \"/media/usb/threefold\"}; optional: \"schedule\":"
+            + " or {\"type\": \"folder\", \"name\": …, \"path\": \"/media/usb/threefold\"}"
+            + " or {\"type\": \"sftp\", \"name\": …, \"host\": …, \"port\": 22, \"user\": …, \"hostKey\": \"SHA256:…\","
+            + " \"keyFile\": \"/…/id_ed25519\" or \"password\": …, \"path\": \"folder on the server\"}; optional: \"schedule\":"
             + " {\"daily\": \"02:30\"} or {\"everyHours\": 6}, \"bandwidthLimit\" in bytes per second (0 for none),"
             + " \"deleteDelayDays\" (how long the copy keeps what the NAS's repository no longer holds; 30 by default).";
     private static final String PATCH_SHAPE = "Send a JSON object with any of name, schedule ({\"daily\": \"02:30\"} or"
             + " {\"everyHours\": 6}), enabled, bandwidthLimit (bytes per second, 0 for none), deleteDelayDays and, for an S3 target,"
-            + " endpoint, region, bucket, prefix, accessKey, secretKey, pathStyle, checksums, or for a folder, path.";
+            + " endpoint, region, bucket, prefix, accessKey, secretKey, pathStyle, checksums, for a folder, path, or for"
+            + " an SFTP server, host, port, user, hostKey, keyFile, password, path.";
 
     private final Targets targets;
 
@@ -78,6 +83,7 @@ public final class TargetApiRoutes {
         List<String> fields = new java.util.ArrayList<>(List.of("type", "path", DELAY));
         fields.addAll(COMMON_FIELDS);
         fields.addAll(S3_FIELDS);
+        fields.addAll(SFTP_FIELDS);
         JsonNode body = JsonBodies.object(ctx, fields, POST_SHAPE);
         String type = text(body, "type", POST_SHAPE);
         String actor = ApiAuthentication.admin(ctx).name();
@@ -88,6 +94,7 @@ public final class TargetApiRoutes {
         Target added;
         if ("s3".equals(type)) {
             refuse(body, List.of("path"), "an S3 target");
+            refuse(body, SFTP_FIELDS, "an S3 target");
             BucketSettings s3 = new BucketSettings(text(body, "endpoint", POST_SHAPE), text(body, "region", POST_SHAPE),
                     text(body, "bucket", POST_SHAPE), body.has("prefix") ? text(body, "prefix", POST_SHAPE) : "",
                     text(body, "accessKey", POST_SHAPE), text(body, "secretKey", POST_SHAPE),
@@ -96,9 +103,15 @@ public final class TargetApiRoutes {
             added = targets.addS3(name, s3, schedule, limit, actor);
         } else if ("folder".equals(type)) {
             refuse(body, S3_FIELDS, "a folder target");
+            refuse(body, SFTP_FIELDS, "a folder target");
             added = targets.addFolder(name, TargetInput.folder(text(body, "path", POST_SHAPE)), schedule, limit, actor);
+        } else if ("sftp".equals(type)) {
+            refuse(body, S3_FIELDS, "an SFTP target");
+            added = targets.addSftp(name, new ServerSettings(text(body, "host", POST_SHAPE), port(body, POST_SHAPE),
+                    text(body, "user", POST_SHAPE), optional(body, "path", POST_SHAPE), text(body, "hostKey", POST_SHAPE),
+                    optional(body, "keyFile", POST_SHAPE), optional(body, "password", POST_SHAPE)), schedule, limit, actor);
         } else {
-            throw new BadRequestResponse("type is \"s3\" or \"folder\" (a paired Threefold is added with an invitation"
+            throw new BadRequestResponse("type is \"s3\", \"folder\" or \"sftp\" (a paired Threefold is added with an invitation"
                     + " code), not " + body.path("type") + ". " + POST_SHAPE);
         }
         if (delay != null) {
@@ -112,6 +125,7 @@ public final class TargetApiRoutes {
         List<String> fields = new java.util.ArrayList<>(List.of("path", DELAY));
         fields.addAll(COMMON_FIELDS);
         fields.addAll(S3_FIELDS);
+        fields.addAll(SFTP_FIELDS);
         JsonNode body = JsonBodies.object(ctx, fields, PATCH_SHAPE);
         Target t = targets.get(id(ctx));
         String actor = ApiAuthentication.admin(ctx).name();
@@ -123,8 +137,23 @@ public final class TargetApiRoutes {
         BucketSettings s3 = null;
         String secret = null;
         Path folder = null;
-        if (t.kind() == Target.Kind.S3) {
+        ServerSettings server = null;
+        if (t.kind() == Target.Kind.SFTP) {
+            refuse(body, S3_FIELDS, "an SFTP target");
+            Target.SftpLocation now = t.sftp();
+            if (body.has("path") || SFTP_FIELDS.stream().anyMatch(body::has)) {
+                server = new ServerSettings(body.has("host") ? text(body, "host", PATCH_SHAPE) : now.host(),
+                        body.has("port") ? port(body, PATCH_SHAPE) : String.valueOf(now.port()),
+                        body.has("user") ? text(body, "user", PATCH_SHAPE) : now.user(),
+                        body.has("path") ? text(body, "path", PATCH_SHAPE) : now.path(),
+                        body.has("hostKey") ? text(body, "hostKey", PATCH_SHAPE) : now.hostKey(),
+                        body.has("keyFile") ? optional(body, "keyFile", PATCH_SHAPE)
+                                : now.keyFile() == null ? null : now.keyFile().toString(),
+                        optional(body, "password", PATCH_SHAPE));
+            }
+        } else if (t.kind() == Target.Kind.S3) {
             refuse(body, List.of("path"), "an S3 target");
+            refuse(body, SFTP_FIELDS, "an S3 target");
             Target.S3Location now = t.s3();
             secret = body.has("secretKey") ? text(body, "secretKey", PATCH_SHAPE) : null;
             if (S3_FIELDS.stream().anyMatch(body::has)) {
@@ -139,6 +168,7 @@ public final class TargetApiRoutes {
             }
         } else {
             refuse(body, S3_FIELDS, "a folder target");
+            refuse(body, SFTP_FIELDS, "a folder target");
             if (body.has("path")) {
                 folder = TargetInput.folder(text(body, "path", PATCH_SHAPE));
             }
@@ -154,6 +184,9 @@ public final class TargetApiRoutes {
         }
         if (delay != null && !delay.equals(t.deleteDelay())) {
             targets.changeDeleteDelay(t.id(), delay, actor);
+        }
+        if (server != null) {
+            targets.changeSftp(t.id(), server, actor);
         }
         ctx.json(view(targets.get(t.id())));
     }
@@ -193,6 +226,16 @@ public final class TargetApiRoutes {
             m.put("secretKey", s3.maskedSecret());
             m.put("pathStyle", s3.pathStyle());
             m.put("checksums", s3.checksumMode());
+        } else if (t.sftp() != null) {
+            Target.SftpLocation sftp = t.sftp();
+            m.put("host", sftp.host());
+            m.put("port", sftp.port());
+            m.put("user", sftp.user());
+            m.put("path", sftp.path());
+            m.put("hostKey", sftp.hostKey());
+            m.put("keyFile", sftp.keyFile() == null ? null : sftp.keyFile().toString());
+            m.put("password", sftp.hasPassword() ? "****" : null);
+            m.put("peer", sftp.peer());
         } else {
             m.put("path", t.folder().toString());
         }
@@ -276,6 +319,23 @@ public final class TargetApiRoutes {
             throw new BadRequestResponse("The field \"" + field + "\" must be a string. " + shape);
         }
         return v.asText();
+    }
+
+    private static String optional(JsonNode body, String field, String shape) {
+        JsonNode v = body.get(field);
+        return v == null || v.isNull() ? null : text(body, field, shape);
+    }
+
+    /** A port as a number (or a string of digits, as a form sends it). */
+    private static String port(JsonNode body, String shape) {
+        JsonNode v = body.get("port");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asText();
+        }
+        return text(body, "port", shape);
     }
 
     private static boolean bool(JsonNode body, String field, String shape) {

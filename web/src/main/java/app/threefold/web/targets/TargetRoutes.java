@@ -2,6 +2,7 @@ package app.threefold.web.targets;
 
 import app.threefold.ThreefoldException;
 import app.threefold.mirror.BucketSettings;
+import app.threefold.mirror.ServerSettings;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.mirror.Target;
@@ -25,7 +26,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code /copies}: the other copies of the repository (S3 buckets, folders such as a USB disk),
+ * {@code /copies}: the other copies of the repository (S3 buckets, folders such as a USB disk, SFTP
+ * servers such as a friend's NAS),
  * how far each is behind, adding, changing, testing and removing them, and "Sync now" with live
  * progress (admins only). The NAS's own repository is listed first, as the copy the others copy.
  */
@@ -50,10 +52,26 @@ public final class TargetRoutes {
      */
     public record Form(String name, String endpoint, String region, String bucket, String prefix, String accessKey,
                        boolean pathStyle, String path, String kind, String time, String hours, String mbits,
-                       boolean enabled, String delayDays) {
+                       boolean enabled, String delayDays, String host, String port, String user, String hostKey,
+                       String keyFile) {
 
         static final Form EMPTY = new Form("", "", "us-east-1", "", "threefold", "", true, "", "daily", "02:30", "6", "",
-                true, String.valueOf(Target.DEFAULT_DELETE_DELAY.toDays()));
+                true, String.valueOf(Target.DEFAULT_DELETE_DELAY.toDays()), "", "22", "", "", "");
+
+        /** A bucket's or a folder's form, without an SFTP server's fields. */
+        public Form(String name, String endpoint, String region, String bucket, String prefix, String accessKey,
+                    boolean pathStyle, String path, String kind, String time, String hours, String mbits, boolean enabled,
+                    String delayDays) {
+            this(name, endpoint, region, bucket, prefix, accessKey, pathStyle, path, kind, time, hours, mbits, enabled,
+                    delayDays, "", "22", "", "", "");
+        }
+
+        /** A bucket's or a folder's form with the default delay. */
+        public Form(String name, String endpoint, String region, String bucket, String prefix, String accessKey,
+                    boolean pathStyle, String path, String kind, String time, String hours, String mbits, boolean enabled) {
+            this(name, endpoint, region, bucket, prefix, accessKey, pathStyle, path, kind, time, hours, mbits, enabled,
+                    String.valueOf(Target.DEFAULT_DELETE_DELAY.toDays()));
+        }
 
         static Form of(Target t) {
             String time = "02:30";
@@ -69,6 +87,12 @@ public final class TargetRoutes {
             String mbits = t.bandwidthLimit() == 0 ? "" : trim(t.bandwidthLimit() / (double) TargetInput.BYTES_PER_MBIT);
             Target.S3Location s3 = t.s3();
             String days = String.valueOf(t.deleteDelay().toDays());
+            Target.SftpLocation sftp = t.sftp();
+            if (sftp != null) {
+                return new Form(t.name(), "", "", "", "", "", true, sftp.path(), kind, time, hours, mbits, t.enabled(),
+                        days, sftp.host(), String.valueOf(sftp.port()), sftp.user(), sftp.hostKey(),
+                        sftp.keyFile() == null ? "" : sftp.keyFile().toString());
+            }
             return s3 == null
                     ? new Form(t.name(), "", "", "", "", "", true, t.folder().toString(), kind, time, hours, mbits,
                     t.enabled(), days)
@@ -80,7 +104,12 @@ public final class TargetRoutes {
             return new Form(field(ctx, "name"), field(ctx, "endpoint"), field(ctx, "region"), field(ctx, "bucket"),
                     field(ctx, "prefix"), field(ctx, "accessKey"), ctx.formParam("pathStyle") != null, field(ctx, "path"),
                     field(ctx, "kind"), field(ctx, "time"), field(ctx, "hours"), field(ctx, "mbits"),
-                    ctx.formParam("enabled") != null, field(ctx, "delayDays"));
+                    ctx.formParam("enabled") != null, field(ctx, "delayDays"), field(ctx, "host"), field(ctx, "port"),
+                    field(ctx, "user"), field(ctx, "hostKey"), field(ctx, "keyFile"));
+        }
+
+        ServerSettings server(String password) {
+            return new ServerSettings(host, port, user, path, hostKey, keyFile, password);
         }
 
         Schedule schedule() {
@@ -129,6 +158,7 @@ public final class TargetRoutes {
         routes.get("/copies", ctx -> list(ctx, Form.EMPTY, null, null));
         routes.post("/copies/s3", ctx -> add(ctx, "s3"));
         routes.post("/copies/folder", ctx -> add(ctx, "folder"));
+        routes.post("/copies/sftp", ctx -> add(ctx, "sftp"));
         routes.get("/copies/{id}", ctx -> show(ctx, null, null));
         routes.post("/copies/{id}", this::change);
         routes.post("/copies/{id}/remove", this::remove);
@@ -140,7 +170,11 @@ public final class TargetRoutes {
     public Row row(Target t) {
         Optional<Long> active = targets.activeJob(t.id());
         Target.LastSync last = t.lastSync();
-        String kind = t.kind() == Target.Kind.S3 ? "cloud bucket (S3)" : "folder (USB disk)";
+        String kind = switch (t.kind()) {
+            case S3 -> "cloud bucket (S3)";
+            case FOLDER -> "folder (USB disk)";
+            case SFTP -> t.sftp().peer() ? "friend's Threefold (SFTP)" : "SFTP server";
+        };
         if (active.isPresent()) {
             return new Row(t, kind, last == null ? "first sync" : Format.age(last.time(), clock.instant()), "syncing",
                     "warn", null, active.get());
@@ -177,6 +211,8 @@ public final class TargetRoutes {
                 BucketSettings s3 = new BucketSettings(form.endpoint(), form.region(), form.bucket(), form.prefix(),
                         form.accessKey(), field(ctx, "secretKey"), form.pathStyle(), null);
                 added = targets.addS3(form.name(), s3, schedule, limit, actor);
+            } else if (type.equals("sftp")) {
+                added = targets.addSftp(form.name(), form.server(field(ctx, "password")), schedule, limit, actor);
             } else {
                 added = targets.addFolder(form.name(), TargetInput.folder(form.path()), schedule, limit, actor);
             }
@@ -221,12 +257,15 @@ public final class TargetRoutes {
             java.nio.file.Path folder = t.kind() != Target.Kind.FOLDER ? null : TargetInput.folder(form.path());
             java.time.Duration delay = ctx.formParam("delayDays") == null ? t.deleteDelay()
                     : TargetInput.delayDays(form.delayDays());
+            ServerSettings server = t.kind() != Target.Kind.SFTP ? null : form.server(field(ctx, "password"));
             // The name first: it is the one thing the catalog can still refuse (taken).
             targets.change(t.id(), form.name(), schedule, form.enabled(), limit, actor);
             if (s3 != null) {
                 targets.changeS3(t.id(), s3, actor);
             } else if (folder != null && !folder.equals(t.folder())) {
                 targets.changeFolder(t.id(), folder, actor);
+            } else if (server != null) {
+                targets.changeSftp(t.id(), server, actor);
             }
             if (!delay.equals(t.deleteDelay())) {
                 targets.changeDeleteDelay(t.id(), delay, actor);
