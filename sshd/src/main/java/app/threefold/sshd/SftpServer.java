@@ -124,6 +124,8 @@ public final class SftpServer implements AutoCloseable {
                 if (event == Event.Authenticated && session instanceof ServerSession s) {
                     String address = DeviceAuthenticator.address(s);
                     log.info("device '{}' logged in from {}", s.getUsername(), address);
+                    // Every connection, not once per session: a late device's line names where it was last seen.
+                    devices.recordConnection(s.getUsername(), address);
                 }
             }
 
