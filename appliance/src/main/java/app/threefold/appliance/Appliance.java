@@ -121,7 +121,8 @@ public final class Appliance implements AutoCloseable {
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), devices,
-                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle));
+                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle,
+                            () -> sftp.get() == null ? List.of() : sftp.get().hostKeyLines()));
             started.push(new Step("web server", web));
             return new Appliance(config, catalog, web, engine, sftp, started);
         } catch (RuntimeException e) {

@@ -164,6 +164,11 @@ public final class SftpServer implements AutoCloseable {
         return hostKeys.fingerprints();
     }
 
+    /** The host public keys as OpenSSH lines, which setup scripts pin in their known_hosts file. */
+    public List<String> hostKeyLines() {
+        return hostKeys.publicKeyLines();
+    }
+
     @Override
     public void close() throws IOException {
         sshd.stop(true);
