@@ -75,13 +75,20 @@ public final class Appliance implements AutoCloseable {
      * @throws CommandRefusedException if another process uses the data directory
      */
     public static Appliance start(Config config, String version) {
+        return start(config, version, Clock.systemUTC());
+    }
+
+    /**
+     * {@link #start(Config, String)} on {@code clock}: tests move it to see what time does (a
+     * device falling late for its rhythm, a setup link expiring) without waiting.
+     */
+    public static Appliance start(Config config, String version, Clock clock) {
         Deque<Step> started = new ArrayDeque<>();
         try {
             started.push(new Step("instance lock", InstanceLock.acquire(config.dataDir())));
             CatalogDatabase database = CatalogDatabase.open(config);
             started.push(new Step("catalog database", database));
             Catalog catalog = database.catalog();
-            Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
             Accounts accounts = new Accounts(catalog.jdbi(), PasswordHasher.standard(), clock);
             ApiTokens apiTokens = new ApiTokens(catalog.jdbi(), clock, random);

@@ -145,4 +145,28 @@ class SetupScriptLinksTest {
         assertThat(page).contains("Set up this computer", "/devices/laptop/setup?os=linux", "/devices/laptop/setup?os=macos",
                 "/devices/laptop/setup?os=windows", "data-level=\"AMBER\"", "laptop: no backup yet, added 2 days ago");
     }
+
+    @Test
+    void theDashboardMarksALateDeviceAmberThenRedAndListsItFirst() throws Exception {
+        devices.create("anna-pc", "anna pc password".toCharArray(), null);
+        devices.setRhythm("anna-pc", Duration.ofDays(7));
+        devices.recordConnection("laptop", "192.168.1.23");
+        String fresh = admin.get("/").body();
+        assertThat(fresh.indexOf("data-device=\"anna-pc\"")).isLessThan(fresh.indexOf("data-device=\"laptop\""));
+        assertThat(fresh).doesNotContain("data-lateness=\"AMBER\"", "data-lateness=\"RED\"");
+
+        clock.advance(Duration.ofHours(37));
+        admin = panel.login("alice", "long enough");
+        String amber = admin.get("/").body();
+        assertThat(amber.indexOf("data-device=\"laptop\"")).isLessThan(amber.indexOf("data-device=\"anna-pc\""));
+        assertThat(amber).contains("late-amber", "data-lateness=\"AMBER\"",
+                "laptop: no backup yet, added 1 day ago — it last connected from 192.168.1.23 on 2026-12-07 04:00 UTC");
+
+        clock.advance(Duration.ofHours(36));
+        admin = panel.login("alice", "long enough");
+        String red = admin.get("/").body();
+        assertThat(red.indexOf("data-device=\"laptop\"")).isLessThan(red.indexOf("data-device=\"anna-pc\""));
+        assertThat(red).contains("late-red", "data-lateness=\"RED\"", "laptop: no backup yet, added 3 days ago");
+        assertThat(devices.lateDevices()).extracting(l -> l.device()).containsExactly("laptop");
+    }
 }

@@ -228,6 +228,7 @@ public final class DashboardRoutes {
         java.util.SortedSet<String> names = new java.util.TreeSet<>(catalog.devices());
         names.addAll(local.keySet());
         java.util.Set<String> archived = catalog.archived();
+        Map<String, Lateness> lateness = lateness();
         List<DeviceCard> cards = new ArrayList<>();
         for (String device : names) {
             if (!viewer.mayAccess(device)) {
@@ -260,7 +261,11 @@ public final class DashboardRoutes {
                 missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
             }
             boolean gone = archived.contains(device);
-            boolean stale = !gone && (s == null || Duration.between(s.time(), now).compareTo(STALE) > 0);
+            // A device with an account is stale when it is late for its own rhythm (amber or red); one
+            // known only from its snapshots (a test setup without accounts) by the fixed STALE age.
+            Lateness rhythm = lateness.get(device);
+            boolean stale = !gone && (rhythm != null ? rhythm.late()
+                    : s == null || Duration.between(s.time(), now).compareTo(STALE) > 0);
             cards.add(new DeviceCard(device, s, s == null ? "never backed up" : Format.age(s.time(), now), stale,
                     copies, kinds.size(), mirrors.offsite(), missing, tests.getOrDefault(device, List.of()), null, gone,
                     mirrors.synced(), testCopies));
@@ -297,10 +302,15 @@ public final class DashboardRoutes {
                 mirrors.synced(), testCopies);
     }
 
+    /** Each device account's punctuality by name; empty without accounts. */
+    private Map<String, Lateness> lateness() {
+        return devices == null ? Map.of() : devices.punctuality().stream()
+                .collect(Collectors.toMap(Lateness::device, Function.identity()));
+    }
+
     DashboardPage page(Person viewer, Layout layout) throws IOException {
         List<DeviceCard> all = cards(viewer);
-        Map<String, Lateness> lateness = devices == null ? Map.of() : devices.punctuality().stream()
-                .collect(Collectors.toMap(Lateness::device, Function.identity()));
+        Map<String, Lateness> lateness = lateness();
         // Late devices first, the worst first; the rest keep their order by name.
         Comparator<DeviceCard> lateFirst = Comparator.comparing((DeviceCard c) -> Optional.ofNullable(lateness.get(c.name()))
                         .map(Lateness::level).orElse(Lateness.Level.ON_TIME), Comparator.reverseOrder())
