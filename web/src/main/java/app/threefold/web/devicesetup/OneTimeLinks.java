@@ -9,6 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Single-use links to setup scripts. A script carries a device's private key, so it lives only
@@ -75,42 +77,37 @@ public final class OneTimeLinks {
         return token;
     }
 
-    /** When a link made now stops working. */
-    public Instant expiryOfNew() {
-        return clock.instant().plus(LIFETIME);
-    }
-
     /**
      * Hands out the script once: the first fetch before expiry gets it, and the script is gone
      * from memory at once.
      *
      * @return the script, or why there is none
      */
-    public synchronized java.util.Optional<Script> take(String token, java.util.function.Consumer<Refusal> refused) {
+    public synchronized Optional<Script> take(String token, Consumer<Refusal> refused) {
         forgetOld();
         Entry e = token == null ? null : links.get(token);
         Instant now = clock.instant();
         if (e == null) {
             refused.accept(new Refusal(Reason.UNKNOWN, "This setup link is not known: it may be over a day old, or the NAS"
                     + " restarted since it was made. Make a new one on the device's Connect page (Set up this computer)."));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (e.used != null) {
             refused.accept(new Refusal(Reason.USED, "This setup link was already used at " + WHEN.format(e.used)
                     + "; a link works once. Make a new one for " + e.device + " on its Connect page (Set up this computer)."));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (!now.isBefore(e.expires)) {
             e.script = null;
             refused.accept(new Refusal(Reason.EXPIRED, "This setup link expired at " + WHEN.format(e.expires)
                     + " (links work for " + LIFETIME.toMinutes() + " minutes). Make a new one for " + e.device
                     + " on its Connect page (Set up this computer)."));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Script s = e.script;
         e.script = null;
         e.used = now;
-        return java.util.Optional.of(s);
+        return Optional.of(s);
     }
 
     private void forgetOld() {

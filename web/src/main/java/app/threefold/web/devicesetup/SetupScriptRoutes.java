@@ -1,5 +1,6 @@
 package app.threefold.web.devicesetup;
 
+import app.threefold.device.AuthorizedKey;
 import app.threefold.device.Device;
 import app.threefold.device.DeviceKeyPair;
 import app.threefold.device.Devices;
@@ -17,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +47,8 @@ public final class SetupScriptRoutes {
     public record ReadyPage(Layout layout, String device, ClientOs os, String url, String command, String expires,
                             String fingerprint) {
     }
+
+    private static final DateTimeFormatter EXPIRES = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Devices devices;
     private final Supplier<List<String>> hostKeys;
@@ -138,14 +143,13 @@ public final class SetupScriptRoutes {
         String script = scripts.script(choice, target, pair.privateKey(), now);
         devices().addKey(device.name(), pair.publicKey());
         devices().setRhythm(device.name(), choice.rhythm());
-        String fingerprint = app.threefold.device.AuthorizedKey.parse(pair.publicKey()).fingerprint();
+        String fingerprint = AuthorizedKey.parse(pair.publicKey()).fingerprint();
         devices().audit(Access.viewer(ctx).name(), "device.setup-script", Map.of("device", device.name(), "os", os.id(),
                 "key", fingerprint));
         String token = links.add(new OneTimeLinks.Script(device.name(), os.fileName(), script));
         String url = ctx.scheme() + "://" + ctx.host() + LINK_PREFIX + token;
         pages.render(ctx, "device-setup-ready.jte", new ReadyPage(layout(ctx, device), device.name(), os, url,
-                os.command(url), java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'")
-                .withZone(java.time.ZoneOffset.UTC).format(now.plus(OneTimeLinks.LIFETIME)), fingerprint));
+                os.command(url), EXPIRES.format(now.plus(OneTimeLinks.LIFETIME)), fingerprint));
     }
 
     private static long parseOr(String hours) {
