@@ -76,13 +76,20 @@ public final class Appliance implements AutoCloseable {
      * @throws CommandRefusedException if another process uses the data directory
      */
     public static Appliance start(Config config, String version) {
+        return start(config, version, Clock.systemUTC());
+    }
+
+    /**
+     * {@link #start(Config, String)} on {@code clock}: tests move it to see what time does (a
+     * device falling late for its rhythm, a setup link expiring) without waiting.
+     */
+    public static Appliance start(Config config, String version, Clock clock) {
         Deque<Step> started = new ArrayDeque<>();
         try {
             started.push(new Step("instance lock", InstanceLock.acquire(config.dataDir())));
             CatalogDatabase database = CatalogDatabase.open(config);
             started.push(new Step("catalog database", database));
             Catalog catalog = database.catalog();
-            Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
             Accounts accounts = new Accounts(catalog.jdbi(), PasswordHasher.standard(), clock);
             ApiTokens apiTokens = new ApiTokens(catalog.jdbi(), clock, random);
@@ -124,7 +131,8 @@ public final class Appliance implements AutoCloseable {
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), devices,
-                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle));
+                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle,
+                            () -> sftp.get() == null ? List.of() : sftp.get().hostKeyLines()));
             started.push(new Step("web server", web));
             return new Appliance(config, catalog, web, engine, sftp, started);
         } catch (RuntimeException e) {

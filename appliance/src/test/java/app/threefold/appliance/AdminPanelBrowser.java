@@ -59,7 +59,8 @@ abstract class AdminPanelBrowser {
 
     @BeforeEach
     void start() {
-        appliance = Appliance.start(ConfigLoader.load(new ConfigLoader.Flags(dataDir, "127.0.0.1", 0, 0), Map.of()), "test");
+        appliance = Appliance.start(ConfigLoader.load(new ConfigLoader.Flags(dataDir, "127.0.0.1", 0, 0), Map.of()), "test",
+                clock());
         base = "http://127.0.0.1:" + appliance.httpPort();
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -70,6 +71,11 @@ abstract class AdminPanelBrowser {
             launch.setExecutablePath(Path.of("/usr/bin/chromium"));
         }
         browser = playwright.chromium().launch(launch);
+    }
+
+    /** The appliance's clock; a journey about time passing gives one it can move. */
+    java.time.Clock clock() {
+        return java.time.Clock.systemUTC();
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import app.threefold.account.PasswordHasher;
 import app.threefold.audit.AuditLog;
 import app.threefold.snapshot.CatalogSnapshots;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -324,6 +325,68 @@ public final class Devices {
             throw new UnknownDeviceException(name);
         }
         return found;
+    }
+
+    /** The longest rhythm a device may have: a month. */
+    public static final Duration MAX_RHYTHM = Duration.ofHours(744);
+
+    /**
+     * Sets how often the device is expected to back up (daily by default), in whole hours.
+     *
+     * @throws DeviceException if it is under an hour or over a month
+     * @throws UnknownDeviceException if there is no such device
+     */
+    public void setRhythm(String name, Duration rhythm) {
+        if (rhythm.toHours() < 1 || rhythm.compareTo(MAX_RHYTHM) > 0) {
+            throw new DeviceException("A device's rhythm is between 1 hour and 31 days (744 hours); "
+                    + rhythm.toHours() + " hours is outside it.");
+        }
+        update(name, "UPDATE devices SET rhythm_hours = :v WHERE name = :n", (int) rhythm.toHours());
+    }
+
+    /**
+     * Records that the device logged in from {@code address} now, for the clue in a late device's
+     * line ("it last connected from …"). An unknown name changes nothing: the login was checked
+     * against the catalog a moment before, and a delete since then is not this method's business.
+     */
+    public void recordConnection(String name, String address) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE devices SET last_address = :a, last_connected = :t WHERE name = :n")
+                .bind("a", address).bind("t", clock.instant()).bind("n", name).execute());
+    }
+
+    /**
+     * How every device keeps its rhythm now, worst first (see {@link Lateness}): the dashboard's
+     * order, and what alerts watch.
+     */
+    public List<Lateness> punctuality() {
+        Instant now = clock.instant();
+        Map<String, Instant> latest = new java.util.HashMap<>();
+        snapshots.latestPerDevice().forEach(r -> latest.put(r.device(), r.time()));
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT name, rhythm_hours, created, last_address, last_connected FROM devices")
+                .map((rs, ctx) -> Lateness.of(rs.getString("name"), Duration.ofHours(rs.getInt("rhythm_hours")),
+                        rs.getTimestamp("created").toInstant(), latest.get(rs.getString("name")),
+                        rs.getString("last_address"), instant(rs.getTimestamp("last_connected")), now))
+                .list()).stream().sorted(Lateness.WORST_FIRST).toList();
+    }
+
+    /** The devices whose backup is late now (amber or red), worst first. */
+    public List<Lateness> lateDevices() {
+        return punctuality().stream().filter(Lateness::late).toList();
+    }
+
+    /**
+     * One device's punctuality.
+     *
+     * @throws UnknownDeviceException if there is no such device
+     */
+    public Lateness punctuality(String name) {
+        return punctuality().stream().filter(l -> l.device().equals(name)).findFirst()
+                .orElseThrow(() -> new UnknownDeviceException(name));
+    }
+
+    private static Instant instant(java.sql.Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     /** Appends to the audit log: logins, refusals, snapshots. */

@@ -58,4 +58,13 @@ final class HostKeys implements KeyPairProvider {
         }
         return out;
     }
+
+    /** The public keys as OpenSSH lines ({@code ssh-ed25519 AAAA…}), for clients to pin in known_hosts. */
+    List<String> publicKeyLines() {
+        List<String> out = new ArrayList<>();
+        for (KeyPair k : keys) {
+            out.add(org.apache.sshd.common.config.keys.PublicKeyEntry.toString(k.getPublic()));
+        }
+        return List.copyOf(out);
+    }
 }

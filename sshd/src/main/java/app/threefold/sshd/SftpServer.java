@@ -124,6 +124,8 @@ public final class SftpServer implements AutoCloseable {
                 if (event == Event.Authenticated && session instanceof ServerSession s) {
                     String address = DeviceAuthenticator.address(s);
                     log.info("device '{}' logged in from {}", s.getUsername(), address);
+                    // Every connection, not once per session: a late device's line names where it was last seen.
+                    devices.recordConnection(s.getUsername(), address);
                 }
             }
 
@@ -160,6 +162,11 @@ public final class SftpServer implements AutoCloseable {
     /** Host key type to its OpenSSH SHA256 fingerprint. */
     public Map<String, String> hostKeyFingerprints() {
         return hostKeys.fingerprints();
+    }
+
+    /** The host public keys as OpenSSH lines, which setup scripts pin in their known_hosts file. */
+    public List<String> hostKeyLines() {
+        return hostKeys.publicKeyLines();
     }
 
     @Override

@@ -46,4 +46,17 @@ class SftpActivityTest extends LaptopSftpTest {
 
         assertThat(rows().stream().filter(r -> r.action().equals("sftp.login"))).hasSize(2);
     }
+
+    @Test
+    void theDeviceRemembersWhereAndWhenItLastConnected() throws Exception {
+        assertThat(f.devices.punctuality("laptop").lastConnected()).isNull();
+
+        assertThat(f.sftp("laptop", PW, "ls\n").exit()).isZero();
+        f.awaitIdle();
+
+        var seen = f.devices.punctuality("laptop");
+        assertThat(seen.lastAddress()).isEqualTo("127.0.0.1");
+        assertThat(seen.lastConnected()).isNotNull();
+        assertThat(seen.text()).contains("it last connected from 127.0.0.1 on ");
+    }
 }

@@ -14,6 +14,9 @@ import app.threefold.web.api.StatusRoutes;
 import app.threefold.web.dashboard.DashboardRoutes;
 import app.threefold.web.devicesetup.DeviceEditRoutes;
 import app.threefold.web.devicesetup.DeviceSetupRoutes;
+import app.threefold.web.devicesetup.OneTimeLinks;
+import app.threefold.web.devicesetup.SetupScriptRoutes;
+import app.threefold.web.devicesetup.SetupScripts;
 import app.threefold.web.health.HealthRoutes;
 import app.threefold.web.page.Pages;
 import app.threefold.web.people.PeopleRoutes;
@@ -77,7 +80,7 @@ public final class WebServer implements AutoCloseable {
         TargetRoutes copies = new TargetRoutes(panel.targets(), panel.jobs(),
                 app.threefold.engine.Engine.repositoryDir(services.dataDir()).toString(), services.clock(), pages);
         DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), panel.sources(), sources,
-                panel.targets(), services.dataDir(), services.clock(), pages);
+                panel.targets(), services.dataDir(), services.clock(), pages, services.devices());
         RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), dashboard::cardTests,
                 pages);
         ArchivedDevices archivedDevices = new ArchivedDevices(panel.catalog().jdbi());
@@ -123,6 +126,9 @@ public final class WebServer implements AutoCloseable {
             dashboard.addTo(cfg.routes);
             // Before DeviceRoutes, so /devices/new is not taken for a device named "new".
             new DeviceSetupRoutes(services.devices(), services.sshHostKeys(), panel.sftpPort(), pages)
+                    .addTo(cfg.routes);
+            new SetupScriptRoutes(services.devices(), services.sshHostKeyLines(), panel.sftpPort(),
+                    new OneTimeLinks(services.clock(), random), new SetupScripts(), random, services.clock(), pages)
                     .addTo(cfg.routes);
             new DeviceEditRoutes(services.devices(), snapshots, panel.audit(), pages).addTo(cfg.routes);
             new DeviceRoutes(dashboard, snapshots, panel.jobs(), services.loginThrottle(), pages).addTo(cfg.routes);

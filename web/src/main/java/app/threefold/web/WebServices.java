@@ -8,6 +8,7 @@ import app.threefold.login.LoginThrottle;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -27,10 +28,20 @@ import java.util.function.Supplier;
  * @param sshHostKeys the SFTP server's host key fingerprints (key type to {@code SHA256:…}); empty while it is off
  * @param panel     the admin panel's services
  * @param loginThrottle the appliance's one guard against password guessing, shared with SFTP
+ * @param sshHostKeyLines the SFTP server's host public keys as OpenSSH lines ({@code ssh-ed25519 AAAA…}), which
+ *                  setup scripts pin; empty while it is off
  */
 public record WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
                           ApiTokens apiTokens, Path dataDir, Devices devices, Supplier<Map<String, String>> sshHostKeys,
-                          PanelServices panel, LoginThrottle loginThrottle) {
+                          PanelServices panel, LoginThrottle loginThrottle, Supplier<List<String>> sshHostKeyLines) {
+
+    /** Without host key lines: setup scripts cannot be made (the panel says the SFTP server is not running). */
+    public WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
+                       ApiTokens apiTokens, Path dataDir, Devices devices, Supplier<Map<String, String>> sshHostKeys,
+                       PanelServices panel, LoginThrottle loginThrottle) {
+        this(version, clock, startedAt, health, accounts, apiTokens, dataDir, devices, sshHostKeys, panel, loginThrottle,
+                List::of);
+    }
 
     /** A web server on its own (tests, benchmarks): it counts failed logins by itself. */
     public WebServices(String version, Clock clock, Instant startedAt, HealthProbe health, Accounts accounts,
@@ -51,5 +62,6 @@ public record WebServices(String version, Clock clock, Instant startedAt, Health
         Objects.requireNonNull(sshHostKeys);
         Objects.requireNonNull(panel);
         Objects.requireNonNull(loginThrottle);
+        Objects.requireNonNull(sshHostKeyLines);
     }
 }

@@ -61,6 +61,8 @@ public final class Events {
             case "device.enabled" -> "Enabled device " + d.text("device");
             case "device.disabled" -> "Disabled device " + d.text("device") + ": it can no longer log in";
             case "device.key-added" -> "Added an SSH key to device " + d.text("device");
+            case "device.setup-script" -> "Made a " + d.text("os") + " setup script for device " + d.text("device")
+                    + " with a new key " + d.text("key");
             case "device.key-removed" -> "Removed an SSH key from device " + d.text("device");
             case "device.quota-set" -> "Changed the quota of device " + d.text("device");
             case "login.ok" -> "Logged in to the panel" + d.opt(" from ", "address");
@@ -183,6 +185,7 @@ public final class Events {
         m.put("device.created", "Devices added (older entries)");
         m.put("device.deleted", "Devices deleted");
         m.put("device.changed", "Devices changed (API)");
+        m.put("device.setup-script", "Setup scripts made");
         m.put("device.password-set", "Device passwords set");
         m.put("device.password-cleared", "Device passwords removed");
         m.put("device.enabled", "Devices enabled");

@@ -1,6 +1,8 @@
 package app.threefold.web.dashboard;
 
 import app.threefold.access.Person;
+import app.threefold.device.Devices;
+import app.threefold.device.Lateness;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreProofs;
@@ -28,9 +30,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -93,7 +97,13 @@ public final class DashboardRoutes {
      * two days: before that its axis only repeats one value ("1 B, 1 B … 0 B") and says nothing.
      */
     public record DashboardPage(Layout layout, List<DeviceCard> devices, List<DeviceCard> archived, long logicalBytes,
-                                long storedBytes, long freeBytes, String chart) {
+                                long storedBytes, long freeBytes, String chart, Map<String, Lateness> lateness) {
+
+        /** The device's lateness when it is late (amber or red), else null: on-time cards show no extra line. */
+        public Lateness late(String device) {
+            Lateness l = lateness.get(device);
+            return l != null && l.late() ? l : null;
+        }
 
         public String ratio() {
             return storedBytes == 0 ? "—" : Format.ratio((double) logicalBytes / storedBytes);
@@ -110,9 +120,17 @@ public final class DashboardRoutes {
     private final Path dataDir;
     private final Clock clock;
     private final Pages pages;
+    private final Devices devices;
 
     public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, LocalSources sources, SourceRoutes sourceRows,
                            Targets targets, Path dataDir, Clock clock, Pages pages) {
+        this(catalog, jobs, sources, sourceRows, targets, dataDir, clock, pages, null);
+    }
+
+    /** With {@code devices} (may be null), late devices are marked amber or red and listed first. */
+    public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, LocalSources sources, SourceRoutes sourceRows,
+                           Targets targets, Path dataDir, Clock clock, Pages pages, Devices devices) {
+        this.devices = devices;
         this.catalog = catalog;
         this.jobs = jobs;
         this.sources = sources;
@@ -214,6 +232,7 @@ public final class DashboardRoutes {
         java.util.SortedSet<String> names = new java.util.TreeSet<>(catalog.devices());
         names.addAll(local.keySet());
         java.util.Set<String> archived = catalog.archived();
+        Map<String, Lateness> lateness = lateness();
         List<DeviceCard> cards = new ArrayList<>();
         for (String device : names) {
             if (!viewer.mayAccess(device)) {
@@ -246,7 +265,11 @@ public final class DashboardRoutes {
                 missing.add("an off-site copy: mirror to a friend's Threefold or a cloud bucket");
             }
             boolean gone = archived.contains(device);
-            boolean stale = !gone && (s == null || Duration.between(s.time(), now).compareTo(STALE) > 0);
+            // A device with an account is stale when it is late for its own rhythm (amber or red); one
+            // known only from its snapshots (a test setup without accounts) by the fixed STALE age.
+            Lateness rhythm = lateness.get(device);
+            boolean stale = !gone && (rhythm != null ? rhythm.late()
+                    : s == null || Duration.between(s.time(), now).compareTo(STALE) > 0);
             cards.add(new DeviceCard(device, s, s == null ? "never backed up" : Format.age(s.time(), now), stale,
                     copies, kinds.size(), mirrors.offsite(), missing, tests.getOrDefault(device, List.of()), null, gone,
                     mirrors.synced(), testCopies));
@@ -283,9 +306,21 @@ public final class DashboardRoutes {
                 mirrors.synced(), testCopies);
     }
 
+    /** Each device account's punctuality by name; empty without accounts. */
+    private Map<String, Lateness> lateness() {
+        return devices == null ? Map.of() : devices.punctuality().stream()
+                .collect(Collectors.toMap(Lateness::device, Function.identity()));
+    }
+
     DashboardPage page(Person viewer, Layout layout) throws IOException {
         List<DeviceCard> all = cards(viewer);
-        List<DeviceCard> cards = all.stream().filter(c -> !c.archived()).toList();
+        Map<String, Lateness> lateness = lateness();
+        // Late devices first, the worst first; the rest keep their order by name.
+        Comparator<DeviceCard> lateFirst = Comparator.comparing((DeviceCard c) -> Optional.ofNullable(lateness.get(c.name()))
+                        .map(Lateness::level).orElse(Lateness.Level.ON_TIME), Comparator.reverseOrder())
+                .thenComparing(c -> Optional.ofNullable(lateness.get(c.name())).filter(Lateness::late)
+                        .map(Lateness::since).orElse(Duration.ZERO), Comparator.reverseOrder());
+        List<DeviceCard> cards = all.stream().filter(c -> !c.archived()).sorted(lateFirst).toList();
         // Archived snapshots are still protected data, so they count in the totals.
         long logical = all.stream().filter(DeviceCard::backedUp).mapToLong(c -> c.latest().bytes()).sum();
         List<SnapshotCatalog.Point> growth = catalog.growth();
@@ -301,6 +336,6 @@ public final class DashboardRoutes {
             }
         }
         return new DashboardPage(layout, cards, all.stream().filter(DeviceCard::archived).toList(), logical, catalog.storedBytes(),
-                Files.getFileStore(dataDir).getUsableSpace(), chart);
+                Files.getFileStore(dataDir).getUsableSpace(), chart, lateness);
     }
 }

@@ -3,6 +3,7 @@ package app.threefold.web.devicesetup;
 import app.threefold.device.Device;
 import app.threefold.device.DeviceException;
 import app.threefold.device.Devices;
+import app.threefold.device.Lateness;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -11,6 +12,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -28,7 +30,17 @@ public final class DeviceSetupRoutes {
     }
 
     /** How to connect: the real host, port and user, the host keys, and the device's state. */
-    public record ConnectPage(Layout layout, Device device, String host, int port, Map<String, String> hostKeys) {
+    public record ConnectPage(Layout layout, Device device, String host, int port, Map<String, String> hostKeys,
+                              Lateness punctuality) {
+
+        public ConnectPage(Layout layout, Device device, String host, int port, Map<String, String> hostKeys) {
+            this(layout, device, host, port, hostKeys, null);
+        }
+
+        /** The systems "Set up this computer" makes scripts for. */
+        public List<ClientOs> systems() {
+            return List.of(ClientOs.values());
+        }
 
         public String sftpUrl() {
             return "sftp://" + device.name() + "@" + host + ":" + port + "/";
@@ -91,6 +103,6 @@ public final class DeviceSetupRoutes {
         Device device = device(ctx);
         String host = Optional.ofNullable(ctx.host()).orElse("nas").replaceFirst(":\\d+$", "");
         pages.render(ctx, "device-connect.jte", new ConnectPage(Access.layout(ctx, "Connect " + device.name(), "devices"),
-                device, host, sftpPort.getAsInt(), hostKeys.get()));
+                device, host, sftpPort.getAsInt(), hostKeys.get(), devices().punctuality(device.name())));
     }
 }

@@ -3,6 +3,7 @@ package app.threefold.web.session;
 import app.threefold.access.People;
 import app.threefold.access.Person;
 import app.threefold.access.Role;
+import app.threefold.web.devicesetup.SetupScriptRoutes;
 import app.threefold.web.setup.SetupState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -46,10 +47,18 @@ public final class Guard {
         return OPEN.contains(path) || path.equals("/login") || OPEN_PREFIXES.stream().anyMatch(path::startsWith);
     }
 
+    /**
+     * A setup script's single-use link: the computer being set up fetches it without a session
+     * (the unguessable link is the secret); it answers 404 or 410 to anything but its one fetch.
+     */
+    public static boolean oneTimeLink(String path) {
+        return path.startsWith(SetupScriptRoutes.LINK_PREFIX);
+    }
+
     private void check(Context ctx) {
         String path = ctx.path();
         if (path.startsWith("/api/") || path.equals("/api") || OPEN.contains(path)
-                || OPEN_PREFIXES.stream().anyMatch(path::startsWith)) {
+                || OPEN_PREFIXES.stream().anyMatch(path::startsWith) || oneTimeLink(path)) {
             return;
         }
         boolean stateChange = !(ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD
