@@ -10,6 +10,7 @@ import app.threefold.crypto.WrongPasswordException;
 import app.threefold.device.Devices;
 import app.threefold.engine.Engine;
 import app.threefold.index.MemoryIndex;
+import app.threefold.mirror.BucketSettings;
 import app.threefold.mirror.Seed;
 import app.threefold.mirror.SyncProgress;
 import app.threefold.mirror.SyncResult;
@@ -128,6 +129,19 @@ public final class Recovery {
             engine.close();
             throw e;
         }
+    }
+
+    /** {@link #recover} from a bucket, with its settings as typed (the setup wizard's form). */
+    public Outcome recoverFromBucket(BucketSettings bucket, char[] password, String actor, Listener listener) throws IOException {
+        return recover(new Location.S3(bucket.settings()), password, actor, listener);
+    }
+
+    /** {@link #recover} from a folder: a USB disk's copy, or a copy on another share. */
+    public Outcome recoverFromFolder(Path folder, char[] password, String actor, Listener listener) throws IOException {
+        if (!folder.isAbsolute()) {
+            throw new RecoveryException(Kind.BAD_REQUEST, "Give the copy's folder as an absolute path, e.g. /media/usb/threefold.");
+        }
+        return recover(new Location.Folder(folder), password, actor, listener);
     }
 
     private Summary rebuild(Engine engine, Location from, String repositoryId, SyncResult copied, String actor,

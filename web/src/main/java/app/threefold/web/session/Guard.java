@@ -55,7 +55,8 @@ public final class Guard {
         boolean stateChange = !(ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD
                 || ctx.method() == HandlerType.OPTIONS);
         if (!setup.setUp()) {
-            if (path.equals("/setup")) {
+            // The wizard's two ways: a new appliance, or one restored from a copy (and that restore's progress).
+            if (path.equals("/setup") || path.equals("/setup/recover") || path.equals("/setup/recover/progress")) {
                 Sessions.Session anonymous = sessions.currentOrAnonymous(ctx);
                 ctx.attribute(Access.SESSION, anonymous);
                 if (stateChange) {
