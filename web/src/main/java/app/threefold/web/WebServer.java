@@ -113,7 +113,7 @@ public final class WebServer implements AutoCloseable {
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
             if (services.devices() != null) {
                 new RecoverRoutes(new Recovery(services.dataDir(), panel.catalog(), services.devices(), panel.targets(),
-                        services.clock()), services.accounts(), setup, panel.engine(), panel.audit(), pages).addTo(cfg.routes);
+                        services.clock()), services.accounts(), setup, sessions, panel.engine(), panel.audit(), pages).addTo(cfg.routes);
             }
             new LoginRoutes(services.accounts(), sessions, services.loginThrottle(), panel.audit(), services.clock(), pages)
                     .addTo(cfg.routes);

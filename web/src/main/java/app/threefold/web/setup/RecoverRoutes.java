@@ -2,6 +2,7 @@ package app.threefold.web.setup;
 
 import app.threefold.account.AccountException;
 import app.threefold.account.Accounts;
+import app.threefold.account.AdminUser;
 import app.threefold.audit.AuditLog;
 import app.threefold.engine.EngineHolder;
 import app.threefold.mirror.BucketSettings;
@@ -10,6 +11,7 @@ import app.threefold.recovery.Recovery;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
+import app.threefold.web.session.Sessions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -53,6 +55,9 @@ public final class RecoverRoutes {
         volatile boolean done;
         volatile String error;
         volatile String summary;
+        /** The new admin, created in the browser's request once the recovery is done, so it logs that browser in. */
+        String adminName;
+        char[] adminPassword;
 
         @Override
         public synchronized void phase(String text) {
@@ -75,11 +80,14 @@ public final class RecoverRoutes {
     private final SetupState state;
     private final EngineHolder engine;
     private final AuditLog audit;
+    private final Sessions sessions;
     private final Pages pages;
     private final AtomicReference<Run> running = new AtomicReference<>();
 
-    public RecoverRoutes(Recovery recovery, Accounts accounts, SetupState state, EngineHolder engine, AuditLog audit, Pages pages) {
+    public RecoverRoutes(Recovery recovery, Accounts accounts, SetupState state, Sessions sessions, EngineHolder engine,
+                         AuditLog audit, Pages pages) {
         this.recovery = recovery;
+        this.sessions = sessions;
         this.accounts = accounts;
         this.state = state;
         this.engine = engine;
@@ -101,6 +109,7 @@ public final class RecoverRoutes {
                 ctx.redirect("/setup/recover", HttpStatus.SEE_OTHER);
                 return;
             }
+            finish(ctx, run);
             pages.render(ctx, "setup-recover-progress.jte", run.view());
         });
     }
@@ -108,7 +117,7 @@ public final class RecoverRoutes {
     /** Once the appliance is set up, or has a repository of its own, there is nothing to recover into. */
     private boolean closed(Context ctx) {
         Run run = running.get();
-        if (state.setUp() && (run == null || !run.done)) {
+        if (state.setUp()) {
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
             return true;
         }
@@ -119,8 +128,25 @@ public final class RecoverRoutes {
         return false;
     }
 
+    /** Once the recovery is done: the admin is created and this browser logged in, once. */
+    private synchronized void finish(Context ctx, Run run) {
+        if (!run.done || run.error != null || run.adminName == null) {
+            return;
+        }
+        AdminUser admin = accounts.createAdmin(run.adminName, run.adminPassword);
+        // The admin has the kit already: it is what opened the copy.
+        state.setKitConfirmed(true);
+        Arrays.fill(run.adminPassword, '\0');
+        run.adminName = null;
+        run.adminPassword = null;
+        sessions.login(ctx, admin.id());
+    }
+
     private void show(Context ctx, Form form, String error) {
         Run run = running.get();
+        if (run != null) {
+            finish(ctx, run);
+        }
         pages.render(ctx, "setup-recover.jte", new RecoverPage(Layout.anonymous("Restore Threefold from a copy",
                 Access.session(ctx).csrf()), form, error, run == null ? null : run.view()));
     }
@@ -158,23 +184,22 @@ public final class RecoverRoutes {
             return;
         }
         Run run = new Run();
+        run.adminName = form.name();
+        run.adminPassword = adminPassword;
         running.set(run);
-        Thread worker = new Thread(() -> recover(run, form, secretKey, repositoryPassword, adminPassword), "recover");
+        Thread worker = new Thread(() -> recover(run, form, secretKey, repositoryPassword), "recover");
         worker.setDaemon(true);
         worker.start();
         ctx.redirect("/setup/recover", HttpStatus.SEE_OTHER);
     }
 
-    private void recover(Run run, Form form, String secretKey, char[] repositoryPassword, char[] adminPassword) {
+    private void recover(Run run, Form form, String secretKey, char[] repositoryPassword) {
         try {
             Recovery.Outcome outcome = form.kind().equals("s3")
                     ? recovery.recoverFromBucket(new BucketSettings(form.endpoint(), form.region(), form.bucket(), form.prefix(),
                     form.accessKey(), secretKey, null, null), repositoryPassword, form.name(), run)
                     : recovery.recoverFromFolder(Path.of(form.folder()), repositoryPassword, form.name(), run);
             engine.install(outcome.engine());
-            accounts.createAdmin(form.name(), adminPassword);
-            // The admin has the kit already: it is what opened the copy.
-            state.setKitConfirmed(true);
             Recovery.Summary s = outcome.summary();
             audit.record(form.name(), "setup.recovered", Map.of("repository", s.repositoryId(), "snapshots", s.snapshots(),
                     "copy", s.copy().name()));
