@@ -144,6 +144,7 @@ class AlertAndRecoverPagesTest {
             assertThat(browser.get("/").body()).contains("nas-photos", "Log out alice");
             assertThat(browser.get("/copies").body()).contains("Recovered copy");
             assertThat(new PanelClient(panel.server().port()).get("/setup/recover").headers().firstValue("Location").orElse("")).startsWith("/login");
+            assertThat(browser.get("/setup/recover").headers().firstValue("Location")).hasValue("/");
             assertThat(panel.login("alice", "long enough").get("/").body()).contains("nas-photos");
         }
     }

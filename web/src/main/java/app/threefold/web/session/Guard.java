@@ -94,7 +94,7 @@ public final class Guard {
                 && setup.recoveryKitPending()) {
             deny(ctx, "/setup/recovery-kit", "Confirm that you saved the recovery kit first.");
         }
-        if (path.equals("/setup")) {
+        if (path.equals("/setup") || path.equals("/setup/recover") || path.equals("/setup/recover/progress")) {
             redirect(ctx, io.javalin.http.HttpStatus.SEE_OTHER, "/");
         }
     }
