@@ -343,6 +343,63 @@ class AlertsTest {
         assertThat(posts.get(0).body()).contains("The NAS disk is 93 % full").contains("/srv/threefold");
     }
 
+    @Test
+    void aFailedRestoreTestIsReportedWithTheDamagedFilesAndClearsWhenTheNextOnePasses() throws Exception {
+        channels.addWebhook("hook", webhookUrl("/hook"), "", "admin");
+        app.threefold.jobs.Jobs jobs = new app.threefold.jobs.Jobs(catalog.jdbi(), clock);
+        try {
+            Alerts alerts = alerts(Conditions.restoreTestFailed(jobs));
+            finish(jobs, jobs.submit(app.threefold.jobs.RestoreProofs.KIND, "laptop", "local", "admin", progress -> Map.of(
+                    "verdict", "failed", "copyName", "this NAS",
+                    "failures", List.of(Map.of("path", "/photos/cat.jpg", "reason", "content differs from its digest")))));
+            alerts.evaluate();
+            alerts.evaluate();
+            finish(jobs, jobs.submit(app.threefold.jobs.RestoreProofs.KIND, "laptop", "local", "admin",
+                    progress -> Map.of("verdict", "passed", "copyName", "this NAS", "failures", List.of())));
+            alerts.evaluate();
+
+            assertThat(posts).hasSize(2);
+            assertThat(posts.get(0).body()).contains("Restore test of laptop from this NAS failed", "/photos/cat.jpg",
+                    "content differs from its digest", "\"subject\":\"laptop on local\"");
+            assertThat(posts.get(1).body()).contains("\"cleared\"");
+        } finally {
+            jobs.close();
+        }
+    }
+
+    private static void finish(app.threefold.jobs.Jobs jobs, app.threefold.jobs.Job job) throws InterruptedException {
+        for (int i = 0; i < 200 && jobs.find(job.id()).orElseThrow().finished() == null; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(jobs.find(job.id()).orElseThrow().finished()).isNotNull();
+    }
+
+    @Test
+    void aCopyNotSyncedForMoreThanThreeDaysIsReported() throws Exception {
+        channels.addWebhook("hook", webhookUrl("/hook"), "", "admin");
+        app.threefold.jobs.Jobs jobs = new app.threefold.jobs.Jobs(catalog.jdbi(), clock);
+        try {
+            app.threefold.mirror.Targets targets = new app.threefold.mirror.Targets(catalog.jdbi(), jobs, java.util.Optional::empty,
+                    new AuditLog(catalog.jdbi(), clock), dataDir, clock, java.time.ZoneOffset.UTC,
+                    app.threefold.mirror.Targets.Settings.DEFAULT);
+            Path usb = java.nio.file.Files.createDirectories(dataDir.resolve("usb"));
+            targets.addFolder("USB disk", usb, app.threefold.mirror.Target.NIGHTLY, 0, "admin");
+            Alerts alerts = alerts(Conditions.copyBehind(targets, new Settings(catalog.jdbi())));
+
+            clock.advance(Duration.ofDays(3).minusHours(1));
+            alerts.evaluate();
+            assertThat(posts).isEmpty();
+            clock.advance(Duration.ofHours(2));
+            alerts.evaluate();
+            alerts.evaluate();
+            assertThat(posts).hasSize(1);
+            assertThat(posts.get(0).body()).contains("Copy USB disk is 3 days behind", "has never been synced",
+                    "sync it now");
+        } finally {
+            jobs.close();
+        }
+    }
+
     private static Snapshot snapshot(String device, Instant time) {
         byte[] id = new byte[32];
         new SecureRandom().nextBytes(id);
