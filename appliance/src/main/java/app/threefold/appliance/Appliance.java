@@ -1,5 +1,13 @@
 package app.threefold.appliance;
 
+import app.threefold.alert.Alerts;
+import app.threefold.alert.Channels;
+import app.threefold.alert.Conditions;
+import app.threefold.alert.Incidents;
+import app.threefold.device.ArchivedDevices;
+import app.threefold.settings.Settings;
+import app.threefold.snapshot.CatalogSnapshots;
+
 import app.threefold.access.People;
 import app.threefold.account.Accounts;
 import app.threefold.account.ApiTokens;
@@ -31,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -114,9 +123,18 @@ public final class Appliance implements AutoCloseable {
             Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
                     (copy, index) -> engine.get().orElseThrow().repository().openCopy(copy, index),
                     audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT, new MinaSftpBackends());
+            // Alerts: the conditions are evaluated every five minutes by the one scheduler; messages go out once per incident.
+            Channels alertChannels = new Channels(catalog.jdbi(), config.dataDir(), audit, clock);
+            Incidents incidents = new Incidents(catalog.jdbi());
+            Settings settings = new Settings(catalog.jdbi());
+            Alerts alerts = new Alerts(List.of(
+                    Conditions.restoreTestFailed(jobs),
+                    Conditions.deviceSilent(new CatalogSnapshots(catalog.jdbi()), devices, new ArchivedDevices(catalog.jdbi()), settings),
+                    Conditions.copyBehind(targets, settings),
+                    Conditions.diskFull(config.dataDir())), incidents, alertChannels, clock, Duration.ofMinutes(5));
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
-            // One timer starts what runs by the clock: local sources' backups and mirror syncs.
-            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty()),
+            // One timer starts what runs by the clock: local sources' backups, mirror syncs and alerts.
+            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), alerts.duty()),
                     Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "source-scheduler");
                         t.setDaemon(true);
@@ -125,7 +143,7 @@ public final class Appliance implements AutoCloseable {
             PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreProofs(jobs, engine, audit, clock, targets.copies()),
                     new Restores(jobs, engine, audit, new RestoreFolders(catalog.jdbi(), audit,
                             () -> sources.list().stream().map(LocalSource::path).toList(), config.dataDir(), clock)), audit, new People(catalog.jdbi(), accounts),
-                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets);
+                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets, alertChannels, incidents);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));

@@ -37,7 +37,8 @@ public final class Main implements Callable<Integer> {
                 new ForgetCommand(terminal),
                 new SnapshotsCommand(terminal),
                 new RestoreCommand(terminal),
-                new CheckCommand(terminal));
+                new CheckCommand(terminal),
+                new RecoverCommand(terminal));
     }
 
     public static void main(String[] args) {

@@ -15,4 +15,9 @@ public record Device(String name, boolean enabled, boolean hasPassword, List<Str
     public long quotaLeft() {
         return quotaBytes <= 0 ? Long.MAX_VALUE : Math.max(0, quotaBytes - bytesAdded);
     }
+
+    /** Whether it has no way to log in: recovered from a copy, its password or key must be set again. */
+    public boolean needsLogin() {
+        return !hasPassword && keyFingerprints.isEmpty();
+    }
 }

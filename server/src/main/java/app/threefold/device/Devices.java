@@ -115,6 +115,28 @@ public final class Devices {
         return find(name).orElseThrow();
     }
 
+    /**
+     * Brings back the account of a device whose snapshots came from a copy (disaster recovery):
+     * its name, no password and no key, so it cannot log in until an admin sets one again
+     * ({@link Device#needsLogin()}); its history continues under the same name.
+     *
+     * @return false if a device of that name exists already (nothing changes)
+     */
+    public boolean recover(String name, String actor) {
+        if (!validName(name)) {
+            return false;
+        }
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("INSERT INTO devices (name, password_hash, created) VALUES (:name, NULL, :created)"
+                            + " ON CONFLICT (name) DO NOTHING")
+                    .bind("name", name).bind("created", clock.instant()).execute();
+            if (n > 0) {
+                audit(h, actor, "device.recovered", Map.of("device", name));
+            }
+            return n > 0;
+        });
+    }
+
     /** Authorizes one more public key for a device. */
     public Device addKey(String name, String publicKey) {
         AuthorizedKey key = AuthorizedKey.parse(publicKey);

@@ -107,6 +107,33 @@ public final class Engine implements AutoCloseable {
         return new Engine(repo, catalog, clock);
     }
 
+    /**
+     * Takes over a repository copied from an off-site copy into {@code DIR/repository} (disaster
+     * recovery): opens it with the recovery password, gives it a new appliance key (the old one's
+     * password died with the old NAS), and reads its index files into the catalog.
+     *
+     * @throws app.threefold.crypto.WrongPasswordException if {@code recoveryPassword} opens none of its keys
+     */
+    public static Engine adopt(Path dataDir, char[] recoveryPassword, Catalog catalog, Clock clock) throws IOException {
+        Path keyFile = dataDir.resolve(APPLIANCE_KEY);
+        if (Files.exists(keyFile)) {
+            throw new RepositoryException(ThreefoldException.Kind.CONFLICT, keyFile + " exists: this data dir already has a repository");
+        }
+        SecureRandom random = new SecureRandom();
+        CatalogIndex index = new CatalogIndex(catalog.jdbi());
+        Repository repo = Repository.open(LocalBackend.open(repositoryDir(dataDir)), recoveryPassword, index, random);
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        char[] appliancePassword = Base64.getEncoder().withoutPadding().encodeToString(secret).toCharArray();
+        repo.addKey(appliancePassword, APPLIANCE_KDF, clock);
+        Files.writeString(keyFile, new String(appliancePassword), StandardCharsets.US_ASCII,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        repo.syncIndex();
+        repo.indexUnindexedPacks(true);
+        return new Engine(repo, catalog, clock);
+    }
+
     /** Opens the appliance's repository; a catalog that has no index yet is filled from the index files. */
     public static Engine open(Path dataDir, Catalog catalog, Clock clock) throws IOException {
         Path keyFile = dataDir.resolve(APPLIANCE_KEY);

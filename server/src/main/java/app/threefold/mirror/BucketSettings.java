@@ -41,6 +41,15 @@ public record BucketSettings(String endpoint, String region, String bucket, Stri
     }
 
     /**
+     * The checked settings, for opening the bucket elsewhere than as a target (recovering from it).
+     *
+     * @throws InvalidTargetException naming what to correct
+     */
+    public S3Settings settings() {
+        return checked(null);
+    }
+
+    /**
      * The checked settings; {@code secretStandIn} takes the place of a kept secret (it is never sent).
      *
      * @throws InvalidTargetException naming what to correct

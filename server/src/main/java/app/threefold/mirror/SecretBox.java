@@ -25,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  * PostgreSQL's backups) then holds no usable credentials; the data directory holds the appliance
  * key anyway, so the secret key file adds no new thing to guard.
  */
-final class SecretBox {
+public final class SecretBox {
 
     static final String KEY_FILE = "targets.key";
     private static final int KEY_BYTES = 32;
@@ -51,7 +51,7 @@ final class SecretBox {
      *
      * @throws SecretKeyException if the file is readable by others or is not a key
      */
-    static SecretBox open(Path dataDir, SecureRandom random) {
+    public static SecretBox open(Path dataDir, SecureRandom random) {
         Path file = dataDir.resolve(KEY_FILE);
         try {
             if (!Files.exists(file)) {
@@ -89,7 +89,7 @@ final class SecretBox {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
-    byte[] seal(String secret) {
+    public byte[] seal(String secret) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
@@ -104,7 +104,7 @@ final class SecretBox {
     }
 
     /** @throws SecretKeyException if the key file is not the one {@code sealed} was made with */
-    String open(byte[] sealed, String target) {
+    public String open(byte[] sealed, String target) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
@@ -120,7 +120,7 @@ final class SecretBox {
     }
 
     /** What a person is shown of a secret: enough to tell two apart, never enough to use. */
-    static String mask(String secret) {
+    public static String mask(String secret) {
         return secret.length() <= 8 ? "****" : "****" + secret.substring(secret.length() - 4);
     }
 }

@@ -59,10 +59,14 @@ class LayersTest {
             new Layer("copies", List.of("mirror"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
                             "work", "scheduling")),
-            // retention: policies, pins, forget, space; below nothing but the composition root
+            // retention: policies, pins, forget, space
             new Layer("keeping", List.of("retention"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
-                            "work")));
+                            "work")),
+            // Watching over it all: alerts on the conditions of every part, and rebuilding an appliance from a copy.
+            new Layer("oversight", List.of("alert", "recovery"),
+                    List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
+                            "work", "scheduling", "copies", "keeping")));
 
     /** The layer rules for the classes under {@code root}: nothing points up, every class is in a layer. */
     static LayeredArchitecture layers(String root) {

@@ -1,6 +1,8 @@
 package app.threefold.web;
 
 import app.threefold.access.People;
+import app.threefold.alert.Channels;
+import app.threefold.alert.Incidents;
 import app.threefold.audit.AuditLog;
 import app.threefold.catalog.Catalog;
 import app.threefold.engine.EngineHolder;
@@ -15,11 +17,19 @@ import java.util.Objects;
  * What the admin panel needs beyond the API: the catalog (snapshot summaries, settings), the
  * engine as it appears, the SFTP port devices connect to (-1 while SFTP is off), jobs, restore tests, restores to NAS folders, the activity log, the people who may log in
  * and the local sources (folders on the NAS snapshotted on a schedule), and the mirror targets (the
- * other copies: S3 buckets, folders such as a USB disk).
+ * other copies: S3 buckets, folders such as a USB disk), and where alerts go and the incidents they were about (null in
+ * panels without alerts).
  */
 public record PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
                             AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
-                            LocalSources sources, Targets targets) {
+                            LocalSources sources, Targets targets, Channels alertChannels, Incidents alertIncidents) {
+
+    /** A panel without alerts (tests of other pages): Settings → Alerts is not served. */
+    public PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
+                         AuditLog audit, People people, java.util.function.IntSupplier sftpPort, LocalSources sources,
+                         Targets targets) {
+        this(catalog, engine, jobs, restoreTests, restores, audit, people, sftpPort, sources, targets, null, null);
+    }
 
     public PanelServices {
         Objects.requireNonNull(catalog);

@@ -26,7 +26,10 @@ import app.threefold.web.session.ForeignOrigins;
 import app.threefold.web.session.Guard;
 import app.threefold.web.session.LoginRoutes;
 import app.threefold.web.session.Sessions;
+import app.threefold.web.alerts.AlertRoutes;
 import app.threefold.web.settings.SettingsRoutes;
+import app.threefold.recovery.Recovery;
+import app.threefold.web.setup.RecoverRoutes;
 import app.threefold.web.setup.SetupRoutes;
 import app.threefold.web.setup.SetupState;
 import app.threefold.web.snapshots.BrowseRoutes;
@@ -121,6 +124,10 @@ public final class WebServer implements AutoCloseable {
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
             new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), snapshots, services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
+            if (services.devices() != null) {
+                new RecoverRoutes(new Recovery(services.dataDir(), panel.catalog(), services.devices(), panel.targets(),
+                        services.clock()), services.accounts(), setup, sessions, panel.engine(), panel.audit(), pages).addTo(cfg.routes);
+            }
             new LoginRoutes(services.accounts(), sessions, services.loginThrottle(), panel.audit(), services.clock(), pages)
                     .addTo(cfg.routes);
             dashboard.addTo(cfg.routes);
@@ -141,6 +148,9 @@ public final class WebServer implements AutoCloseable {
             sources.addTo(cfg.routes);
             copies.addTo(cfg.routes);
             new SettingsRoutes(panel.restores().folders(), pages).addTo(cfg.routes);
+            if (panel.alertChannels() != null) {
+                new AlertRoutes(panel.alertChannels(), panel.alertIncidents(), pages).addTo(cfg.routes);
+            }
             new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
             new RetentionRoutes(retention, space, archivedDevices::contains, services.clock(), pages).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes, pages);

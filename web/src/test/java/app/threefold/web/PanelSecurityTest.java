@@ -33,7 +33,8 @@ class PanelSecurityTest {
      * pages, logging out, and job progress (which answers 404 for a job that is not theirs).
      */
     private static final Set<String> MEMBER_ROUTES = Set.of("GET /", "GET /devices", "GET /login", "POST /login",
-            "POST /logout", "GET /logout", "GET /setup", "POST /setup", "GET /healthz", "GET /jobs/{id}/events",
+            "POST /logout", "GET /logout", "GET /setup", "POST /setup", "GET /setup/recover", "POST /setup/recover",
+            "GET /setup/recover/progress", "GET /healthz", "GET /jobs/{id}/events",
             "GET /jobs/{id}");
     private Catalog catalog;
     private Accounts accounts;

@@ -254,6 +254,10 @@ public final class DashboardRoutes {
             } else {
                 missing.add("a first backup to the NAS");
             }
+            if (catalog.needsLogin(device)) {
+                missing.add(0, "a password or key: the device came back from a copy without them; set a password or key"
+                        + " again on its edit page, and on the device");
+            }
             copies.addAll(mirrors.copies());
             kinds.addAll(mirrors.kinds());
             missing.addAll(mirrors.missing());

@@ -64,7 +64,8 @@ public final class Guard {
         boolean stateChange = !(ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD
                 || ctx.method() == HandlerType.OPTIONS);
         if (!setup.setUp()) {
-            if (path.equals("/setup")) {
+            // The wizard's two ways: a new appliance, or one restored from a copy (and that restore's progress).
+            if (path.equals("/setup") || path.equals("/setup/recover") || path.equals("/setup/recover/progress")) {
                 Sessions.Session anonymous = sessions.currentOrAnonymous(ctx);
                 ctx.attribute(Access.SESSION, anonymous);
                 if (stateChange) {
@@ -102,7 +103,7 @@ public final class Guard {
                 && setup.recoveryKitPending()) {
             deny(ctx, "/setup/recovery-kit", "Confirm that you saved the recovery kit first.");
         }
-        if (path.equals("/setup")) {
+        if (path.equals("/setup") || path.equals("/setup/recover") || path.equals("/setup/recover/progress")) {
             redirect(ctx, io.javalin.http.HttpStatus.SEE_OTHER, "/");
         }
     }

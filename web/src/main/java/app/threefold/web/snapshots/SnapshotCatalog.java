@@ -84,6 +84,11 @@ public final class SnapshotCatalog {
         return snapshots.hostnamesAnd(devices == null ? List.of() : devices.names());
     }
 
+    /** Whether the device has no password and no key (recovered from a copy): it must get one again. */
+    public boolean needsLogin(String device) {
+        return devices != null && devices.find(device).map(app.threefold.device.Device::needsLogin).orElse(false);
+    }
+
     /** Devices an admin deleted; their snapshots stay (see {@code archived_devices}). */
     public Set<String> archived() {
         return archived.names();
