@@ -44,10 +44,25 @@ public final class Scrub {
     public record Progress(long packs, long totalPacks, long bytes, long totalBytes) {
     }
 
-    /** A pack that is missing or fails a check, with the blobs it should hold. */
-    public record DamagedPack(Id pack, String reason, List<PackEntry> blobs) {
+    /**
+     * A pack that is missing or fails a check, with the blobs it should hold and those of them that
+     * cannot be read intact from it (all of them when it is missing or unreadable): only those are lost
+     * if no copy has a good one.
+     */
+    public record DamagedPack(Id pack, String reason, List<PackEntry> blobs, Set<Id> lost) {
         public DamagedPack {
             blobs = List.copyOf(blobs);
+            lost = Set.copyOf(lost);
+        }
+
+        DamagedPack(Id pack, String reason, List<PackEntry> blobs) {
+            this(pack, reason, blobs, ids(blobs));
+        }
+
+        private static Set<Id> ids(List<PackEntry> blobs) {
+            Set<Id> ids = new HashSet<>();
+            blobs.forEach(b -> ids.add(b.id()));
+            return ids;
         }
     }
 
@@ -119,7 +134,7 @@ public final class Scrub {
                     }
                     Optional<String> fault = verify(repository, pack, content, expected);
                     if (fault.isPresent()) {
-                        damaged.add(new DamagedPack(pack, fault.get(), expected));
+                        damaged.add(new DamagedPack(pack, fault.get(), expected, lost(pack, content, expected)));
                     } else {
                         blobs += expected.size();
                     }
@@ -128,6 +143,22 @@ public final class Scrub {
             progress.accept(new Progress(++packs, all.size(), bytes, totalBytes));
         }
         return new Report(all.size(), bytes, blobs, damaged);
+    }
+
+    /** The blobs of a damaged pack that do not decode intact where the index has them. */
+    private Set<Id> lost(Id pack, byte[] content, List<PackEntry> entries) {
+        Set<Id> lost = new HashSet<>();
+        for (PackEntry e : entries) {
+            try {
+                if ((long) e.offset() + e.length() > content.length) {
+                    throw new FormatException("beyond the end");
+                }
+                repository.decodeBlob(e.id(), pack, content, e.offset(), e.length(), e.uncompressedLength());
+            } catch (FormatException | UncheckedIOException ex) {
+                lost.add(e.id());
+            }
+        }
+        return lost;
     }
 
     private Optional<List<PackEntry>> header(Id pack, byte[] content) {

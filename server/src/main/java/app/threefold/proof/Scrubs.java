@@ -18,7 +18,6 @@ import app.threefold.mirror.Targets;
 import app.threefold.mirror.Throttle;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
-import app.threefold.pack.PackEntry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -92,7 +91,8 @@ public final class Scrubs {
         audit.record(actor, "scrub.started", Map.of("copy", id));
         // The work waits for its own job id (known once submit returns) to keep it with the outcome.
         java.util.concurrent.CompletableFuture<Long> jobId = new java.util.concurrent.CompletableFuture<>();
-        Job job = jobs.submit(KIND, null, id, actor, progress -> toMap(run(id, actor, jobId.join(), progress)));
+        // Jobs name what they work on in "device": a scrub's is the copy's name, as a sync's is its target's.
+        Job job = jobs.submit(KIND, copyName(id), id, actor, progress -> toMap(run(id, actor, jobId.join(), progress)));
         jobId.complete(job.id());
         return job;
     }
@@ -100,6 +100,10 @@ public final class Scrubs {
     /** Scrubs {@code copy} in the calling thread (the CLI); the outcome is kept as a job's is. */
     public Outcome runNow(String copy, String actor, Jobs.ProgressSink progress) throws IOException {
         return run(resolve(copy), actor, null, progress);
+    }
+
+    private String copyName(String copy) {
+        return RestoreProofs.LOCAL.equals(copy) ? "this NAS" : targets.get(TargetId.parse(copy)).name();
     }
 
     /** "local", or the id of the target {@code copy} names by id or name. */
@@ -118,7 +122,7 @@ public final class Scrubs {
     private Outcome run(String copy, String actor, Long job, Jobs.ProgressSink progress) throws IOException {
         Engine e = engine();
         Instant started = clock.instant();
-        String name = RestoreProofs.LOCAL.equals(copy) ? "this NAS" : targets.get(TargetId.parse(copy)).name();
+        String name = copyName(copy);
         try {
             Outcome outcome = scrub(e, copy, name, actor, job, started, progress);
             audit.record(actor, "scrub." + outcome.verdict(), Map.of("copy", copy, "packs", outcome.packs(),
@@ -174,7 +178,7 @@ public final class Scrubs {
                     repaired.add(Map.of("pack", d.pack().hex(), "from", fixed.get().from()));
                 } else {
                     unrepaired.add(Map.of("pack", d.pack().hex(), "reason", d.reason(), "attempts", List.copyOf(attempts)));
-                    d.blobs().stream().map(PackEntry::id).forEach(badBlobs::add);
+                    badBlobs.addAll(d.lost());
                 }
             }
             List<Map<String, Object>> affected = new ArrayList<>();
