@@ -16,6 +16,11 @@ import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
 import app.threefold.login.LoginThrottle;
 import app.threefold.jobs.RestoreProofs;
+import app.threefold.mirror.Target;
+import app.threefold.mirror.TargetId;
+import app.threefold.proof.ProofSchedule;
+import app.threefold.proof.RestoreTestLog;
+import app.threefold.proof.Scrubs;
 import app.threefold.jobs.Restores;
 import app.threefold.mirror.Targets;
 import app.threefold.restore.RestoreFolders;
@@ -75,6 +80,14 @@ public final class Appliance implements AutoCloseable {
      * @throws CommandRefusedException if another process uses the data directory
      */
     public static Appliance start(Config config, String version) {
+        return start(config, version, Clock.systemUTC(), SourceScheduler.TICK);
+    }
+
+    /**
+     * As {@link #start(Config, String)}, with the clock the scheduler reads and how often it looks:
+     * tests move that clock to have scheduled work (restore tests, scrubs, syncs) come due.
+     */
+    static Appliance start(Config config, String version, Clock schedulerClock, java.time.Duration schedulerTick) {
         Deque<Step> started = new ArrayDeque<>();
         try {
             started.push(new Step("instance lock", InstanceLock.acquire(config.dataDir())));
@@ -104,18 +117,24 @@ public final class Appliance implements AutoCloseable {
             // The key for targets' secrets is the data directory's targets.key (owner-only), made on first start.
             Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
                     audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT);
+            // Every restore test's outcome is kept; copies are named as the panel names them.
+            RestoreTestLog restoreTestLog = new RestoreTestLog(catalog.jdbi(), clock, copy -> RestoreProofs.LOCAL.equals(copy)
+                    ? "this NAS" : targets.find(TargetId.parse(copy)).map(Target::name).orElse("copy " + copy));
+            RestoreProofs restoreProofs = new RestoreProofs(jobs, engine, audit, clock, targets.copies(), restoreTestLog);
+            Scrubs scrubs = new Scrubs(catalog.jdbi(), jobs, engine, targets, audit, clock);
+            ProofSchedule proofs = new ProofSchedule(engine, targets, jobs, restoreProofs, restoreTestLog, scrubs);
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
-            // One timer starts what runs by the clock: local sources' backups and mirror syncs.
-            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty()),
+            // One timer starts what runs by the clock: local sources' backups, mirror syncs, restore tests and scrubs.
+            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), proofs),
                     Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "source-scheduler");
                         t.setDaemon(true);
                         return t;
-                    }), clock, SourceScheduler.TICK).start()));
-            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreProofs(jobs, engine, audit, clock, targets.copies()),
+                    }), schedulerClock, schedulerTick).start()));
+            PanelServices panel = new PanelServices(catalog, engine, jobs, restoreProofs,
                     new Restores(jobs, engine, audit, new RestoreFolders(catalog.jdbi(), audit,
                             () -> sources.list().stream().map(LocalSource::path).toList(), config.dataDir(), clock)), audit, new People(catalog.jdbi(), accounts),
-                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets);
+                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets, restoreTestLog, scrubs);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));

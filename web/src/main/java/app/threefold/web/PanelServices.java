@@ -8,18 +8,31 @@ import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
 import app.threefold.mirror.Targets;
+import app.threefold.proof.RestoreTestLog;
+import app.threefold.proof.Scrubs;
 import app.threefold.sources.LocalSources;
+import java.time.Clock;
 import java.util.Objects;
 
 /**
  * What the admin panel needs beyond the API: the catalog (snapshot summaries, settings), the
  * engine as it appears, the SFTP port devices connect to (-1 while SFTP is off), jobs, restore tests, restores to NAS folders, the activity log, the people who may log in
  * and the local sources (folders on the NAS snapshotted on a schedule), and the mirror targets (the
- * other copies: S3 buckets, folders such as a USB disk).
+ * other copies: S3 buckets, folders such as a USB disk), the restore tests' kept results and the
+ * copies' scrubs.
  */
 public record PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
                             AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
-                            LocalSources sources, Targets targets) {
+                            LocalSources sources, Targets targets, RestoreTestLog restoreTestLog, Scrubs scrubs) {
+
+    /** Without kept restore test results of its own: a log and scrubs over the same catalog and jobs. */
+    public PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
+                         AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
+                         LocalSources sources, Targets targets) {
+        this(catalog, engine, jobs, restoreTests, restores, audit, people, sftpPort, sources, targets,
+                new RestoreTestLog(catalog.jdbi(), Clock.systemUTC(), id -> id),
+                new Scrubs(catalog.jdbi(), jobs, engine::get, targets, audit, Clock.systemUTC()));
+    }
 
     public PanelServices {
         Objects.requireNonNull(catalog);
@@ -31,5 +44,7 @@ public record PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, Res
         Objects.requireNonNull(people);
         Objects.requireNonNull(sources);
         Objects.requireNonNull(targets);
+        Objects.requireNonNull(restoreTestLog);
+        Objects.requireNonNull(scrubs);
     }
 }
