@@ -59,7 +59,7 @@ abstract class AdminPanelBrowser {
 
     @BeforeEach
     void start() {
-        appliance = Appliance.start(ConfigLoader.load(new ConfigLoader.Flags(dataDir, "127.0.0.1", 0, 0), Map.of()), "test");
+        appliance = launch(ConfigLoader.load(new ConfigLoader.Flags(dataDir, "127.0.0.1", 0, 0), Map.of()));
         base = "http://127.0.0.1:" + appliance.httpPort();
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -70,6 +70,11 @@ abstract class AdminPanelBrowser {
             launch.setExecutablePath(Path.of("/usr/bin/chromium"));
         }
         browser = playwright.chromium().launch(launch);
+    }
+
+    /** Starts the appliance under test; a journey that moves the scheduler's clock starts it its own way. */
+    Appliance launch(Config config) {
+        return Appliance.start(config, "test");
     }
 
     @AfterEach

@@ -62,13 +62,25 @@ public final class RestoreProofs {
         this.records = Objects.requireNonNull(records);
     }
 
-    /** Hands the job's outcome to the records once it ends, however it ends. */
-    private Job recorded(Job job) {
-        jobs.listen(job.id(), j -> {
-            if (j.done()) {
-                records.ended(j);
+    /**
+     * Queues {@code work} as a restore test job whose outcome, however it ends, goes to the records
+     * before the job counts as done. The work waits for its job's id, known once submit returns.
+     */
+    private Job submit(String device, String copy, String actor, Jobs.Work work) {
+        java.util.concurrent.CompletableFuture<Long> id = new java.util.concurrent.CompletableFuture<>();
+        Job job = jobs.submit(KIND, device, copy, actor, progress -> {
+            java.time.Instant started = clock.instant();
+            try {
+                Map<String, Object> result = work.run(progress);
+                records.ended(new TestRecords.Outcome(id.join(), device, copy, actor, started, clock.instant(), result, null));
+                return result;
+            } catch (Exception | Error e) {
+                String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                records.ended(new TestRecords.Outcome(id.join(), device, copy, actor, started, clock.instant(), null, error));
+                throw e;
             }
         });
+        id.complete(job.id());
         return job;
     }
 
@@ -82,7 +94,7 @@ public final class RestoreProofs {
         if (LOCAL.equals(copy)) {
             Engine e = engine();
             audit.record(actor, "restore-test.started", Map.of("device", device, "copy", copy));
-            return recorded(jobs.submit(KIND, device, copy, actor, progress -> run(e, device, copy, actor, progress)));
+            return submit(device, copy, actor, progress -> run(e, device, copy, actor, progress));
         }
         Copies.Copy found = copies.find(copy).orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.NOT_FOUND,
                 "Unknown copy '" + copy + "': give \"local\" (the NAS) or the id of one of its mirror targets."));
@@ -96,7 +108,7 @@ public final class RestoreProofs {
     public Job start(String device, String copyId, Copies.Copy copy, String actor) {
         Engine e = engine();
         audit.record(actor, "restore-test.started", Map.of("device", device, "copy", copyId));
-        return recorded(jobs.submit(KIND, device, copyId, actor, progress -> {
+        return submit(device, copyId, actor, progress -> {
             progress.report(0, "connecting to " + copy.name());
             try (Backend backend = connect(copy)) {
                 progress.report(0, "reading the index of " + copy.name());
@@ -108,7 +120,7 @@ public final class RestoreProofs {
                 result.putAll(test(e, onCopy, device, copyId, actor, progress));
                 return result;
             }
-        }));
+        });
     }
 
     /** Connects to a copy; what goes wrong is said in terms of the copy, with what to do about it. */

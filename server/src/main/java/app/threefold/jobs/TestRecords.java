@@ -22,9 +22,17 @@ public interface TestRecords {
         }
 
         @Override
-        public void ended(Job job) {
+        public void ended(Outcome outcome) {
         }
     };
+
+    /**
+     * How a test ended: {@code result} as the job's (null if it could not run), or {@code error}
+     * saying why it could not run (the copy was unreachable, the device has no snapshot there).
+     */
+    record Outcome(long job, String device, String copy, String actor, java.time.Instant started,
+                   java.time.Instant finished, java.util.Map<String, Object> result, String error) {
+    }
 
     /** What a test of {@code device} on {@code copy} ({@value RestoreProofs#LOCAL} or a target id) reads. */
     RestoreProof.Sample sample(String device, String copy);
@@ -32,6 +40,6 @@ public interface TestRecords {
     /** The packs a sampled test read; {@code newRound}: it started over, forget the earlier rounds' packs. */
     void packsRead(String device, String copy, Set<Id> packs, boolean newRound);
 
-    /** A restore test job ended: passed, failed, or could not run at all ({@link Job#error()}). */
-    void ended(Job job);
+    /** A restore test ended: passed, failed, or could not run at all; called before its job counts as done. */
+    void ended(Outcome outcome);
 }

@@ -1,7 +1,6 @@
 package app.threefold.proof;
 
 import app.threefold.format.Id;
-import app.threefold.jobs.Job;
 import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.TestRecords;
 import app.threefold.verify.RestoreProof;
@@ -150,27 +149,25 @@ public final class RestoreTestLog implements TestRecords {
     }
 
     @Override
-    public void ended(Job job) {
-        Map<String, Object> r = job.result() == null ? Map.of() : job.result();
-        boolean passed = job.state() == Job.State.SUCCEEDED && "passed".equals(r.get("verdict"));
-        Instant finished = job.finished() == null ? clock.instant() : job.finished();
-        Instant started = job.started() == null ? finished : job.started();
-        String copyName = r.get("copyName") instanceof String name ? name : copyNames.apply(job.copy());
+    public void ended(Outcome outcome) {
+        Map<String, Object> r = outcome.result() == null ? Map.of() : outcome.result();
+        boolean passed = outcome.error() == null && "passed".equals(r.get("verdict"));
+        String copyName = r.get("copyName") instanceof String name ? name : copyNames.apply(outcome.copy());
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO restore_test_results (device, copy, copy_name, started, finished, passed, snapshot,
                                sampled, files, bytes, seconds, failures, error, job_id, actor)
                         VALUES (:device, :copy, :copyName, :started, :finished, :passed, :snapshot, :sampled, :files,
                                :bytes, :seconds, CAST(:failures AS jsonb), :error, :job, :actor)
                         ON CONFLICT (job_id) DO NOTHING""")
-                .bind("device", job.device()).bind("copy", job.copy()).bind("copyName", copyName)
-                .bind("started", utc(started)).bind("finished", utc(finished)).bind("passed", passed)
+                .bind("device", outcome.device()).bind("copy", outcome.copy()).bind("copyName", copyName)
+                .bind("started", utc(outcome.started())).bind("finished", utc(outcome.finished())).bind("passed", passed)
                 .bind("snapshot", (String) r.get("snapshot"))
                 .bind("sampled", Boolean.TRUE.equals(r.get("sampled")))
                 .bind("files", number(r.get("files"))).bind("bytes", number(r.get("bytes")))
                 .bind("seconds", r.get("seconds") instanceof Number n ? n.doubleValue()
-                        : Duration.between(started, finished).toMillis() / 1000.0)
+                        : Duration.between(outcome.started(), outcome.finished()).toMillis() / 1000.0)
                 .bind("failures", json(r.getOrDefault("failures", List.of())))
-                .bind("error", job.error()).bind("job", job.id()).bind("actor", job.actor()).execute());
+                .bind("error", outcome.error()).bind("job", outcome.job()).bind("actor", outcome.actor()).execute());
     }
 
     // ---- reading ----------------------------------------------------------------------------
