@@ -70,9 +70,11 @@ public final class ProofSchedule implements SourceScheduler.Duty {
             return;
         }
         List<String> copies = new ArrayList<>(List.of(RestoreProofs.LOCAL));
+        Map<String, Instant> synced = new java.util.HashMap<>();
         for (Target t : targets.list()) {
             if (t.lastGoodSync() != null) {
                 copies.add(t.id().toString());
+                synced.put(t.id().toString(), t.lastGoodSync());
             }
         }
         List<Due> due = new ArrayList<>();
@@ -81,7 +83,13 @@ public final class ProofSchedule implements SourceScheduler.Duty {
             String device = latest.device();
             Duration interval = results.rhythm(device).interval();
             for (String copy : copies) {
-                Instant at = results.lastRun(device, copy).map(t -> t.plus(interval))
+                Optional<Instant> last = results.lastRun(device, copy);
+                // A device new since a copy's last good sync is not there yet: its first test on that
+                // copy waits for the next sync instead of failing for a copy that is merely behind.
+                if (last.isEmpty() && synced.containsKey(copy) && synced.get(copy).isBefore(latest.time())) {
+                    continue;
+                }
+                Instant at = last.map(t -> t.plus(interval))
                         .orElseGet(() -> firstSeen.computeIfAbsent("test " + device + " " + copy, k -> now).plus(FIRST_TEST_AFTER));
                 due.add(new Due(at, "restore test of " + device + " on copy " + copy,
                         () -> running = restoreTests.start(device, copy, SCHEDULER).id()));
