@@ -101,6 +101,37 @@ class ProofScheduleTest {
         assertThat(appliance.log.history("laptop", RestoreProofs.LOCAL, 10)).hasSize(2);
     }
 
+    @Test
+    void aDeviceNewSinceACopysLastSyncIsTestedThereOnlyOnceTheCopyHoldsIt() throws Exception {
+        java.nio.file.Files.createDirectories(tmp.resolve("usb"));
+        app.threefold.mirror.Target usb = appliance.targets.addFolder("USB disk", tmp.resolve("usb/threefold"),
+                app.threefold.mirror.Target.NIGHTLY, 0, "admin");
+        appliance.targets.syncNow(usb.id(), false, "admin", null, p -> { });
+        appliance.clock.advance(Duration.ofMinutes(1));
+        Path phone = tmp.resolve("phone");
+        TestTrees.write(phone.resolve("DCIM/1.jpg"), TestTrees.bytes(new Random(3), 1 << 20));
+        appliance.engine.backupFolder("phone", phone);
+
+        tick();
+        appliance.clock.advance(Duration.ofMinutes(61));
+        List<String> tested = new java.util.ArrayList<>();
+        for (Job j = tick(); j != null; j = tick()) {
+            assertThat(j.result()).as(j.device() + " on " + j.copy()).containsEntry("verdict", "passed");
+            tested.add(j.device() + " on " + j.copy());
+        }
+        String onUsb = " on " + usb.id();
+        assertThat(tested).as("the USB disk does not hold the phone yet: no test, no red")
+                .containsExactlyInAnyOrder("laptop on local", "laptop" + onUsb, "phone on local");
+
+        appliance.targets.syncNow(usb.id(), false, "admin", null, p -> { });
+        appliance.clock.advance(Duration.ofMinutes(1));
+        tick();
+        appliance.clock.advance(Duration.ofMinutes(61));
+        Job phoneOnUsb = tick();
+        assertThat(phoneOnUsb.device() + " on " + phoneOnUsb.copy()).isEqualTo("phone" + onUsb);
+        assertThat(phoneOnUsb.result()).containsEntry("verdict", "passed").containsEntry("copyName", "USB disk");
+    }
+
     /** One tick of the scheduler; the job it started, ended, or null if nothing was due. */
     private Job tick() throws InterruptedException {
         long before = lastJob();
