@@ -25,6 +25,11 @@ import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
 import app.threefold.login.LoginThrottle;
 import app.threefold.jobs.RestoreProofs;
+import app.threefold.mirror.Target;
+import app.threefold.mirror.TargetId;
+import app.threefold.proof.ProofSchedule;
+import app.threefold.proof.RestoreTestLog;
+import app.threefold.proof.Scrubs;
 import app.threefold.jobs.Restores;
 import app.threefold.mirror.Targets;
 import app.threefold.restore.RestoreFolders;
@@ -93,6 +98,15 @@ public final class Appliance implements AutoCloseable {
      * device falling late for its rhythm, a setup link expiring) without waiting.
      */
     public static Appliance start(Config config, String version, Clock clock) {
+        return start(config, version, clock, clock, SourceScheduler.TICK);
+    }
+
+    /**
+     * As {@link #start(Config, String, Clock)}, with the clock the scheduler reads and how often it looks:
+     * tests move that clock to have scheduled work (restore tests, scrubs, syncs) come due.
+     */
+    static Appliance start(Config config, String version, Clock clock, Clock schedulerClock,
+                           java.time.Duration schedulerTick) {
         Deque<Step> started = new ArrayDeque<>();
         try {
             started.push(new Step("instance lock", InstanceLock.acquire(config.dataDir())));
@@ -123,6 +137,12 @@ public final class Appliance implements AutoCloseable {
             Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
                     (copy, index) -> engine.get().orElseThrow().repository().openCopy(copy, index),
                     audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT, new MinaSftpBackends());
+            // Every restore test's outcome is kept; copies are named as the panel names them.
+            RestoreTestLog restoreTestLog = new RestoreTestLog(catalog.jdbi(), clock, copy -> RestoreProofs.LOCAL.equals(copy)
+                    ? "this NAS" : targets.find(TargetId.parse(copy)).map(Target::name).orElse("copy " + copy));
+            RestoreProofs restoreProofs = new RestoreProofs(jobs, engine, audit, clock, targets.copies(), restoreTestLog);
+            Scrubs scrubs = new Scrubs(catalog.jdbi(), jobs, engine, targets, audit, clock);
+            ProofSchedule proofs = new ProofSchedule(engine, targets, jobs, restoreProofs, restoreTestLog, scrubs);
             // Alerts: the conditions are evaluated every five minutes by the one scheduler; messages go out once per incident.
             Channels alertChannels = new Channels(catalog.jdbi(), config.dataDir(), audit, clock);
             Incidents incidents = new Incidents(catalog.jdbi());
@@ -133,17 +153,19 @@ public final class Appliance implements AutoCloseable {
                     Conditions.copyBehind(targets, settings),
                     Conditions.diskFull(config.dataDir())), incidents, alertChannels, clock, Duration.ofMinutes(5));
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
-            // One timer starts what runs by the clock: local sources' backups, mirror syncs and alerts.
-            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), alerts.duty()),
+            // One timer starts what runs by the clock: local sources' backups, mirror syncs, restore tests and
+            // scrubs, and alerts.
+            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), proofs, alerts.duty()),
                     Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "source-scheduler");
                         t.setDaemon(true);
                         return t;
-                    }), clock, SourceScheduler.TICK).start()));
-            PanelServices panel = new PanelServices(catalog, engine, jobs, new RestoreProofs(jobs, engine, audit, clock, targets.copies()),
+                    }), schedulerClock, schedulerTick).start()));
+            PanelServices panel = new PanelServices(catalog, engine, jobs, restoreProofs,
                     new Restores(jobs, engine, audit, new RestoreFolders(catalog.jdbi(), audit,
                             () -> sources.list().stream().map(LocalSource::path).toList(), config.dataDir(), clock)), audit, new People(catalog.jdbi(), accounts),
-                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets, alertChannels, incidents);
+                    () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets, alertChannels, incidents,
+                    restoreTestLog, scrubs);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));

@@ -38,7 +38,8 @@ public final class Main implements Callable<Integer> {
                 new SnapshotsCommand(terminal),
                 new RestoreCommand(terminal),
                 new CheckCommand(terminal),
-                new RecoverCommand(terminal));
+                new RecoverCommand(terminal),
+                new ScrubCommand(terminal));
     }
 
     public static void main(String[] args) {

@@ -59,8 +59,7 @@ abstract class AdminPanelBrowser {
 
     @BeforeEach
     void start() {
-        appliance = Appliance.start(ConfigLoader.load(new ConfigLoader.Flags(dataDir, "127.0.0.1", 0, 0), Map.of()), "test",
-                clock());
+        appliance = launch(ConfigLoader.load(new ConfigLoader.Flags(dataDir, "127.0.0.1", 0, 0), Map.of()));
         base = "http://127.0.0.1:" + appliance.httpPort();
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -76,6 +75,11 @@ abstract class AdminPanelBrowser {
     /** The appliance's clock; a journey about time passing gives one it can move. */
     java.time.Clock clock() {
         return java.time.Clock.systemUTC();
+    }
+
+    /** Starts the appliance under test; a journey that moves the scheduler's clock starts it its own way. */
+    Appliance launch(Config config) {
+        return Appliance.start(config, "test", clock());
     }
 
     @AfterEach

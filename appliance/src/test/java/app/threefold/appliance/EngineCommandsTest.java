@@ -83,6 +83,25 @@ class EngineCommandsTest {
     }
 
     @Test
+    void scrubReadsEveryPackAndWithNoCopyToRepairFromNamesTheFileADamagedPackTakes() throws Exception {
+        Path source = tmp.resolve("src");
+        TestTrees.write(source.resolve("videos/holiday.mp4"), TestTrees.bytes(new Random(12), 3 << 20));
+        assertThat(main("backup", "--data-dir", data.toString(), "--device", "tv", source.toString()).status()).isZero();
+
+        Run clean = main("scrub", "--data-dir", data.toString());
+        TestTrees.flipByteInLargestPack(repo, 4096);
+        Run damaged = main("scrub", "--data-dir", data.toString());
+        Run unknown = main("scrub", "--data-dir", data.toString(), "--target", "Backblaze");
+
+        assertThat(clean.status()).as(clean.err()).isZero();
+        assertThat(clean.out()).contains("Scrubbed this NAS: ").contains("read and verified");
+        assertThat(damaged.status()).isEqualTo(1);
+        assertThat(damaged.err()).contains("damaged: pack").contains("cannot be restored intact: tv /videos/holiday.mp4");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.err()).contains("Unknown copy 'Backblaze'");
+    }
+
+    @Test
     void aWrongPasswordOrABadRepoIsOneClearLineAndChangesNothing() throws Exception {
         Path wrong = tmp.resolve("wrong");
         Files.writeString(wrong, "not the password\n");
@@ -105,7 +124,7 @@ class EngineCommandsTest {
 
     @Test
     void everyEngineCommandHasHelp() {
-        for (String command : List.of("backup", "snapshots", "restore", "check")) {
+        for (String command : List.of("backup", "snapshots", "restore", "check", "scrub")) {
             Run help = main(command, "--help");
             assertThat(help.status()).as(command).isZero();
             assertThat(help.out()).startsWith("Usage: threefold " + command);

@@ -116,6 +116,27 @@ public final class LocalBackend implements Backend {
         syncDirectory(target.getParent());
     }
 
+    /**
+     * Puts {@code length} bytes in place under {@code handle} whether or not an object of that name
+     * exists, in one rename: readers see the old object or the new one, never a part. Only a repair
+     * calls it, with bytes already proven to hash to the object's name, so what it replaces is the
+     * same object minus its damage.
+     */
+    public void replace(Handle handle, InputStream data, long length) throws IOException {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative: " + length);
+        }
+        Path target = pathOf(handle);
+        Path temporary = writeTemporary(handle, target, data, length);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            deleteAfterFailure(temporary, e);
+            throw e;
+        }
+        syncDirectory(target.getParent());
+    }
+
     private Path writeTemporary(Handle handle, Path target, InputStream data, long length) throws IOException {
         Path temporary = target.resolveSibling(
                 TEMPORARY_PREFIX + HEX.toHexDigits(ThreadLocalRandom.current().nextLong()));

@@ -97,6 +97,23 @@ public final class Checker {
             }
         }
 
+        Walked walked = affected(badBlobs, errors);
+        return new Report(walked.snapshots(), indexed.size(), blobsRead[0], List.copyOf(errors), warnings, walked.affected());
+    }
+
+    /**
+     * The files and folders of every snapshot that cannot be restored intact while {@code badBlobs}
+     * are damaged or missing (what a scrub reports when no copy could repair a pack). Snapshots
+     * oldest first; each file is named once per snapshot.
+     */
+    public List<Affected> affectedBy(Set<Id> badBlobs) throws IOException {
+        return affected(badBlobs, Collections.synchronizedList(new ArrayList<>())).affected();
+    }
+
+    private record Walked(int snapshots, List<Affected> affected) {
+    }
+
+    private Walked affected(Set<Id> badBlobs, List<String> errors) throws IOException {
         // Each snapshot file from disk, as it is now: a check must not trust what was read earlier.
         Snapshots all = new Snapshots(repository);
         List<Snapshot> snapshots = new ArrayList<>();
@@ -113,7 +130,7 @@ public final class Checker {
         for (Snapshot s : snapshots) {
             walk(s, s.tree(), visited, badBlobs, errors, affected);
         }
-        return new Report(snapshots.size(), indexed.size(), blobsRead[0], List.copyOf(errors), warnings, affected);
+        return new Walked(snapshots.size(), affected);
     }
 
     private long readPack(Id pack, long size, List<PackEntry> entries, List<String> errors, Set<Id> badBlobs) {

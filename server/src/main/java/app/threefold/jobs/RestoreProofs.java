@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * from its own storage (config, index files, snapshots, trees, packs), never from the NAS's
  * repository or the catalog's index, so a pass proves that copy. Only the SHA-256 recorded at
  * ingest comes from the catalog: it is what the copy is judged against. The job's result is
- * {@code {verdict: passed|failed, copy, copyName, location (not for local), snapshot, files, bytes, filesUnverified,
- * seconds, failures: [{path, reason}]}}.
+ * {@code {verdict: passed|failed, copy, copyName, location (not for local), sampled, snapshot, files, bytes,
+ * filesUnverified, seconds, failures: [{path, reason}]}}; each outcome also goes to the {@link TestRecords}.
  */
 public final class RestoreProofs {
 
@@ -41,17 +41,47 @@ public final class RestoreProofs {
     private final AuditLog audit;
     private final Clock clock;
     private final Copies copies;
+    private final TestRecords records;
 
     public RestoreProofs(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock) {
         this(jobs, engine, audit, clock, Copies.NONE);
     }
 
     public RestoreProofs(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock, Copies copies) {
+        this(jobs, engine, audit, clock, copies, TestRecords.NONE);
+    }
+
+    /** As the other constructors; every test's outcome goes to {@code records}, which also says how much to read. */
+    public RestoreProofs(Jobs jobs, Supplier<Optional<Engine>> engine, AuditLog audit, Clock clock, Copies copies,
+                         TestRecords records) {
         this.jobs = Objects.requireNonNull(jobs);
         this.engine = Objects.requireNonNull(engine);
         this.audit = Objects.requireNonNull(audit);
         this.clock = Objects.requireNonNull(clock);
         this.copies = Objects.requireNonNull(copies);
+        this.records = Objects.requireNonNull(records);
+    }
+
+    /**
+     * Queues {@code work} as a restore test job whose outcome, however it ends, goes to the records
+     * before the job counts as done. The work waits for its job's id, known once submit returns.
+     */
+    private Job submit(String device, String copy, String actor, Jobs.Work work) {
+        java.util.concurrent.CompletableFuture<Long> id = new java.util.concurrent.CompletableFuture<>();
+        Job job = jobs.submit(KIND, device, copy, actor, progress -> {
+            java.time.Instant started = clock.instant();
+            try {
+                Map<String, Object> result = work.run(progress);
+                records.ended(new TestRecords.Outcome(id.join(), device, copy, actor, started, clock.instant(), result, null));
+                return result;
+            } catch (Exception | Error e) {
+                String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                records.ended(new TestRecords.Outcome(id.join(), device, copy, actor, started, clock.instant(), null, error));
+                throw e;
+            }
+        });
+        id.complete(job.id());
+        return job;
     }
 
     /**
@@ -64,7 +94,7 @@ public final class RestoreProofs {
         if (LOCAL.equals(copy)) {
             Engine e = engine();
             audit.record(actor, "restore-test.started", Map.of("device", device, "copy", copy));
-            return jobs.submit(KIND, device, copy, actor, progress -> run(e, device, copy, actor, progress));
+            return submit(device, copy, actor, progress -> run(e, device, copy, actor, progress));
         }
         Copies.Copy found = copies.find(copy).orElseThrow(() -> new RepositoryException(ThreefoldException.Kind.NOT_FOUND,
                 "Unknown copy '" + copy + "': give \"local\" (the NAS) or the id of one of its mirror targets."));
@@ -78,7 +108,7 @@ public final class RestoreProofs {
     public Job start(String device, String copyId, Copies.Copy copy, String actor) {
         Engine e = engine();
         audit.record(actor, "restore-test.started", Map.of("device", device, "copy", copyId));
-        return jobs.submit(KIND, device, copyId, actor, progress -> {
+        return submit(device, copyId, actor, progress -> {
             progress.report(0, "connecting to " + copy.name());
             try (Backend backend = connect(copy)) {
                 progress.report(0, "reading the index of " + copy.name());
@@ -132,15 +162,20 @@ public final class RestoreProofs {
         Snapshot latest = snapshots.load(found.id());
         progress.report(0, "reading the folders of snapshot " + latest.id().shortHex());
         RestoreProof test = new RestoreProof(copy, e.digests()::sha256, e.workers(), clock);
-        RestoreProof.Result r = test.run(latest, p -> {
+        RestoreProof.Sample sample = records.sample(device, copyId);
+        RestoreProof.Result r = test.run(latest, sample, p -> {
             if (p.totalBytes() > 0) {
                 progress.report(p.bytes(), p.totalBytes(), Job.Amount.Unit.BYTES, "restored and checked");
             } else {
                 progress.report(p.files(), p.totalFiles(), Job.Amount.Unit.FILES, "checked");
             }
         });
+        if (r.sampled()) {
+            records.packsRead(device, copyId, r.packsRead(), r.newRound());
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("verdict", r.verdict());
+        result.put("sampled", r.sampled());
         result.put("snapshot", latest.id().hex());
         result.put("files", r.files());
         result.put("bytes", r.bytes());

@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
  * A token bucket shared by all uploads of a sync, so that the sum of their rates stays at the
  * limit however many run at once. Takers go into debt and sleep it off: each waits until the bytes
  * taken before it and its own have been paid for at the rate, which also serves them in turn.
+ * Scrubs read a copy through one too, so that checking a copy never saturates its link.
  */
-final class Throttle {
+public final class Throttle {
 
     static final Throttle NONE = new Throttle(0);
     /** At most this much may be sent at once after an idle spell: a quarter of a second's worth. */
@@ -20,7 +21,7 @@ final class Throttle {
     private long last = System.nanoTime();
 
     /** @param bytesPerSecond 0 for no limit */
-    Throttle(long bytesPerSecond) {
+    public Throttle(long bytesPerSecond) {
         if (bytesPerSecond < 0) {
             throw new IllegalArgumentException("a bandwidth limit must not be negative: " + bytesPerSecond);
         }
@@ -33,7 +34,7 @@ final class Throttle {
     }
 
     /** Blocks until {@code bytes} may be sent. */
-    void take(long bytes) throws InterruptedIOException {
+    public void take(long bytes) throws InterruptedIOException {
         if (bytesPerSecond == 0 || bytes <= 0) {
             return;
         }

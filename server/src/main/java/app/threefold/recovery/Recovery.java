@@ -178,6 +178,8 @@ public final class Recovery {
         Target target = switch (from) {
             case Location.S3 s3 -> targets.addS3(copyName(), s3.settings(), Target.NIGHTLY, 0, actor);
             case Location.Folder folder -> targets.addFolder(copyName(), folder.path().toAbsolutePath(), Target.NIGHTLY, 0, actor);
+            // A friend's NAS or another SFTP server: off-site like a bucket.
+            case Location.Sftp server -> targets.addSftp(copyName(), server.settings(), true, Target.NIGHTLY, 0, actor);
         };
         return new Summary(repositoryId, copied.objectsSent() + copied.alreadyThere(), copied.bytesSent(), all.size(),
                 List.copyOf(recovered), List.copyOf(folders), target, Duration.ofNanos(System.nanoTime() - started));

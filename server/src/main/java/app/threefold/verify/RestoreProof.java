@@ -18,9 +18,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,10 +61,46 @@ public final class RestoreProof {
     public record Failure(String path, String reason) {
     }
 
-    /** The verdict. {@code filesUnverified} counts files with no recorded digest (checked blob by blob only). */
-    public record Result(boolean passed, long files, long bytes, long filesUnverified, Duration duration, List<Failure> failures) {
+    /**
+     * The verdict. {@code filesUnverified} counts files with no recorded digest (checked blob by blob
+     * only). {@code sampled}: only a sample of the files was read (every folder always is);
+     * {@code packsRead} are the packs blobs were read from; {@code newRound}: the sample started over,
+     * every pack of the snapshot having been read by earlier samples.
+     */
+    public record Result(boolean passed, long files, long bytes, long filesUnverified, Duration duration, List<Failure> failures,
+                         boolean sampled, Set<Id> packsRead, boolean newRound) {
+        public Result(boolean passed, long files, long bytes, long filesUnverified, Duration duration, List<Failure> failures) {
+            this(passed, files, bytes, filesUnverified, duration, failures, false, Set.of(), false);
+        }
+
+        public Result {
+            failures = List.copyOf(failures);
+            packsRead = Set.copyOf(packsRead);
+        }
+
         public String verdict() {
             return passed ? "passed" : "failed";
+        }
+    }
+
+    /**
+     * How much of a snapshot to read: all of it ({@link #FULL}, or a budget at least its size), or
+     * files up to {@code budgetBytes}. A sample reads every folder, then first files holding blobs
+     * in packs none of the earlier samples read ({@code packsRead}), then random files, so that
+     * successive samples read every pack of the device; when none is left unread a new round starts.
+     */
+    public record Sample(long budgetBytes, Set<Id> packsRead, RandomGenerator random) {
+        public static final Sample FULL = new Sample(0, Set.of(), new java.util.SplittableRandom(0));
+
+        public Sample {
+            if (budgetBytes < 0) {
+                throw new IllegalArgumentException("a byte budget must not be negative: " + budgetBytes);
+            }
+            packsRead = Set.copyOf(packsRead);
+        }
+
+        boolean full() {
+            return budgetBytes == 0;
         }
     }
 
@@ -71,10 +112,20 @@ public final class RestoreProof {
     }
 
     public Result run(Snapshot snapshot, java.util.function.Consumer<Progress> progress) throws IOException {
+        return run(snapshot, Sample.FULL, progress);
+    }
+
+    /** Restores {@code snapshot}, or the part of it {@code sample} chooses, and checks what was read. */
+    public Result run(Snapshot snapshot, Sample sample, java.util.function.Consumer<Progress> progress) throws IOException {
         Instant started = clock.instant();
         List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
-        List<FileEntry> files = new ArrayList<>();
-        collect(snapshot.tree(), "", files, failures);
+        List<FileEntry> all = new ArrayList<>();
+        Set<Id> packsRead = ConcurrentHashMap.newKeySet();
+        collect(snapshot.tree(), "", all, failures, packsRead);
+        long allBytes = all.stream().mapToLong(f -> f.node().size()).sum();
+        boolean sampled = !sample.full() && allBytes > sample.budgetBytes();
+        boolean[] newRound = {false};
+        List<FileEntry> files = sampled ? choose(all, sample, newRound) : all;
         long totalBytes = files.stream().mapToLong(f -> f.node().size()).sum();
         AtomicLong doneFiles = new AtomicLong();
         AtomicLong doneBytes = new AtomicLong();
@@ -82,7 +133,7 @@ public final class RestoreProof {
         List<CompletableFuture<Void>> checks = new ArrayList<>(files.size());
         for (FileEntry f : files) {
             checks.add(CompletableFuture.runAsync(() -> {
-                long bytes = verify(f, failures, unverified);
+                long bytes = verify(f, failures, unverified, packsRead);
                 long n = doneFiles.incrementAndGet();
                 long b = doneBytes.addAndGet(bytes);
                 progress.accept(new Progress(n, b, files.size(), totalBytes));
@@ -92,13 +143,63 @@ public final class RestoreProof {
         List<Failure> sorted = new ArrayList<>(failures);
         sorted.sort(java.util.Comparator.comparing(Failure::path));
         return new Result(sorted.isEmpty(), doneFiles.get(), doneBytes.get(), unverified.get(),
-                Duration.between(started, clock.instant()), List.copyOf(sorted));
+                Duration.between(started, clock.instant()), List.copyOf(sorted), sampled, packsRead, newRound[0]);
+    }
+
+    /**
+     * The files of a sample: in random order, first each file that holds a blob in a pack not read
+     * yet (this round or in this sample), then any, while the budget lasts. A file larger than what
+     * is left is skipped unless nothing was chosen yet, so a pack held only by a large file is read
+     * too, in a sample of its own.
+     */
+    private List<FileEntry> choose(List<FileEntry> all, Sample sample, boolean[] newRound) {
+        List<FileEntry> shuffled = new ArrayList<>(all);
+        for (int i = shuffled.size() - 1; i > 0; i--) {
+            Collections.swap(shuffled, i, sample.random().nextInt(i + 1));
+        }
+        Map<FileEntry, Set<Id>> packsOf = new java.util.IdentityHashMap<>();
+        Set<Id> inSnapshot = new HashSet<>();
+        for (FileEntry f : shuffled) {
+            Set<Id> packs = new HashSet<>();
+            for (Id blob : f.node().content()) {
+                copy.locate(BlobType.DATA, blob).ifPresent(at -> packs.add(at.pack()));
+            }
+            packsOf.put(f, packs);
+            inSnapshot.addAll(packs);
+        }
+        Set<Id> covered = new HashSet<>(sample.packsRead());
+        if (covered.containsAll(inSnapshot)) {
+            covered.clear();
+            newRound[0] = true;
+        }
+        List<FileEntry> chosen = new ArrayList<>();
+        Set<FileEntry> taken = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long left = sample.budgetBytes();
+        for (FileEntry f : shuffled) {
+            Set<Id> packs = packsOf.get(f);
+            if (!covered.containsAll(packs) && (f.node().size() <= left || chosen.isEmpty())) {
+                chosen.add(f);
+                taken.add(f);
+                covered.addAll(packs);
+                left -= f.node().size();
+            }
+        }
+        for (FileEntry f : shuffled) {
+            if (left <= 0) {
+                break;
+            }
+            if (!taken.contains(f) && f.node().size() <= left) {
+                chosen.add(f);
+                left -= f.node().size();
+            }
+        }
+        return chosen;
     }
 
     /** Lists the snapshot's files depth first (see {@link TreeWalk}), with what a real restore would refuse. */
-    private void collect(Id root, String rootPath, List<FileEntry> files, List<Failure> failures) {
+    private void collect(Id root, String rootPath, List<FileEntry> files, List<Failure> failures, Set<Id> packsRead) {
         try {
-            TreeWalk.walk(root, rootPath, (tree, path) -> open(tree, path, failures), (p, n) -> {
+            TreeWalk.walk(root, rootPath, (tree, path) -> open(tree, path, failures, packsRead), (p, n) -> {
                 String unrestorable = unrestorable(n, p);
                 if (unrestorable != null) {
                     failures.add(new Failure(p, unrestorable));
@@ -130,8 +231,9 @@ public final class RestoreProof {
     }
 
     /** A folder's entries, or null if it cannot be read (reported). */
-    private List<Node> open(Id tree, String path, List<Failure> failures) {
+    private List<Node> open(Id tree, String path, List<Failure> failures, Set<Id> packsRead) {
         try {
+            copy.locate(BlobType.TREE, tree).ifPresent(at -> packsRead.add(at.pack()));
             return TreeCodec.decode(copy.loadBlob(BlobType.TREE, tree));
         } catch (IOException | FormatException e) {
             failures.add(new Failure(path.isEmpty() ? "/" : path, "folder cannot be read: " + e.getMessage()));
@@ -140,7 +242,7 @@ public final class RestoreProof {
     }
 
     /** Reads one file blob by blob into a digest; returns the bytes read. */
-    private long verify(FileEntry f, List<Failure> failures, AtomicLong unverified) {
+    private long verify(FileEntry f, List<Failure> failures, AtomicLong unverified, Set<Id> packsRead) {
         MessageDigest sha = Id.sha256();
         long bytes = 0;
         try {
@@ -150,6 +252,7 @@ public final class RestoreProof {
                     failures.add(new Failure(f.path(), "data blob " + blob.shortHex() + " is missing from this copy"));
                     return bytes;
                 }
+                packsRead.add(at.get().pack());
                 byte[] plain = copy.loadBlob(blob, at.get());
                 sha.update(plain);
                 bytes += plain.length;

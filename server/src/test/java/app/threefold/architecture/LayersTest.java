@@ -63,10 +63,14 @@ class LayersTest {
             new Layer("keeping", List.of("retention"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
                             "work")),
+            // Proving the copies: scheduled restore tests, their results, scrubs and repairs of every copy.
+            new Layer("proofs", List.of("proof"),
+                    List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
+                            "work", "scheduling", "copies")),
             // Watching over it all: alerts on the conditions of every part, and rebuilding an appliance from a copy.
             new Layer("oversight", List.of("alert", "recovery"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
-                            "work", "scheduling", "copies", "keeping")));
+                            "work", "scheduling", "copies", "keeping", "proofs")));
 
     /** The layer rules for the classes under {@code root}: nothing points up, every class is in a layer. */
     static LayeredArchitecture layers(String root) {

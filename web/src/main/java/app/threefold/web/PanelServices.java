@@ -10,25 +10,47 @@ import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
 import app.threefold.mirror.Targets;
+import app.threefold.proof.RestoreTestLog;
+import app.threefold.proof.Scrubs;
 import app.threefold.sources.LocalSources;
+import java.time.Clock;
 import java.util.Objects;
 
 /**
  * What the admin panel needs beyond the API: the catalog (snapshot summaries, settings), the
  * engine as it appears, the SFTP port devices connect to (-1 while SFTP is off), jobs, restore tests, restores to NAS folders, the activity log, the people who may log in
  * and the local sources (folders on the NAS snapshotted on a schedule), and the mirror targets (the
- * other copies: S3 buckets, folders such as a USB disk), and where alerts go and the incidents they were about (null in
- * panels without alerts).
+ * other copies: S3 buckets, folders such as a USB disk), where alerts go and the incidents they were about (null in
+ * panels without alerts), the restore tests' kept results and the copies' scrubs.
  */
 public record PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
                             AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
-                            LocalSources sources, Targets targets, Channels alertChannels, Incidents alertIncidents) {
+                            LocalSources sources, Targets targets, Channels alertChannels, Incidents alertIncidents,
+                            RestoreTestLog restoreTestLog, Scrubs scrubs) {
 
     /** A panel without alerts (tests of other pages): Settings → Alerts is not served. */
     public PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
                          AuditLog audit, People people, java.util.function.IntSupplier sftpPort, LocalSources sources,
                          Targets targets) {
-        this(catalog, engine, jobs, restoreTests, restores, audit, people, sftpPort, sources, targets, null, null);
+        this(catalog, engine, jobs, restoreTests, restores, audit, people, sftpPort, sources, targets, (Channels) null, (Incidents) null);
+    }
+
+    /** Without kept restore test results of its own: a log and scrubs over the same catalog and jobs. */
+    public PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
+                         AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
+                         LocalSources sources, Targets targets, Channels alertChannels, Incidents alertIncidents) {
+        this(catalog, engine, jobs, restoreTests, restores, audit, people, sftpPort, sources, targets,
+                alertChannels, alertIncidents,
+                new RestoreTestLog(catalog.jdbi(), Clock.systemUTC(), id -> id),
+                new Scrubs(catalog.jdbi(), jobs, engine::get, targets, audit, Clock.systemUTC()));
+    }
+
+    /** Without alerts, with its own restore test log and scrubs. */
+    public PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, RestoreProofs restoreTests, Restores restores,
+                         AuditLog audit, People people, java.util.function.IntSupplier sftpPort,
+                         LocalSources sources, Targets targets, RestoreTestLog restoreTestLog, Scrubs scrubs) {
+        this(catalog, engine, jobs, restoreTests, restores, audit, people, sftpPort, sources, targets, null, null,
+                restoreTestLog, scrubs);
     }
 
     public PanelServices {
@@ -41,5 +63,7 @@ public record PanelServices(Catalog catalog, EngineHolder engine, Jobs jobs, Res
         Objects.requireNonNull(people);
         Objects.requireNonNull(sources);
         Objects.requireNonNull(targets);
+        Objects.requireNonNull(restoreTestLog);
+        Objects.requireNonNull(scrubs);
     }
 }

@@ -40,6 +40,7 @@ import app.threefold.web.snapshots.SnapshotCatalog;
 import app.threefold.web.sources.SourceRoutes;
 import app.threefold.web.targets.TargetApiRoutes;
 import app.threefold.web.targets.TargetRoutes;
+import app.threefold.web.proofs.ProofRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.security.SecureRandom;
@@ -83,7 +84,7 @@ public final class WebServer implements AutoCloseable {
         TargetRoutes copies = new TargetRoutes(panel.targets(), panel.jobs(),
                 app.threefold.engine.Engine.repositoryDir(services.dataDir()).toString(), services.clock(), pages);
         DashboardRoutes dashboard = new DashboardRoutes(snapshots, panel.jobs(), panel.sources(), sources,
-                panel.targets(), services.dataDir(), services.clock(), pages, services.devices());
+                panel.targets(), services.dataDir(), services.clock(), pages, services.devices(), panel.restoreTestLog());
         RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), dashboard::cardTests,
                 pages);
         ArchivedDevices archivedDevices = new ArchivedDevices(panel.catalog().jdbi());
@@ -147,6 +148,7 @@ public final class WebServer implements AutoCloseable {
             new PeopleRoutes(panel.people(), snapshots, sessions, panel.audit(), pages).addTo(cfg.routes);
             sources.addTo(cfg.routes);
             copies.addTo(cfg.routes);
+            new ProofRoutes(panel.scrubs(), panel.restoreTestLog(), panel.jobs(), services.clock(), pages).addTo(cfg.routes);
             new SettingsRoutes(panel.restores().folders(), pages).addTo(cfg.routes);
             if (panel.alertChannels() != null) {
                 new AlertRoutes(panel.alertChannels(), panel.alertIncidents(), pages).addTo(cfg.routes);

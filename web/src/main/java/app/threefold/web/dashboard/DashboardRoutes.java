@@ -8,6 +8,7 @@ import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreProofs;
 import app.threefold.mirror.Target;
 import app.threefold.mirror.Targets;
+import app.threefold.proof.RestoreTestLog;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
 import app.threefold.web.page.Format;
@@ -44,8 +45,16 @@ public final class DashboardRoutes {
     /** A device counts as stale when its last backup is older than this. */
     static final Duration STALE = Duration.ofDays(3);
 
-    /** The last restore test of one copy. */
-    public record TestVerdict(String copy, String verdict, Instant finished, long jobId) {
+    /**
+     * The last restore test of one copy. {@code proven}: "restore verified 3 days ago" as the kept
+     * results say it; {@code level}: "good", "warn" (amber: no passing test for 35 days) or "bad"
+     * (red: the latest test failed).
+     */
+    public record TestVerdict(String copy, String verdict, Instant finished, long jobId, String proven, String level) {
+
+        public TestVerdict(String copy, String verdict, Instant finished, long jobId) {
+            this(copy, verdict, finished, jobId, null, "passed".equals(verdict) ? "good" : "bad");
+        }
 
         public boolean passed() {
             return "passed".equals(verdict);
@@ -121,16 +130,30 @@ public final class DashboardRoutes {
     private final Clock clock;
     private final Pages pages;
     private final Devices devices;
+    private final RestoreTestLog proofs;
 
     public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, LocalSources sources, SourceRoutes sourceRows,
                            Targets targets, Path dataDir, Clock clock, Pages pages) {
-        this(catalog, jobs, sources, sourceRows, targets, dataDir, clock, pages, null);
+        this(catalog, jobs, sources, sourceRows, targets, dataDir, clock, pages, null, null);
     }
 
     /** With {@code devices} (may be null), late devices are marked amber or red and listed first. */
     public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, LocalSources sources, SourceRoutes sourceRows,
                            Targets targets, Path dataDir, Clock clock, Pages pages, Devices devices) {
+        this(catalog, jobs, sources, sourceRows, targets, dataDir, clock, pages, devices, null);
+    }
+
+    /** {@code proofs}: the kept restore test results, for "restore verified N days ago" (null: verdicts only). */
+    public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, LocalSources sources, SourceRoutes sourceRows,
+                           Targets targets, Path dataDir, Clock clock, Pages pages, RestoreTestLog proofs) {
+        this(catalog, jobs, sources, sourceRows, targets, dataDir, clock, pages, null, proofs);
+    }
+
+    /** Both: late devices first, and how long ago each copy's restore was verified. */
+    public DashboardRoutes(SnapshotCatalog catalog, Jobs jobs, LocalSources sources, SourceRoutes sourceRows,
+                           Targets targets, Path dataDir, Clock clock, Pages pages, Devices devices, RestoreTestLog proofs) {
         this.devices = devices;
+        this.proofs = proofs;
         this.catalog = catalog;
         this.jobs = jobs;
         this.sources = sources;
@@ -157,14 +180,25 @@ public final class DashboardRoutes {
     private Map<String, List<TestVerdict>> latestTests() {
         Map<String, String> names = targets.list().stream()
                 .collect(Collectors.toMap(t -> t.id().toString(), Target::name));
+        Map<String, RestoreTestLog.Standing> standings = new java.util.HashMap<>();
+        if (proofs != null) {
+            proofs.standings().forEach(s -> standings.put(s.device() + "\0" + s.copy(), s));
+        }
+        Instant now = clock.instant();
         Map<String, List<TestVerdict>> tests = new LinkedHashMap<>();
         for (Job j : jobs.latestFinished(RestoreProofs.KIND)) {
             String verdict = j.result() == null ? "error" : String.valueOf(j.result().get("verdict"));
             // A test of a mirror is named by the target's name; one of a removed target by its old id.
             String copy = RestoreProofs.LOCAL.equals(j.copy()) ? j.copy()
                     : names.getOrDefault(j.copy(), "copy " + j.copy());
-            tests.computeIfAbsent(j.device(), d -> new ArrayList<>())
-                    .add(new TestVerdict(copy, verdict, j.finished(), j.id()));
+            RestoreTestLog.Standing standing = standings.get(j.device() + "\0" + j.copy());
+            TestVerdict v = standing == null ? new TestVerdict(copy, verdict, j.finished(), j.id())
+                    : new TestVerdict(copy, verdict, j.finished(), j.id(), standing.text(now), switch (standing.level()) {
+                        case GOOD -> "good";
+                        case AMBER -> "warn";
+                        case RED -> "bad";
+                    });
+            tests.computeIfAbsent(j.device(), d -> new ArrayList<>()).add(v);
         }
         return tests;
     }

@@ -27,9 +27,58 @@ public record JobView(Job job) {
         return "sync".equals(job.kind());
     }
 
-    /** What the job does, for sentences: "backup", "restore", "sync" or "restore test". */
+    /** A scrub of a copy (the job's copy is "local" or the target's id). */
+    public boolean scrub() {
+        return "scrub".equals(job.kind());
+    }
+
+    /** A finished scrub's verdict: "clean", "repaired" or "damaged". */
+    public String scrubVerdict() {
+        Object v = job.result() == null ? null : job.result().get("verdict");
+        return v == null ? "" : v.toString();
+    }
+
+    /** A finished scrub's findings, one line each: what was repaired from where, what stays damaged and which files. */
+    public List<String> scrubLines() {
+        if (job.result() == null) {
+            return List.of();
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        for (Map<?, ?> r : maps("repaired")) {
+            lines.add("pack " + Format.shortId(String.valueOf(r.get("pack"))) + " repaired from " + r.get("from"));
+        }
+        for (Map<?, ?> u : maps("unrepaired")) {
+            lines.add("pack " + Format.shortId(String.valueOf(u.get("pack"))) + " stays damaged: " + u.get("reason"));
+        }
+        for (Map<?, ?> a : maps("affected")) {
+            lines.add(a.get("device") + " " + Format.name(String.valueOf(a.get("path"))) + " in snapshot "
+                    + Format.shortId(String.valueOf(a.get("snapshot"))) + " cannot be restored intact");
+        }
+        return lines;
+    }
+
+    private List<Map<?, ?>> maps(String key) {
+        Object v = job.result().get(key);
+        if (!(v instanceof List<?> list)) {
+            return List.of();
+        }
+        List<Map<?, ?>> maps = new java.util.ArrayList<>();
+        for (Object m : list) {
+            if (m instanceof Map<?, ?> map) {
+                maps.add(map);
+            }
+        }
+        return maps;
+    }
+
+    /** Packs a finished scrub read. */
+    public long packs() {
+        return number("packs");
+    }
+
+    /** What the job does, for sentences: "backup", "restore", "sync", "scrub" or "restore test". */
     public String what() {
-        return backup() ? "backup" : restore() ? "restore" : sync() ? "sync" : "restore test";
+        return backup() ? "backup" : restore() ? "restore" : sync() ? "sync" : scrub() ? "scrub" : "restore test";
     }
 
     /** Objects a finished sync sent. */

@@ -39,7 +39,7 @@ document.addEventListener('htmx:beforeSwap', function (e) {
 // Copy buttons beside snippets. navigator.clipboard exists only on https or localhost; a NAS is
 // usually plain http on the home network, so fall back to selecting the text and execCommand.
 document.addEventListener('click', function (e) {
-  var button = e.target.closest('[data-copy]');
+  var button = e.target.closest('button[data-copy]');
   if (!button) { return; }
   var pre = button.parentElement.querySelector('pre');
   var text = pre ? pre.textContent : '';
