@@ -7,7 +7,12 @@ import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
 import app.threefold.device.Devices;
 import app.threefold.overlay.DeviceSessions;
+import app.threefold.peer.Guests;
+import app.threefold.peer.Pairings;
+import app.threefold.settings.Settings;
+import app.threefold.sshd.PairingClient;
 import app.threefold.sshd.SftpServer;
+import app.threefold.web.PeerServices;
 import app.threefold.engine.Engine;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.ComponentHealth.State;
@@ -30,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -55,6 +61,7 @@ public final class Appliance implements AutoCloseable {
     private final EngineHolder engine;
     private final AtomicReference<SftpServer> sftp;
     private final Deque<Step> stopSteps;
+    private PeerServices peers;
 
     private record Step(String name, AutoCloseable resource) {
     }
@@ -75,13 +82,17 @@ public final class Appliance implements AutoCloseable {
      * @throws CommandRefusedException if another process uses the data directory
      */
     public static Appliance start(Config config, String version) {
+        return start(config, version, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Config, String)} on a given clock (tests move it to pass grace periods and expiries). */
+    static Appliance start(Config config, String version, Clock clock) {
         Deque<Step> started = new ArrayDeque<>();
         try {
             started.push(new Step("instance lock", InstanceLock.acquire(config.dataDir())));
             CatalogDatabase database = CatalogDatabase.open(config);
             started.push(new Step("catalog database", database));
             Catalog catalog = database.catalog();
-            Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
             Accounts accounts = new Accounts(catalog.jdbi(), PasswordHasher.standard(), clock);
             ApiTokens apiTokens = new ApiTokens(catalog.jdbi(), clock, random);
@@ -104,9 +115,15 @@ public final class Appliance implements AutoCloseable {
             // The key for targets' secrets is the data directory's targets.key (owner-only), made on first start.
             Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
                     audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT);
+            // Pairing (docs/peers.md): the host side's guests, and this appliance's own pairings with hosts.
+            Guests guests = new Guests(catalog.jdbi(), audit, new Settings(catalog.jdbi()), config.dataDir(), clock, random,
+                    () -> hostKeyFingerprint(config.dataDir()));
+            // No peer target kind on this branch yet: pairings are recorded without a copy target until it is wired.
+            Pairings pairings = new Pairings(catalog.jdbi(), audit, config.dataDir(), clock,
+                    new PairingClient(config.dataDir(), Duration.ofSeconds(30)), null);
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
-            // One timer starts what runs by the clock: local sources' backups and mirror syncs.
-            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty()),
+            // One timer starts what runs by the clock: local sources' backups, mirror syncs, guests' due deletions.
+            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), deletions(guests)),
                     Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "source-scheduler");
                         t.setDaemon(true);
@@ -118,12 +135,15 @@ public final class Appliance implements AutoCloseable {
                     () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
-            engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));
+            engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, guests, clock, sftpSteps)));
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), devices,
-                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle));
+                            () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle),
+                    new PeerServices(guests, pairings, () -> sftp.get() == null ? -1 : sftp.get().port()));
             started.push(new Step("web server", web));
-            return new Appliance(config, catalog, web, engine, sftp, started);
+            Appliance appliance = new Appliance(config, catalog, web, engine, sftp, started);
+            appliance.peers = new PeerServices(guests, pairings, () -> sftp.get() == null ? -1 : sftp.get().port());
+            return appliance;
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -148,7 +168,7 @@ public final class Appliance implements AutoCloseable {
      * the sessions still open, after the server has stopped taking requests.
      */
     private static SftpServer startSftp(Config config, Engine engine, Catalog catalog, Devices devices,
-                                        LoginThrottle loginThrottle, Clock clock, Deque<Step> started) {
+                                        LoginThrottle loginThrottle, Guests guests, Clock clock, Deque<Step> started) {
         try {
             DeviceSessions sessions = new DeviceSessions(engine, catalog, devices, config.dataDir().resolve("sftp-sessions"),
                     clock, DeviceSessions.Limits.DEFAULT);
@@ -158,13 +178,39 @@ public final class Appliance implements AutoCloseable {
                 log.warn("Recovered {} SFTP session(s) interrupted by a crash into snapshots tagged 'recovered'", recovered);
             }
             SftpServer sftp = SftpServer.start(new SftpServer.Settings(config.bindAddress(), config.sftpPort(), config.dataDir()),
-                    devices, sessions, loginThrottle);
+                    devices, sessions, loginThrottle, guests);
             started.push(new Step("SFTP server", sftp));
             return sftp;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("starting SFTP on port " + config.sftpPort() + " failed: " + e.getMessage()
                     + "; choose another port with --sftp-port or stop what uses it", e);
         }
+    }
+
+    private static String hostKeyFingerprint(Path dataDir) {
+        try {
+            return SftpServer.hostKeyFingerprint(dataDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the SFTP host key in " + dataDir.resolve("ssh"), e);
+        }
+    }
+
+    /** Carries out guests' deletions whose grace period has passed, at each tick of the scheduler. */
+    private static SourceScheduler.Duty deletions(Guests guests) {
+        return new SourceScheduler.Duty() {
+            @Override
+            public boolean ready() {
+                return true;
+            }
+
+            @Override
+            public void startDue(java.time.Instant now) {
+                int done = guests.carryOutDueDeletions();
+                if (done > 0) {
+                    log.info("Removed {} file(s) guests asked to delete, their grace period over", done);
+                }
+            }
+        };
     }
 
     /** The port SFTP listens on (the actual one when 0 was configured); -1 before the appliance is set up. */
@@ -186,6 +232,11 @@ public final class Appliance implements AutoCloseable {
     /** The configuration this appliance runs with. */
     public Config config() {
         return config;
+    }
+
+    /** Guests and pairings (docs/peers.md), for tests that drive them beside the panel. */
+    PeerServices peers() {
+        return peers;
     }
 
     Catalog catalog() {

@@ -58,7 +58,11 @@ class LayersTest {
             // Copies on other storage: targets and their syncs, started by the one scheduler.
             new Layer("copies", List.of("mirror"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
-                            "work", "scheduling")));
+                            "work", "scheduling")),
+            // Pairing with a friend's appliance: invites, guests and their folders (host side), pairings (guest side).
+            new Layer("peers", List.of("peer"),
+                    List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
+                            "work", "scheduling", "copies")));
 
     /** The layer rules for the classes under {@code root}: nothing points up, every class is in a layer. */
     static LayeredArchitecture layers(String root) {

@@ -29,6 +29,7 @@ import app.threefold.web.snapshots.DeviceRoutes;
 import app.threefold.web.snapshots.SearchRoutes;
 import app.threefold.web.snapshots.SnapshotCatalog;
 import app.threefold.web.sources.SourceRoutes;
+import app.threefold.web.peers.PeerApiRoutes;
 import app.threefold.web.targets.TargetApiRoutes;
 import app.threefold.web.targets.TargetRoutes;
 import io.javalin.Javalin;
@@ -60,6 +61,14 @@ public final class WebServer implements AutoCloseable {
      * @throws WebServerException if the address cannot be bound (e.g. the port is in use)
      */
     public static WebServer start(String bindAddress, int port, WebServices services) {
+        return start(bindAddress, port, services, null);
+    }
+
+    /**
+     * As {@link #start(String, int, WebServices)}, with the Friends page and {@code /api/v1/peers}
+     * when {@code peers} is given (docs/peers.md).
+     */
+    public static WebServer start(String bindAddress, int port, WebServices services, PeerServices peers) {
         Objects.requireNonNull(bindAddress);
         Objects.requireNonNull(services);
         PanelServices panel = services.panel();
@@ -105,6 +114,9 @@ public final class WebServer implements AutoCloseable {
             new StatusRoutes(services).addTo(cfg.routes);
             new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
             new TargetApiRoutes(panel.targets()).addTo(cfg.routes);
+            if (peers != null) {
+                new PeerApiRoutes(peers).addTo(cfg.routes);
+            }
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
             new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), snapshots, services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
