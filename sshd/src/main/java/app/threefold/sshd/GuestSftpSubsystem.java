@@ -25,7 +25,7 @@ import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
  * MINA's SFTP subsystem for a guest appliance, over its folder (the root it sees), with the rules
  * of docs/peers.md step 4: new files may be created; an existing file is never overwritten,
  * truncated, appended to or renamed, except a {@code -tmp-} file this guest created, which may be
- * written and renamed once to a new name; a remove is recorded as a request carried out after the
+ * written and renamed once to a new name (restic's own {@code -restic-temp-} names count too); a remove is recorded as a request carried out after the
  * grace period (the file stays readable and listed), except lock files under {@code locks/};
  * writes stop at the guest's quota. Links, copies and removing folders are refused.
  */
@@ -61,9 +61,13 @@ final class GuestSftpSubsystem extends SftpSubsystem {
         return s.startsWith("/") ? s.substring(1) : s;
     }
 
+    /**
+     * Whether a name is an upload in flight: {@code NAME-tmp-RANDOM} (the protocol, Threefold's
+     * SftpBackend) or {@code NAME-restic-temp-RANDOM}, what restic's own sftp backend (0.14) writes.
+     */
     private static boolean temporary(String relative) {
-        int slash = relative.lastIndexOf('/');
-        return relative.substring(slash + 1).contains("-tmp-");
+        String name = relative.substring(relative.lastIndexOf('/') + 1);
+        return name.contains("-tmp-") || name.contains("-restic-temp-");
     }
 
     private static AccessDeniedException refused(String relative, String why) {
