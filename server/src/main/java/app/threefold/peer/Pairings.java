@@ -50,8 +50,23 @@ public final class Pairings {
      * @throws PairingRefusedException malformed or expired code, another host key, the host's refusal
      */
     public Pairing accept(String codeText, String ourName, String actor) {
+        return accept(codeText, ourName, null, actor);
+    }
+
+    /**
+     * As {@link #accept(String, String, String)}, pairing back with a guest of this appliance: the
+     * code must name the host key that guest gave when it paired, so the pairing is pinned both ways.
+     *
+     * @param expectedHostKey the host key the code must name ({@code SHA256:…}), or null for any
+     */
+    public Pairing accept(String codeText, String ourName, String expectedHostKey, String actor) {
         PairingCode code = PairingCode.parse(codeText);
         code.checkNotExpired(clock);
+        if (expectedHostKey != null && !expectedHostKey.equals(code.hostKey())) {
+            throw new PairingRefusedException(PairingRefusedException.Reason.HOSTKEY, "This code was made by another appliance"
+                    + " (host key " + code.hostKey() + ") than the friend you are pairing back with (" + expectedHostKey
+                    + "); ask that friend for a code from their Friends page.");
+        }
         String name = ourName == null || ourName.isBlank() ? "Threefold" : ourName.strip();
         long id = jdbi.withHandle(h -> h.createQuery("SELECT nextval(pg_get_serial_sequence('peer_pairings', 'id'))")
                 .mapTo(Long.class).one());

@@ -30,6 +30,7 @@ import app.threefold.web.snapshots.SearchRoutes;
 import app.threefold.web.snapshots.SnapshotCatalog;
 import app.threefold.web.sources.SourceRoutes;
 import app.threefold.web.peers.PeerApiRoutes;
+import app.threefold.web.peers.PeerRoutes;
 import app.threefold.web.targets.TargetApiRoutes;
 import app.threefold.web.targets.TargetRoutes;
 import io.javalin.Javalin;
@@ -136,6 +137,9 @@ public final class WebServer implements AutoCloseable {
             new PeopleRoutes(panel.people(), snapshots, sessions, panel.audit(), pages).addTo(cfg.routes);
             sources.addTo(cfg.routes);
             copies.addTo(cfg.routes);
+            if (peers != null) {
+                new PeerRoutes(peers, services.clock(), pages).addTo(cfg.routes);
+            }
             new SettingsRoutes(panel.restores().folders(), pages).addTo(cfg.routes);
             new app.threefold.web.devices.DeviceRoutes(services).addTo(cfg.routes);
             ApiErrors.addTo(cfg.routes, pages);
