@@ -34,6 +34,8 @@ final class GuestSftpSubsystem extends SftpSubsystem {
     private final Guests guests;
     private final String user;
     private final Set<String> uploading;
+    /** Read once per channel: a write costs no catalog query; a changed quota applies from the next connection. */
+    private final long quota;
 
     /**
      * @param uploading the guest's {@code -tmp-} files created and not yet renamed, shared by its connections
@@ -44,6 +46,7 @@ final class GuestSftpSubsystem extends SftpSubsystem {
         this.guests = guests;
         this.user = user;
         this.uploading = uploading;
+        this.quota = guests.quota(user);
     }
 
     /** Every guest's set of uploads in flight, by user, for the subsystems of its connections. */
@@ -103,7 +106,6 @@ final class GuestSftpSubsystem extends SftpSubsystem {
             long size = Files.size(f.getFile());
             long growth = Math.max(0, offset + length - size);
             AtomicLong used = guests.usage(user);
-            long quota = guests.quota(user);
             if (growth > 0 && used.get() + growth > quota) {
                 throw new GuestQuotaException("/" + relative(f.getFile()), quota);
             }
