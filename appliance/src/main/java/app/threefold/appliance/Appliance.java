@@ -15,8 +15,16 @@ import app.threefold.account.PasswordHasher;
 import app.threefold.catalog.Catalog;
 import app.threefold.device.Devices;
 import app.threefold.overlay.DeviceSessions;
+import app.threefold.peer.Guests;
+import app.threefold.peer.Pairing;
+import app.threefold.peer.Pairings;
+import app.threefold.peer.PeerTargets;
+import app.threefold.backend.SftpSettings;
+import app.threefold.settings.Settings;
+import app.threefold.sshd.PairingClient;
 import app.threefold.sshd.SftpServer;
 import app.threefold.sshd.client.MinaSftpBackends;
+import app.threefold.web.PeerServices;
 import app.threefold.engine.Engine;
 import app.threefold.health.ComponentHealth;
 import app.threefold.health.ComponentHealth.State;
@@ -70,6 +78,7 @@ public final class Appliance implements AutoCloseable {
     private final EngineHolder engine;
     private final AtomicReference<SftpServer> sftp;
     private final Deque<Step> stopSteps;
+    private PeerServices peers;
 
     private record Step(String name, AutoCloseable resource) {
     }
@@ -152,10 +161,16 @@ public final class Appliance implements AutoCloseable {
                     Conditions.deviceSilent(new CatalogSnapshots(catalog.jdbi()), devices, new ArchivedDevices(catalog.jdbi()), settings),
                     Conditions.copyBehind(targets, settings),
                     Conditions.diskFull(config.dataDir())), incidents, alertChannels, clock, Duration.ofMinutes(5));
+            // Pairing (docs/peers.md): the host side's guests, and this appliance's own pairings with hosts,
+            // each of which becomes an off-site SFTP copy target.
+            Guests guests = new Guests(catalog.jdbi(), audit, new Settings(catalog.jdbi()), config.dataDir(), clock, random,
+                    () -> hostKeyFingerprint(config.dataDir()));
+            Pairings pairings = new Pairings(catalog.jdbi(), audit, config.dataDir(), clock,
+                    new PairingClient(config.dataDir(), Duration.ofSeconds(30)), peerTargets(targets));
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
             // One timer starts what runs by the clock: local sources' backups, mirror syncs, restore tests and
-            // scrubs, and alerts.
-            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), proofs, alerts.duty()),
+            // scrubs, alerts, and guests' due deletions.
+            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), proofs, alerts.duty(), deletions(guests)),
                     Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "source-scheduler");
                         t.setDaemon(true);
@@ -168,13 +183,16 @@ public final class Appliance implements AutoCloseable {
                     restoreTestLog, scrubs);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
-            engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, clock, sftpSteps)));
+            engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, guests, clock, sftpSteps)));
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), devices,
                             () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle,
-                            () -> sftp.get() == null ? List.of() : sftp.get().hostKeyLines()));
+                            () -> sftp.get() == null ? List.of() : sftp.get().hostKeyLines()),
+                    new PeerServices(guests, pairings, () -> sftp.get() == null ? -1 : sftp.get().port()));
             started.push(new Step("web server", web));
-            return new Appliance(config, catalog, web, engine, sftp, started);
+            Appliance appliance = new Appliance(config, catalog, web, engine, sftp, started);
+            appliance.peers = new PeerServices(guests, pairings, () -> sftp.get() == null ? -1 : sftp.get().port());
+            return appliance;
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -199,7 +217,7 @@ public final class Appliance implements AutoCloseable {
      * the sessions still open, after the server has stopped taking requests.
      */
     private static SftpServer startSftp(Config config, Engine engine, Catalog catalog, Devices devices,
-                                        LoginThrottle loginThrottle, Clock clock, Deque<Step> started) {
+                                        LoginThrottle loginThrottle, Guests guests, Clock clock, Deque<Step> started) {
         try {
             DeviceSessions sessions = new DeviceSessions(engine, catalog, devices, config.dataDir().resolve("sftp-sessions"),
                     clock, DeviceSessions.Limits.DEFAULT);
@@ -209,13 +227,58 @@ public final class Appliance implements AutoCloseable {
                 log.warn("Recovered {} SFTP session(s) interrupted by a crash into snapshots tagged 'recovered'", recovered);
             }
             SftpServer sftp = SftpServer.start(new SftpServer.Settings(config.bindAddress(), config.sftpPort(), config.dataDir()),
-                    devices, sessions, loginThrottle);
+                    devices, sessions, loginThrottle, guests);
             started.push(new Step("SFTP server", sftp));
             return sftp;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("starting SFTP on port " + config.sftpPort() + " failed: " + e.getMessage()
                     + "; choose another port with --sftp-port or stop what uses it", e);
         }
+    }
+
+    private static String hostKeyFingerprint(Path dataDir) {
+        try {
+            return SftpServer.hostKeyFingerprint(dataDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the SFTP host key in " + dataDir.resolve("ssh"), e);
+        }
+    }
+
+    /**
+     * Where a pairing becomes a copy: the friend's NAS as an off-site SFTP target on the guest
+     * account, with the pinned host key and the pairing's own key, synced nightly like a bucket.
+     */
+    private static PeerTargets peerTargets(Targets targets) {
+        return new PeerTargets() {
+            @Override
+            public long addPeer(Pairing p) {
+                SftpSettings server = new SftpSettings(p.user(), p.host(), p.port(), "", p.hostKey(), p.keyFile(), null);
+                return targets.addSftp(p.name(), server, true, Target.NIGHTLY, 0, "pairing").id().value();
+            }
+
+            @Override
+            public void removePeer(long targetId) {
+                targets.remove(new TargetId(targetId), "pairing");
+            }
+        };
+    }
+
+    /** Carries out guests' deletions whose grace period has passed, at each tick of the scheduler. */
+    private static SourceScheduler.Duty deletions(Guests guests) {
+        return new SourceScheduler.Duty() {
+            @Override
+            public boolean ready() {
+                return true;
+            }
+
+            @Override
+            public void startDue(java.time.Instant now) {
+                int done = guests.carryOutDueDeletions();
+                if (done > 0) {
+                    log.info("Removed {} file(s) guests asked to delete, their grace period over", done);
+                }
+            }
+        };
     }
 
     /** The port SFTP listens on (the actual one when 0 was configured); -1 before the appliance is set up. */
@@ -237,6 +300,11 @@ public final class Appliance implements AutoCloseable {
     /** The configuration this appliance runs with. */
     public Config config() {
         return config;
+    }
+
+    /** Guests and pairings (docs/peers.md), for tests that drive them beside the panel. */
+    PeerServices peers() {
+        return peers;
     }
 
     Catalog catalog() {

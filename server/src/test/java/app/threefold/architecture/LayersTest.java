@@ -67,10 +67,14 @@ class LayersTest {
             new Layer("proofs", List.of("proof"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
                             "work", "scheduling", "copies")),
+            // Pairing with a friend's appliance: invites, guests and their folders (host side), pairings (guest side).
+            new Layer("peers", List.of("peer"),
+                    List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
+                            "work", "scheduling", "copies")),
             // Watching over it all: alerts on the conditions of every part, and rebuilding an appliance from a copy.
             new Layer("oversight", List.of("alert", "recovery"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
-                            "work", "scheduling", "copies", "keeping", "proofs")));
+                            "work", "scheduling", "copies", "keeping", "proofs", "peers")));
 
     /** The layer rules for the classes under {@code root}: nothing points up, every class is in a layer. */
     static LayeredArchitecture layers(String root) {

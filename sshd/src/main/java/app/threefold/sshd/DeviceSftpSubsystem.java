@@ -38,13 +38,28 @@ final class DeviceSftpSubsystem extends SftpSubsystem {
     /** Makes the subsystem above for each SFTP channel. */
     static final class Factory extends SftpSubsystemFactory {
         private final Path dataDir;
+        private final app.threefold.peer.Guests guests;
+        private final GuestSftpSubsystem.Uploads uploads = new GuestSftpSubsystem.Uploads();
 
-        Factory(Path dataDir) {
+        /** @param guests null when paired appliances are not served */
+        Factory(Path dataDir, app.threefold.peer.Guests guests) {
             this.dataDir = dataDir;
+            this.guests = guests;
         }
 
         @Override
         public org.apache.sshd.server.command.Command createSubsystem(ChannelSession channel) {
+            if (guests != null) {
+                String guest = PeerAuthenticator.guest(channel.getServerSession());
+                if (guest != null) {
+                    GuestSftpSubsystem g = new GuestSftpSubsystem(channel, this, guests, guest, uploads.of(guest));
+                    getRegisteredListeners().forEach(g::addSftpEventListener);
+                    return g;
+                }
+                if (PeerAuthenticator.pairToken(channel.getServerSession()) != null) {
+                    return new SftpServer.Refusal(); // a pairing login runs its one command, nothing else
+                }
+            }
             DeviceSftpSubsystem s = new DeviceSftpSubsystem(channel, this, dataDir);
             getRegisteredListeners().forEach(s::addSftpEventListener);
             return s;

@@ -25,7 +25,7 @@ final class SftpErrors implements SftpErrorStatusDataHandler {
 
     @Override
     public int resolveSubStatus(SftpSubsystemEnvironment env, int cmd, Throwable e, int id, Object... args) {
-        if (e instanceof QuotaExceededException) {
+        if (e instanceof QuotaExceededException || e instanceof GuestQuotaException) {
             // SFTP v3 clients (OpenSSH, rclone) know no quota status; they show the message instead.
             return env.getVersion() >= SftpConstants.SFTP_V5 ? SftpConstants.SSH_FX_QUOTA_EXCEEDED : SftpConstants.SSH_FX_FAILURE;
         }

@@ -3,10 +3,13 @@ package app.threefold.sshd;
 import app.threefold.device.Devices;
 import app.threefold.login.LoginThrottle;
 import app.threefold.overlay.DeviceSessions;
+import app.threefold.peer.Guests;
+import app.threefold.peer.PairingMessages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.file.root.RootedFileSystemProvider;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.session.Session;
@@ -57,6 +61,15 @@ public final class SftpServer implements AutoCloseable {
     /** Starts listening; {@code throttle} is the appliance's one guard against password guessing (also for the panel and the API). */
     public static SftpServer start(Settings settings, Devices devices, DeviceSessions sessions, LoginThrottle throttle)
             throws IOException {
+        return start(settings, devices, sessions, throttle, null);
+    }
+
+    /**
+     * Starts listening, also for paired appliances when {@code guests} is given: the {@code pair}
+     * login and its one command, and guests' logins into their folders (docs/peers.md).
+     */
+    public static SftpServer start(Settings settings, Devices devices, DeviceSessions sessions, LoginThrottle throttle,
+            Guests guests) throws IOException {
         HostKeys hostKeys = HostKeys.load(settings.dataDir().resolve("ssh"));
         SshServer sshd = SshServer.setUpDefaultServer();
         // Without it Nagle's algorithm and delayed ACKs add ~20 ms to each small reply (measured:
@@ -80,19 +93,30 @@ public final class SftpServer implements AutoCloseable {
                 BuiltinSignatures.ed25519, BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256,
                 BuiltinSignatures.nistp256, BuiltinSignatures.nistp384, BuiltinSignatures.nistp521)));
 
-        DeviceAuthenticator auth = new DeviceAuthenticator(devices, throttle);
-        sshd.setPasswordAuthenticator(auth);
-        sshd.setPublickeyAuthenticator(auth);
+        DeviceAuthenticator deviceAuth = new DeviceAuthenticator(devices, throttle);
+        if (guests == null) {
+            sshd.setPasswordAuthenticator(deviceAuth);
+            sshd.setPublickeyAuthenticator(deviceAuth);
+        } else {
+            PeerAuthenticator auth = new PeerAuthenticator(guests, deviceAuth);
+            sshd.setPasswordAuthenticator(auth);
+            sshd.setPublickeyAuthenticator(auth);
+        }
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         sshd.setAgentFactory(null);
 
-        DeviceSftpSubsystem.Factory sftp = new DeviceSftpSubsystem.Factory(settings.dataDir());
+        DeviceSftpSubsystem.Factory sftp = new DeviceSftpSubsystem.Factory(settings.dataDir(), guests);
         sftp.setErrorStatusDataHandler(new SftpErrors());
         sshd.setSubsystemFactories(List.of(sftp));
-        sshd.setCommandFactory((channel, command) -> new Refusal());
+        sshd.setCommandFactory((channel, command) -> {
+            String token = guests == null ? null : PeerAuthenticator.pairToken(channel.getServerSession());
+            return token != null && PairingMessages.COMMAND.equals(command)
+                    ? new PairCommand(guests, token, DeviceAuthenticator.address(channel.getServerSession()))
+                    : new Refusal();
+        });
         sshd.setShellFactory(channel -> new Refusal());
 
         DeviceFileSystemProvider provider = new DeviceFileSystemProvider();
@@ -105,6 +129,16 @@ public final class SftpServer implements AutoCloseable {
 
             @Override
             public FileSystem createFileSystem(SessionContext session) throws IOException {
+                String guest = guests == null ? null : PeerAuthenticator.guest((ServerSession) session);
+                if (guest != null) {
+                    // The guest's folder is the root it sees: no path leads out of it.
+                    Path folder = guests.folder(guest);
+                    Files.createDirectories(folder);
+                    return new RootedFileSystemProvider().newFileSystem(folder, Map.of());
+                }
+                if (guests != null && PeerAuthenticator.pairToken((ServerSession) session) != null) {
+                    throw new IOException("a pairing login has no files");
+                }
                 // The address goes with the lease: the activity log says once per session where it came from.
                 DeviceFileSystem fs = new DeviceFileSystem(provider, sessions.open(session.getUsername(),
                         DeviceAuthenticator.address((ServerSession) session)));
@@ -123,6 +157,15 @@ public final class SftpServer implements AutoCloseable {
             public void sessionEvent(Session session, Event event) {
                 if (event == Event.Authenticated && session instanceof ServerSession s) {
                     String address = DeviceAuthenticator.address(s);
+                    String guest = guests == null ? null : PeerAuthenticator.guest(s);
+                    if (guest != null) {
+                        guests.contact(guest);
+                        log.info("guest '{}' logged in from {}", guest, address);
+                        return;
+                    }
+                    if (PeerAuthenticator.pairToken(s) != null) {
+                        return;
+                    }
                     log.info("device '{}' logged in from {}", s.getUsername(), address);
                     // Every connection, not once per session: a late device's line names where it was last seen.
                     devices.recordConnection(s.getUsername(), address);
@@ -159,6 +202,14 @@ public final class SftpServer implements AutoCloseable {
         return sshd.getPort();
     }
 
+    /**
+     * The fingerprint of the ed25519 host key in {@code dataDir} ({@code SHA256:…}), made if missing:
+     * what a pairing code pins, known before the server listens.
+     */
+    public static String hostKeyFingerprint(Path dataDir) throws IOException {
+        return HostKeys.load(dataDir.resolve("ssh")).fingerprints().get("ssh-ed25519");
+    }
+
     /** Host key type to its OpenSSH SHA256 fingerprint. */
     public Map<String, String> hostKeyFingerprints() {
         return hostKeys.fingerprints();
@@ -175,7 +226,7 @@ public final class SftpServer implements AutoCloseable {
     }
 
     /** Answers exec and shell requests with a message and exit status 1. */
-    private static final class Refusal implements Command {
+    static final class Refusal implements Command {
         private OutputStream err;
         private ExitCallback exit;
 

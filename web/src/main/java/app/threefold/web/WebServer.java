@@ -38,6 +38,8 @@ import app.threefold.web.snapshots.DeviceRoutes;
 import app.threefold.web.snapshots.SearchRoutes;
 import app.threefold.web.snapshots.SnapshotCatalog;
 import app.threefold.web.sources.SourceRoutes;
+import app.threefold.web.peers.PeerApiRoutes;
+import app.threefold.web.peers.PeerRoutes;
 import app.threefold.web.targets.TargetApiRoutes;
 import app.threefold.web.targets.TargetRoutes;
 import app.threefold.web.proofs.ProofRoutes;
@@ -70,6 +72,14 @@ public final class WebServer implements AutoCloseable {
      * @throws WebServerException if the address cannot be bound (e.g. the port is in use)
      */
     public static WebServer start(String bindAddress, int port, WebServices services) {
+        return start(bindAddress, port, services, null);
+    }
+
+    /**
+     * As {@link #start(String, int, WebServices)}, with the Friends page and {@code /api/v1/peers}
+     * when {@code peers} is given (docs/peers.md).
+     */
+    public static WebServer start(String bindAddress, int port, WebServices services, PeerServices peers) {
         Objects.requireNonNull(bindAddress);
         Objects.requireNonNull(services);
         PanelServices panel = services.panel();
@@ -122,6 +132,9 @@ public final class WebServer implements AutoCloseable {
             new StatusRoutes(services).addTo(cfg.routes);
             new JobRoutes(panel.restoreTests(), panel.jobs()).addTo(cfg.routes);
             new TargetApiRoutes(panel.targets()).addTo(cfg.routes);
+            if (peers != null) {
+                new PeerApiRoutes(peers).addTo(cfg.routes);
+            }
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
             new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), snapshots, services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
@@ -149,6 +162,9 @@ public final class WebServer implements AutoCloseable {
             sources.addTo(cfg.routes);
             copies.addTo(cfg.routes);
             new ProofRoutes(panel.scrubs(), panel.restoreTestLog(), panel.jobs(), services.clock(), pages).addTo(cfg.routes);
+            if (peers != null) {
+                new PeerRoutes(peers, services.clock(), pages).addTo(cfg.routes);
+            }
             new SettingsRoutes(panel.restores().folders(), pages).addTo(cfg.routes);
             if (panel.alertChannels() != null) {
                 new AlertRoutes(panel.alertChannels(), panel.alertIncidents(), pages).addTo(cfg.routes);

@@ -1,0 +1,193 @@
+package app.threefold.sshd;
+
+import app.threefold.peer.Guests;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.CopyOption;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.Handle;
+import org.apache.sshd.sftp.server.SftpSubsystem;
+import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
+
+/**
+ * MINA's SFTP subsystem for a guest appliance, over its folder (the root it sees), with the rules
+ * of docs/peers.md step 4: new files may be created; an existing file is never overwritten,
+ * truncated, appended to or renamed, except a {@code -tmp-} file this guest created, which may be
+ * written and renamed once to a new name (restic's own {@code -restic-temp-} names count too); a remove is recorded as a request carried out after the
+ * grace period (the file stays readable and listed), except lock files under {@code locks/};
+ * writes stop at the guest's quota. Links, copies and removing folders are refused.
+ */
+final class GuestSftpSubsystem extends SftpSubsystem {
+    private static final int WRITES = SftpConstants.ACE4_WRITE_DATA | SftpConstants.ACE4_APPEND_DATA;
+    private final Guests guests;
+    private final String user;
+    private final Set<String> uploading;
+    /** Read once per channel: a write costs no catalog query; a changed quota applies from the next connection. */
+    private final long quota;
+
+    /**
+     * @param uploading the guest's {@code -tmp-} files created and not yet renamed, shared by its connections
+     */
+    GuestSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator, Guests guests, String user,
+            Set<String> uploading) {
+        super(channel, configurator);
+        this.guests = guests;
+        this.user = user;
+        this.uploading = uploading;
+        this.quota = guests.quota(user);
+    }
+
+    /** Every guest's set of uploads in flight, by user, for the subsystems of its connections. */
+    static final class Uploads {
+        private final Map<String, Set<String>> byUser = new ConcurrentHashMap<>();
+
+        Set<String> of(String user) {
+            return byUser.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet());
+        }
+    }
+
+    /** The path inside the guest's folder, as the protocol and the deletion records name it. */
+    private static String relative(Path p) {
+        String s = p.toAbsolutePath().normalize().toString();
+        return s.startsWith("/") ? s.substring(1) : s;
+    }
+
+    /**
+     * Whether a name is an upload in flight: {@code NAME-tmp-RANDOM} (the protocol, Threefold's
+     * SftpBackend) or {@code NAME-restic-temp-RANDOM}, what restic's own sftp backend (0.14) writes.
+     */
+    private static boolean temporary(String relative) {
+        String name = relative.substring(relative.lastIndexOf('/') + 1);
+        return name.contains("-tmp-") || name.contains("-restic-temp-");
+    }
+
+    private static AccessDeniedException refused(String relative, String why) {
+        return new AccessDeniedException("/" + relative, null, why);
+    }
+
+    @Override
+    protected String doOpen(int id, String path, int pflags, int access, Map<String, Object> attrs) throws IOException {
+        Path file = resolveFile(path);
+        String rel = relative(file);
+        int disposition = pflags & SftpConstants.SSH_FXF_ACCESS_DISPOSITION;
+        boolean truncates = disposition == SftpConstants.SSH_FXF_TRUNCATE_EXISTING
+                || disposition == SftpConstants.SSH_FXF_CREATE_TRUNCATE;
+        boolean writes = (access & WRITES) != 0 || truncates || (pflags & SftpConstants.SSH_FXF_APPEND_DATA) != 0;
+        if (writes) {
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                if (!uploading.contains(rel)) {
+                    throw refused(rel, "exists and is kept as it is: a guest may not overwrite, truncate or append to"
+                            + " a file on its host (upload as NAME-tmp-RANDOM, then rename)");
+                }
+            } else if (temporary(rel)) {
+                uploading.add(rel);
+            }
+        }
+        return super.doOpen(id, path, pflags, access, attrs);
+    }
+
+    @Override
+    protected void doWrite(int id, String handle, long offset, int length, byte[] data, int doff, int remaining)
+            throws IOException {
+        Handle h = handles.get(handle);
+        if (h instanceof FileHandle f) {
+            long size = Files.size(f.getFile());
+            long growth = Math.max(0, offset + length - size);
+            AtomicLong used = guests.usage(user);
+            if (growth > 0 && used.get() + growth > quota) {
+                throw new GuestQuotaException("/" + relative(f.getFile()), quota);
+            }
+            super.doWrite(id, handle, offset, length, data, doff, remaining);
+            used.addAndGet(growth);
+            return;
+        }
+        super.doWrite(id, handle, offset, length, data, doff, remaining);
+    }
+
+    @Override
+    protected void doRename(int id, String oldPath, String newPath, Collection<CopyOption> opts) throws IOException {
+        Path from = resolveFile(oldPath);
+        Path to = resolveFile(newPath);
+        String rel = relative(from);
+        if (!uploading.contains(rel)) {
+            throw refused(rel, "may not be renamed: a guest renames only a NAME-tmp-RANDOM file it uploaded, once");
+        }
+        if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException("/" + relative(to), null, "exists and is kept as it is: a rename may not replace"
+                    + " a file on the host");
+        }
+        super.doRename(id, oldPath, newPath, opts.stream().filter(o -> o != java.nio.file.StandardCopyOption.REPLACE_EXISTING).toList());
+        uploading.remove(rel);
+    }
+
+    @Override
+    protected void doRemoveFile(int id, String path) throws IOException {
+        Path file = resolveFile(path);
+        String rel = relative(file);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException("/" + rel);
+        }
+        if (Guests.lockFile(rel)) {
+            long size = Files.size(file);
+            super.doRemoveFile(id, path);
+            guests.usage(user).addAndGet(-size);
+            return;
+        }
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw refused(rel, "is a folder; a guest removes files only");
+        }
+        // Recorded, not done: a ransomed or stolen guest cannot wipe its copy before the host's owner notices.
+        guests.requestDeletion(user, rel);
+    }
+
+    @Override
+    protected void doRemoveDirectory(int id, String path) throws IOException {
+        throw refused(relative(resolveFile(path)), "is kept: a guest may not remove folders on its host");
+    }
+
+    @Override
+    protected void setFileAttributes(Path file, Map<String, ?> attributes, LinkOption... options) throws IOException {
+        if (attributes.containsKey("size")) {
+            throw refused(relative(file), "keeps its size: a guest may not truncate or extend a file on its host");
+        }
+        super.setFileAttributes(file, attributes, options);
+    }
+
+    @Override
+    protected void doLink(int id, String targetPath, String linkPath, boolean symLink) throws IOException {
+        throw refused(relative(resolveFile(linkPath)), "cannot be made: a guest may not make links on its host");
+    }
+
+    @Override
+    protected void doSymLink(int id, String targetPath, String linkPath) throws IOException {
+        throw refused(relative(resolveFile(linkPath)), "cannot be made: a guest may not make links on its host");
+    }
+
+    @Override
+    protected void doOpenSSHHardLink(int id, String srcFile, String dstFile) throws IOException {
+        throw refused(relative(resolveFile(dstFile)), "cannot be made: a guest may not make links on its host");
+    }
+
+    @Override
+    protected void doCopyFile(int id, String srcFile, String dstFile, Collection<CopyOption> opts) throws IOException {
+        throw refused(relative(resolveFile(dstFile)), "cannot be made by a copy on the host; upload it");
+    }
+
+    @Override
+    protected void doCopyData(int id, String readHandle, long readOffset, long readLength, String writeHandle, long writeOffset)
+            throws IOException {
+        throw new AccessDeniedException(writeHandle, null, "a guest may not copy data on its host; upload it");
+    }
+}
