@@ -62,6 +62,8 @@ public final class Repository {
     private final Map<Id, byte[]> snapshotFiles = new ConcurrentHashMap<>();
     /** The locks this process holds on the repository through this object, for {@link RepositoryLock#releaseAll}. */
     private final java.util.Set<RepositoryLock> heldLocks = ConcurrentHashMap.newKeySet();
+    /** This process's writers and its prune, kept apart (see {@link MaintenanceGate}). */
+    private final MaintenanceGate gate = new MaintenanceGate();
 
     private Repository(Backend backend, MasterKey key, Id id, int version, BlobIndex index, SecureRandom random) {
         this.backend = backend;
@@ -76,6 +78,20 @@ public final class Repository {
 
     java.util.Set<RepositoryLock> heldLocks() {
         return heldLocks;
+    }
+
+    MaintenanceGate gate() {
+        return gate;
+    }
+
+    /**
+     * Waits for the packs this process is uploading, then writes an index file for every pack
+     * uploaded that no index file names yet: afterwards every pack of this process in the
+     * repository is indexed, so a prune that holds the exclusive lock may take any pack no index
+     * names for a leftover of a crash.
+     */
+    public void settleUploads() throws IOException {
+        packs.settle();
     }
 
     /**

@@ -58,6 +58,10 @@ class LayersTest {
             // Copies on other storage: targets and their syncs, started by the one scheduler.
             new Layer("copies", List.of("mirror"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
+                            "work", "scheduling")),
+            // Maintenance of the repository as a whole: it waits for the work layer's writers.
+            new Layer("maintenance", List.of("prune"),
+                    List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
                             "work", "scheduling")));
 
     /** The layer rules for the classes under {@code root}: nothing points up, every class is in a layer. */
