@@ -14,6 +14,9 @@ import app.threefold.health.ComponentHealth.State;
 import app.threefold.health.HealthProbe;
 import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
+import app.threefold.prune.BeforePrune;
+import app.threefold.prune.Prune;
+import app.threefold.prune.Prunes;
 import app.threefold.login.LoginThrottle;
 import app.threefold.jobs.RestoreProofs;
 import app.threefold.jobs.Restores;
@@ -21,6 +24,7 @@ import app.threefold.mirror.Targets;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
+import app.threefold.settings.Settings;
 import app.threefold.sources.SourceScheduler;
 import app.threefold.engine.EngineHolder;
 import app.threefold.web.PanelServices;
@@ -104,9 +108,12 @@ public final class Appliance implements AutoCloseable {
             // The key for targets' secrets is the data directory's targets.key (owner-only), made on first start.
             Targets targets = new Targets(catalog.jdbi(), jobs, () -> engine.get().map(e -> e.repository().backend()),
                     audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT);
+            // The weekly prune; the lead wires retention's "forget by every policy" in as its BeforePrune.
+            Prunes prunes = new Prunes(engine, jobs, new Settings(catalog.jdbi()), audit, clock, BeforePrune.NOTHING,
+                    Prune.DEFAULT_PATIENCE);
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
-            // One timer starts what runs by the clock: local sources' backups and mirror syncs.
-            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty()),
+            // One timer starts what runs by the clock: local sources' backups, mirror syncs and the weekly prune.
+            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), prunes.duty()),
                     Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "source-scheduler");
                         t.setDaemon(true);

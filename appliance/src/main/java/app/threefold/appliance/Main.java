@@ -36,7 +36,8 @@ public final class Main implements Callable<Integer> {
                 new BackupCommand(terminal),
                 new SnapshotsCommand(terminal),
                 new RestoreCommand(terminal),
-                new CheckCommand(terminal));
+                new CheckCommand(terminal),
+                new PruneCommand(terminal));
     }
 
     public static void main(String[] args) {
