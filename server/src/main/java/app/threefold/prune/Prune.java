@@ -250,23 +250,32 @@ public final class Prune {
                     Duration.between(started, clock.instant()));
         }
 
-        // 4. Repack: copy the used blobs of mostly unused packs into new packs.
+        // 4. Repack: copy the used blobs of mostly unused packs into new packs. Which blobs each pack
+        // gives is decided here, in order; reading and checking them runs on the workers, a few
+        // packs ahead; appending to the new packs stays in this thread, in order.
         List<IndexFile.PackRecord> written = new ArrayList<>();
         Set<Id> copied = new HashSet<>();
         Repacker repacker = new Repacker(written);
+        int window = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+        java.util.ArrayDeque<CompletableFuture<List<Copy>>> ahead = new java.util.ArrayDeque<>();
+        int submitted = 0;
         int n = 0;
-        for (Pack p : toRepack) {
-            byte[] bytes;
-            try (InputStream in = backend.open(new Handle(FileType.PACK, p.id.hex()), 0, 0)) {
-                bytes = in.readAllBytes();
-            }
-            for (PackEntry e : p.entries) {
-                if (used.contains(e.id()) && !heldByKept.contains(e.id()) && copied.add(e.id())) {
-                    repacker.add(p.id, e, bytes);
+        while (n < toRepack.size()) {
+            while (submitted < toRepack.size() && ahead.size() < window) {
+                Pack p = toRepack.get(submitted++);
+                List<PackEntry> take = new ArrayList<>();
+                for (PackEntry e : p.entries) {
+                    if (used.contains(e.id()) && !heldByKept.contains(e.id()) && copied.add(e.id())) {
+                        take.add(e);
+                    }
                 }
+                ahead.add(CompletableFuture.supplyAsync(() -> copies(p.id, take), workers));
+            }
+            for (Copy c : join(ahead.poll())) {
+                repacker.add(c);
             }
             n++;
-            progress.report(0.35 + 0.30 * n / toRepack.size(), "repacked pack " + n + " of " + toRepack.size() + " (" + p.id.shortHex() + ")");
+            progress.report(0.35 + 0.30 * n / toRepack.size(), "repacked pack " + n + " of " + toRepack.size());
         }
         repacker.finish();
         used.clear();
@@ -364,17 +373,7 @@ public final class Prune {
             }
             List<Id> next = new ArrayList<>();
             for (CompletableFuture<List<Id>> f : loads) {
-                try {
-                    next.addAll(f.join());
-                } catch (CompletionException e) {
-                    if (e.getCause() instanceof UncheckedIOException io) {
-                        throw io.getCause();
-                    }
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw e;
-                }
+                next.addAll(join(f));
             }
             level = next;
         }
@@ -408,22 +407,35 @@ public final class Prune {
         return subtrees;
     }
 
-    /** Fills new packs, one per blob type, with blobs copied out of packs being repacked. */
-    private final class Repacker {
-        private final List<IndexFile.PackRecord> written;
-        private final Map<BlobType, PackBuilder> open = new HashMap<>();
+    /** One blob to copy into a new pack: its sealed bytes as they go into the pack. */
+    private record Copy(PackEntry entry, byte[] sealed, int uncompressedLength) {
+    }
 
-        Repacker(List<IndexFile.PackRecord> written) {
-            this.written = written;
+    /**
+     * Reads a pack being repacked and returns the blobs {@code take} asks for, each checked (MAC and
+     * SHA-256: a damaged blob must not be made to look sound in a new pack). A blob stored plain is
+     * compressed, as a new one would be, if that pays; others keep their sealed bytes.
+     */
+    private List<Copy> copies(Id pack, List<PackEntry> take) {
+        if (take.isEmpty()) {
+            return List.of();
         }
-
-        /**
-         * Copies one blob after checking it (MAC and SHA-256: a damaged blob must not be made to
-         * look sound in a new pack). A blob stored plain is compressed, as a new one would be, if
-         * that pays; others keep their sealed bytes.
-         */
-        void add(Id pack, PackEntry e, byte[] bytes) throws IOException {
-            byte[] plain = repository.decodeBlob(e.id(), pack, bytes, e.offset(), e.length(), e.uncompressedLength());
+        byte[] bytes;
+        try (InputStream in = repository.backend().open(new Handle(FileType.PACK, pack.hex()), 0, 0)) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Copy> out = new ArrayList<>(take.size());
+        for (PackEntry e : take) {
+            byte[] plain;
+            try {
+                plain = repository.decodeBlob(e.id(), pack, bytes, e.offset(), e.length(), e.uncompressedLength());
+            } catch (app.threefold.format.FormatException damaged) {
+                throw new DamagedRepositoryException("blob " + e.id().shortHex() + " in pack " + pack.shortHex() + ", which a snapshot needs,"
+                        + " is damaged (" + damaged.getMessage() + "); the prune stopped before removing anything. Run `threefold check`"
+                        + " and repair the repository from a copy", damaged);
+            }
             byte[] sealed = null;
             int uncompressed = e.uncompressedLength();
             if (!e.compressed() && repository.version() >= 2) {
@@ -436,10 +448,40 @@ public final class Prune {
             if (sealed == null) {
                 sealed = java.util.Arrays.copyOfRange(bytes, e.offset(), e.offset() + e.length());
             }
-            PackBuilder b = open.computeIfAbsent(e.type(), t -> new PackBuilder(t, repository.crypto(), PACK_SIZE + (PACK_SIZE >> 3)));
-            b.add(e.id(), sealed, uncompressed);
+            out.add(new Copy(e, sealed, uncompressed));
+        }
+        return out;
+    }
+
+    private static <T> T join(CompletableFuture<T> f) throws IOException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /** Fills new packs, one per blob type, with blobs copied out of packs being repacked. */
+    private final class Repacker {
+        private final List<IndexFile.PackRecord> written;
+        private final Map<BlobType, PackBuilder> open = new HashMap<>();
+
+        Repacker(List<IndexFile.PackRecord> written) {
+            this.written = written;
+        }
+
+        void add(Copy c) throws IOException {
+            BlobType type = c.entry().type();
+            PackBuilder b = open.computeIfAbsent(type, t -> new PackBuilder(t, repository.crypto(), PACK_SIZE + (PACK_SIZE >> 3)));
+            b.add(c.entry().id(), c.sealed(), c.uncompressedLength());
             if (b.size() >= PACK_SIZE) {
-                open.remove(e.type());
+                open.remove(type);
                 save(b);
             }
         }

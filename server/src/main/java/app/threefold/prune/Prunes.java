@@ -26,6 +26,9 @@ public final class Prunes {
     /** The job kind of a prune. */
     public static final String KIND = "prune";
     public static final String SCHEDULER = "scheduler";
+    /** What a prune job names in place of a device: it concerns the whole repository, the local copy. */
+    public static final String DEVICE = "repository";
+    static final String COPY = "local";
     static final String WEEKLY = "prune.weekly";
     static final String REPACK_PERCENT = "prune.repackPercent";
     static final String LAST_RUN = "prune.lastRun";
@@ -84,7 +87,7 @@ public final class Prunes {
 
     private Job submit(Engine e, boolean dryRun, String actor, boolean scheduled) {
         Prune.Options options = options(dryRun);
-        return jobs.submit(Jobs.Lane.WRITES, KIND, null, null, actor, progress -> {
+        return jobs.submit(Jobs.Lane.WRITES, KIND, DEVICE, COPY, actor, progress -> {
             Prune.Progress p = progress::report;
             if (scheduled) {
                 p.report(0, "running the retention policies before the prune");
