@@ -131,8 +131,10 @@ public final class Prune {
     public PruneResult run(Options options, Progress progress) throws IOException {
         Instant started = clock.instant();
         progress.report(0, "waiting for backups and SFTP sessions to end, then locking the repository");
-        try (RepositoryLock lock = RepositoryLock.acquireExclusive(repository, clock, options.patience(),
-                n -> progress.report(0, "waiting for " + n + " backup(s) or SFTP session(s) to end before pruning"))) {
+        // A dry run only reads: it locks as a backup does, so it neither waits for backups nor makes them wait long.
+        try (RepositoryLock lock = options.dryRun() ? RepositoryLock.acquire(repository, false, clock)
+                : RepositoryLock.acquireExclusive(repository, clock, options.patience(),
+                        n -> progress.report(0, "waiting for " + n + " backup(s) or SFTP session(s) to end before pruning"))) {
             if (!options.dryRun()) {
                 repository.settleUploads();
             }
@@ -142,7 +144,10 @@ public final class Prune {
 
     private PruneResult prune(Options options, Progress progress, Instant started) throws IOException {
         Backend backend = repository.backend();
-        // 1. The index as the repository's index files say it, and the packs on disk.
+        // 1. The packs on disk, and the index as the repository's index files say it.
+        Map<Id, Long> onDisk = new HashMap<>();
+        backend.list(FileType.PACK, info -> onDisk.put(Id.parse(info.handle().name()), info.size()));
+        long bytesBefore = onDisk.values().stream().mapToLong(Long::longValue).sum();
         List<Id> oldIndexFiles = repository.list(FileType.INDEX);
         progress.report(0.02, "reading " + oldIndexFiles.size() + " index files");
         Map<Id, Pack> packs = new LinkedHashMap<>();
@@ -152,18 +157,14 @@ public final class Prune {
                 // A pack named by two index files (a prune killed while writing the new ones) is one pack.
                 if (packs.putIfAbsent(r.pack(), new Pack(r.pack(), r.blobs())) == null) {
                     for (PackEntry e : r.blobs()) {
-                        if (e.type() == BlobType.TREE) {
+                        // A tree in a pack that is gone cannot be read; another copy may be (else the walk refuses).
+                        if (e.type() == BlobType.TREE && onDisk.containsKey(r.pack())) {
                             trees.putIfAbsent(e.id(), new BlobLocation(r.pack(), e.type(), e.offset(), e.length(), e.uncompressedLength()));
                         }
                     }
                 }
             }
         }
-        Map<Id, Long> onDisk = new HashMap<>();
-        backend.list(FileType.PACK, info -> onDisk.put(Id.parse(info.handle().name()), info.size()));
-        long bytesBefore = onDisk.values().stream().mapToLong(Long::longValue).sum();
-        // Trees in packs that are gone cannot be read; the walk below then refuses.
-        trees.values().removeIf(at -> !onDisk.containsKey(at.pack()));
 
         // 2. Mark: every tree and data blob some snapshot reaches.
         List<Snapshot> snapshots = new Snapshots(repository).list(null);
