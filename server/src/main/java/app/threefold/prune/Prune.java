@@ -230,18 +230,16 @@ public final class Prune {
         List<Pack> toRemove = packs.values().stream().filter(p -> p.fate == Fate.REMOVE).toList();
         List<Id> missing = packs.values().stream().filter(p -> p.fate == Fate.MISSING).map(p -> p.id).toList();
         List<Id> orphans = onDisk.keySet().stream().filter(id -> !packs.containsKey(id)).sorted().toList();
-        long keptBlobs = 0;
         long keptBytes = 0;
         for (Pack p : packs.values()) {
             if (p.fate == Fate.KEEP) {
                 keptBytes += p.fileSize;
             }
         }
-        long repackUsed = toRepack.stream().mapToLong(p -> p.used).sum();
         long reclaimEstimate = toRemove.stream().mapToLong(p -> p.fileSize).sum()
                 + toRepack.stream().mapToLong(p -> p.fileSize - p.used).sum()
                 + orphans.stream().mapToLong(onDisk::get).sum();
-        keptBlobs = used.size();
+        long keptBlobs = used.size();
         progress.report(0.35, String.format("plan: remove %d unused pack(s), repack %d, remove %d pack(s) no index names;"
                         + " about %d bytes to reclaim", toRemove.size(), toRepack.size(), orphans.size(), reclaimEstimate));
         boolean nothing = toRemove.isEmpty() && toRepack.isEmpty() && missing.isEmpty() && orphans.isEmpty();

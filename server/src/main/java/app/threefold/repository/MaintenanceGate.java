@@ -33,6 +33,26 @@ final class MaintenanceGate {
         }
     }
 
+    /**
+     * Waits only while a prune runs, not while one waits: for short reads by a thread that may
+     * already hold the gate shared (a session syncing the index), which must not wait for a prune
+     * that waits for it. While a prune runs nobody holds it shared, so this cannot deadlock.
+     */
+    synchronized void enterSharedBriefly() {
+        boolean interrupted = false;
+        while (exclusive) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        shared++;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     synchronized void leaveShared() {
         shared--;
         notifyAll();

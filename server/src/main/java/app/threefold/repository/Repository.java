@@ -348,6 +348,17 @@ public final class Repository {
      * of index files read.
      */
     public int syncIndex() throws IOException {
+        // Not while this process prunes: half-way through, the index files on disk and the catalog
+        // disagree on purpose, and a rebuild then would bring back packs the prune is deleting.
+        gate.enterSharedBriefly();
+        try {
+            return syncIndexNow();
+        } finally {
+            gate.leaveShared();
+        }
+    }
+
+    private int syncIndexNow() throws IOException {
         java.util.Set<Id> present = new java.util.HashSet<>(list(FileType.INDEX));
         java.util.Set<Id> known = index.indexFiles();
         if (!present.containsAll(known)) {
