@@ -12,8 +12,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +36,7 @@ class PruneKillIT {
     private static final String RECOVERY = "repository secret";
     private static final int KILLS = 36;
     private final Path jar = Path.of(System.getProperty("threefold.jar", "target/threefold.jar"));
-    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final String javaCommand = ProcessHandle.current().info().command().orElse("java");
 
     @TempDir
     Path tmp;
@@ -88,7 +90,7 @@ class PruneKillIT {
                 files = s.map(p -> p.getFileName().toString()).sorted().toList();
             }
             List<String> forget = new ArrayList<>(expected.keySet());
-            java.util.Collections.shuffle(forget, random);
+            Collections.shuffle(forget, random);
             for (String id : forget.subList(0, Math.max(0, forget.size() - 4))) {
                 String file = files.stream().filter(f -> f.startsWith(id)).findFirst().orElseThrow();
                 Files.delete(data.resolve("repository/snapshots").resolve(file));
@@ -143,7 +145,7 @@ class PruneKillIT {
      * {@code afterMillis} after its first one (when positive).
      */
     private Output runPrune(Path data, int afterLines, long afterMillis) throws Exception {
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "prune", "--data-dir", data.toString())
+        Process p = new ProcessBuilder(javaCommand, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "prune", "--data-dir", data.toString())
                 .redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         int progress = 0;
@@ -185,7 +187,7 @@ class PruneKillIT {
                     Files.createDirectories(t);
                     Files.setPosixFilePermissions(t, Files.getPosixFilePermissions(p));
                 } else {
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }
