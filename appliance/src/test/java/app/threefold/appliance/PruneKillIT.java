@@ -26,15 +26,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real {@code threefold prune} in a process of its own, killed with SIGKILL 36 times, each
- * time after new backups and forgets, at a different point (after its Nth progress line, N going
+ * The real {@code threefold prune} in a process of its own, killed with SIGKILL inside its run 32
+ * times, each time after new backups and forgets, at a different point (after its Nth progress line, N going
  * round the whole run, or at a random moment of it): each time restic's check passes on what it
  * left, a following prune completes, and the repository is then clean (check --read-data, nothing
  * left to prune, every kept snapshot restores byte for byte).
  */
 class PruneKillIT {
     private static final String RECOVERY = "repository secret";
-    private static final int KILLS = 36;
+    /** Kills that must land inside the prune (after its first progress line, before its end). */
+    private static final int MIDWAY = 32;
+    private static final int MAX_KILLS = 60;
     private final Path jar = Path.of(System.getProperty("threefold.jar", "target/threefold.jar"));
     private final String javaCommand = ProcessHandle.current().info().command().orElse("java");
 
@@ -70,7 +72,7 @@ class PruneKillIT {
         int lines = 8;
         long millis = 1000;
         int killedMidway = 0;
-        for (int k = 0; k < KILLS; k++) {
+        for (int k = 0; killedMidway < MIDWAY && k < MAX_KILLS; k++) {
             // New work for a prune: backups of a changing folder, and the oldest snapshots forgotten.
             for (int b = 0; b < (k == 0 ? 6 : 2); b++) {
                 backups++;
@@ -99,7 +101,7 @@ class PruneKillIT {
 
             // Even: after the Nth progress line, N going round the whole run; odd: at a random moment of it.
             Output out = k % 2 == 0 ? runPrune(data, 1 + (k / 2) % lines, 0)
-                    : runPrune(data, Integer.MAX_VALUE, 1 + random.nextInt((int) Math.max(2, millis)));
+                    : runPrune(data, Integer.MAX_VALUE, 1 + random.nextInt((int) Math.max(2, millis * 2 / 3)));
             if (!out.finished() && out.progressLines() > 0) {
                 killedMidway++;
             }
@@ -118,7 +120,7 @@ class PruneKillIT {
             assertThat(again.out()).as("kill %d: the prune after the kill finished the job", k)
                     .contains("would remove 0 unused pack(s), repack 0 and remove 0");
             assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
-            if (k % 6 == 5 || k == KILLS - 1) {
+            if (k % 6 == 5 || killedMidway == MIDWAY) {
                 for (Map.Entry<String, Path> e : expected.entrySet()) {
                     Path target = tmp.resolve("restored-" + k).resolve(e.getKey());
                     restic.ok("restore", e.getKey(), "--target", target.toString());
@@ -126,7 +128,7 @@ class PruneKillIT {
                 }
             }
         }
-        assertThat(killedMidway).as("prunes killed before they finished").isGreaterThanOrEqualTo(30);
+        assertThat(killedMidway).as("prunes killed before they finished").isEqualTo(MIDWAY);
     }
 
     /** A prune's output, and how long it ran from its first progress line to its end. */
