@@ -167,18 +167,27 @@ class PruneKillIT {
                             } catch (InterruptedException e) {
                                 return;
                             }
-                            p.destroyForcibly();
+                            sigkill(p);
                         });
                     }
                 }
                 if (progress >= afterLines) {
-                    p.destroyForcibly();
+                    sigkill(p);
                     break;
                 }
             }
         }
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
         return new Output(List.copyOf(lines), (System.nanoTime() - first) / 1_000_000);
+    }
+
+    /** SIGKILL by pid: Process.destroyForcibly would also close the streams this test still reads. */
+    private static void sigkill(Process p) {
+        try {
+            new ProcessBuilder("kill", "-KILL", Long.toString(p.pid())).start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            p.destroyForcibly();
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
