@@ -31,6 +31,9 @@ import app.threefold.health.ComponentHealth.State;
 import app.threefold.health.HealthProbe;
 import app.threefold.audit.AuditLog;
 import app.threefold.jobs.Jobs;
+import app.threefold.retention.Retention;
+import app.threefold.prune.Prune;
+import app.threefold.prune.Prunes;
 import app.threefold.login.LoginThrottle;
 import app.threefold.jobs.RestoreProofs;
 import app.threefold.mirror.Target;
@@ -43,6 +46,7 @@ import app.threefold.mirror.Targets;
 import app.threefold.restore.RestoreFolders;
 import app.threefold.sources.LocalSource;
 import app.threefold.sources.LocalSources;
+import app.threefold.settings.Settings;
 import app.threefold.sources.SourceScheduler;
 import app.threefold.engine.EngineHolder;
 import app.threefold.web.PanelServices;
@@ -167,10 +171,19 @@ public final class Appliance implements AutoCloseable {
                     () -> hostKeyFingerprint(config.dataDir()));
             Pairings pairings = new Pairings(catalog.jdbi(), audit, config.dataDir(), clock,
                     new PairingClient(config.dataDir(), Duration.ofSeconds(30)), peerTargets(targets));
+            // The weekly prune, with every retention policy applied just before it (devices, local sources,
+            // archived devices), so that the prune frees what the policies let go.
+            Retention retention = new Retention(catalog.jdbi(), engine::get, new ArchivedDevices(catalog.jdbi()), () -> {
+                List<String> names = new java.util.ArrayList<>(devices.names());
+                sources.list().forEach(s -> names.add(s.name()));
+                return names;
+            }, audit, clock);
+            Prunes prunes = new Prunes(engine, jobs, new Settings(catalog.jdbi()), audit, clock,
+                    progress -> retention.forgetByEveryPolicy("weekly maintenance"), Prune.DEFAULT_PATIENCE);
             // Stops before the jobs and the catalog; until the wizard creates the engine it finds nothing to do.
             // One timer starts what runs by the clock: local sources' backups, mirror syncs, restore tests and
-            // scrubs, alerts, and guests' due deletions.
-            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), proofs, alerts.duty(), deletions(guests)),
+            // scrubs, alerts, guests' due deletions and the weekly prune.
+            started.push(new Step("scheduler", new SourceScheduler(sources, List.of(targets.duty(), proofs, alerts.duty(), deletions(guests), prunes.duty()),
                     Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "source-scheduler");
                         t.setDaemon(true);

@@ -39,7 +39,8 @@ public final class Main implements Callable<Integer> {
                 new RestoreCommand(terminal),
                 new CheckCommand(terminal),
                 new RecoverCommand(terminal),
-                new ScrubCommand(terminal));
+                new ScrubCommand(terminal),
+                new PruneCommand(terminal));
     }
 
     public static void main(String[] args) {

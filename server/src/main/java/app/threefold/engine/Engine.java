@@ -240,6 +240,11 @@ public final class Engine implements AutoCloseable {
         return catalogSnapshots;
     }
 
+    /** The catalog's blob index of the repository (a prune changes it beside the repository). */
+    public CatalogIndex catalogIndex() {
+        return catalogIndex;
+    }
+
     /** Bytes of all packs in the repository, after dedup and compression (from the catalog). */
     public long storedBytes() {
         return catalogIndex.storedBytes();

@@ -59,28 +59,59 @@ public final class CatalogIndex implements BlobIndex {
             if (indexFile != null) {
                 h.createUpdate("INSERT INTO index_files (id) VALUES (:id) ON CONFLICT DO NOTHING").bind("id", indexFile.bytes()).execute();
             }
-            var packBatch = h.prepareBatch("INSERT INTO packs (id, type, size) VALUES (:id, :type, :size) ON CONFLICT DO NOTHING");
-            var blobBatch = h.prepareBatch("INSERT INTO blobs (id, type, pack, \"offset\", length, uncompressed_length) "
-                    + "VALUES (:id, :type, :pack, :offset, :length, :ulen) ON CONFLICT DO NOTHING");
-            boolean any = false;
-            for (IndexFile.PackRecord p : packs) {
-                if (p.blobs().isEmpty()) {
-                    continue;
-                }
-                any = true;
-                byte[] pack = p.pack().bytes();
-                long end = 0;
-                for (PackEntry e : p.blobs()) {
-                    end = Math.max(end, (long) e.offset() + e.length());
-                    blobBatch.bind("id", e.id().bytes()).bind("type", e.type().ordinal()).bind("pack", pack)
-                            .bind("offset", e.offset()).bind("length", e.length()).bind("ulen", e.uncompressedLength()).add();
-                }
-                packBatch.bind("id", pack).bind("type", p.blobs().get(0).type().ordinal()).bind("size", end).add();
+            insert(h, packs);
+        });
+    }
+
+    private static void insert(org.jdbi.v3.core.Handle h, List<IndexFile.PackRecord> packs) {
+        var packBatch = h.prepareBatch("INSERT INTO packs (id, type, size) VALUES (:id, :type, :size) ON CONFLICT DO NOTHING");
+        var blobBatch = h.prepareBatch("INSERT INTO blobs (id, type, pack, \"offset\", length, uncompressed_length) "
+                + "VALUES (:id, :type, :pack, :offset, :length, :ulen) ON CONFLICT DO NOTHING");
+        boolean any = false;
+        for (IndexFile.PackRecord p : packs) {
+            if (p.blobs().isEmpty()) {
+                continue;
             }
-            if (any) {
-                packBatch.execute();
-                blobBatch.execute();
+            any = true;
+            byte[] pack = p.pack().bytes();
+            long end = 0;
+            for (PackEntry e : p.blobs()) {
+                end = Math.max(end, (long) e.offset() + e.length());
+                blobBatch.bind("id", e.id().bytes()).bind("type", e.type().ordinal()).bind("pack", pack)
+                        .bind("offset", e.offset()).bind("length", e.length()).bind("ulen", e.uncompressedLength()).add();
             }
+            packBatch.bind("id", pack).bind("type", p.blobs().get(0).type().ordinal()).bind("size", end).add();
+        }
+        if (any) {
+            packBatch.execute();
+            blobBatch.execute();
+        }
+    }
+
+    /**
+     * What a prune did, in one transaction, before it deletes anything: the index files are now
+     * exactly {@code indexFiles}; the {@code dropped} packs (removed, repacked, missing) are gone
+     * with their blobs; the packs the repack wrote are added; and {@code relocated} (kept packs
+     * holding another copy of a blob a dropped pack held) are added again, so that no blob a kept
+     * pack holds is left without a row. So the catalog never names a pack the prune deletes.
+     */
+    public void replaceAfterPrune(Collection<Id> indexFiles, Collection<Id> dropped, List<IndexFile.PackRecord> added,
+                                  List<IndexFile.PackRecord> relocated) {
+        jdbi.useTransaction(h -> {
+            h.execute("DELETE FROM index_files");
+            var files = h.prepareBatch("INSERT INTO index_files (id) VALUES (:id) ON CONFLICT DO NOTHING");
+            indexFiles.forEach(f -> files.bind("id", f.bytes()).add());
+            if (!indexFiles.isEmpty()) {
+                files.execute();
+            }
+            List<byte[]> gone = new ArrayList<>(dropped.size());
+            dropped.forEach(p -> gone.add(p.bytes()));
+            for (int from = 0; from < gone.size(); from += 1000) {
+                h.createUpdate("DELETE FROM packs WHERE id IN (<ids>)")
+                        .bindList("ids", gone.subList(from, Math.min(gone.size(), from + 1000))).execute();
+            }
+            insert(h, added);
+            insert(h, relocated);
         });
     }
 

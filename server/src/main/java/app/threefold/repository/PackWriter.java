@@ -248,6 +248,19 @@ final class PackWriter {
         open.payers.get(0).addAndGet(rest);
     }
 
+    /** Waits for the uploads queued so far (the uploader runs one at a time, in order), then indexes them. */
+    void settle() throws IOException {
+        try {
+            uploader.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for pack uploads");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("waiting for pack uploads failed", e.getCause());
+        }
+        writeIndexFile();
+    }
+
     /**
      * Writes one index file for the packs uploaded since the last one, and only then records them
      * in the blob index: the catalog never names a pack that no index file names, so a copy of the

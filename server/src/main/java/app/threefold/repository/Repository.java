@@ -62,6 +62,8 @@ public final class Repository {
     private final Map<Id, byte[]> snapshotFiles = new ConcurrentHashMap<>();
     /** The locks this process holds on the repository through this object, for {@link RepositoryLock#releaseAll}. */
     private final java.util.Set<RepositoryLock> heldLocks = ConcurrentHashMap.newKeySet();
+    /** This process's writers and its prune, kept apart (see {@link MaintenanceGate}). */
+    private final MaintenanceGate gate = new MaintenanceGate();
 
     private Repository(Backend backend, MasterKey key, Id id, int version, BlobIndex index, SecureRandom random) {
         this.backend = backend;
@@ -76,6 +78,20 @@ public final class Repository {
 
     java.util.Set<RepositoryLock> heldLocks() {
         return heldLocks;
+    }
+
+    MaintenanceGate gate() {
+        return gate;
+    }
+
+    /**
+     * Waits for the packs this process is uploading, then writes an index file for every pack
+     * uploaded that no index file names yet: afterwards every pack of this process in the
+     * repository is indexed, so a prune that holds the exclusive lock may take any pack no index
+     * names for a leftover of a crash.
+     */
+    public void settleUploads() throws IOException {
+        packs.settle();
     }
 
     /**
@@ -332,6 +348,17 @@ public final class Repository {
      * of index files read.
      */
     public int syncIndex() throws IOException {
+        // Not while this process prunes: half-way through, the index files on disk and the catalog
+        // disagree on purpose, and a rebuild then would bring back packs the prune is deleting.
+        gate.enterSharedBriefly();
+        try {
+            return syncIndexNow();
+        } finally {
+            gate.leaveShared();
+        }
+    }
+
+    private int syncIndexNow() throws IOException {
         java.util.Set<Id> present = new java.util.HashSet<>(list(FileType.INDEX));
         java.util.Set<Id> known = index.indexFiles();
         if (!present.containsAll(known)) {

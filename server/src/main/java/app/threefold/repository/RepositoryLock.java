@@ -93,11 +93,39 @@ public final class RepositoryLock implements AutoCloseable {
     }
 
     static RepositoryLock acquire(Repository repository, boolean exclusive, Clock clock, Timing timing) throws IOException {
-        checkConflicts(repository, exclusive, clock);
-        RepositoryLock lock = new RepositoryLock(repository, exclusive, clock, timing);
-        synchronized (lock) {
-            lock.current = lock.write();
-            lock.written = clock.instant();
+        return acquire(repository, exclusive, clock, timing, Duration.ZERO, n -> { });
+    }
+
+    /**
+     * Takes the exclusive lock for maintenance (a prune). First waits up to {@code patience} for
+     * this process's backups and SFTP sessions to end, telling {@code waiting} how many still run;
+     * backups that start meanwhile wait until this lock is released. Then refuses, as
+     * {@link #acquire} does, if another program holds a live lock.
+     */
+    public static RepositoryLock acquireExclusive(Repository repository, Clock clock, Duration patience,
+                                                  java.util.function.IntConsumer waiting) throws IOException {
+        return acquire(repository, true, clock, Timing.DEFAULT, patience, waiting);
+    }
+
+    private static RepositoryLock acquire(Repository repository, boolean exclusive, Clock clock, Timing timing,
+                                          Duration patience, java.util.function.IntConsumer waiting) throws IOException {
+        MaintenanceGate gate = repository.gate();
+        if (exclusive) {
+            gate.enterExclusive(patience, waiting);
+        } else {
+            gate.enterShared();
+        }
+        RepositoryLock lock;
+        try {
+            checkConflicts(repository, exclusive, clock);
+            lock = new RepositoryLock(repository, exclusive, clock, timing);
+            synchronized (lock) {
+                lock.current = lock.write();
+                lock.written = clock.instant();
+            }
+        } catch (IOException | RuntimeException e) {
+            leave(gate, exclusive);
+            throw e;
         }
         repository.heldLocks().add(lock);
         long every = timing.checkEvery().toMillis();
@@ -299,7 +327,19 @@ public final class RepositoryLock implements AutoCloseable {
         // A refresh running now has finished (it holds this object's monitor) and the next one sees closed.
         refresher.shutdownNow();
         repository.heldLocks().remove(this);
-        repository.backend().remove(new Handle(FileType.LOCK, last.hex()));
+        try {
+            repository.backend().remove(new Handle(FileType.LOCK, last.hex()));
+        } finally {
+            leave(repository.gate(), exclusive);
+        }
+    }
+
+    private static void leave(MaintenanceGate gate, boolean exclusive) {
+        if (exclusive) {
+            gate.leaveExclusive();
+        } else {
+            gate.leaveShared();
+        }
     }
 
     /**

@@ -71,10 +71,14 @@ class LayersTest {
             new Layer("peers", List.of("peer"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
                             "work", "scheduling", "copies")),
+            // Maintenance of the repository as a whole: it waits for the work layer's writers.
+            new Layer("maintenance", List.of("prune"),
+                    List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
+                            "work", "scheduling")),
             // Watching over it all: alerts on the conditions of every part, and rebuilding an appliance from a copy.
             new Layer("oversight", List.of("alert", "recovery"),
                     List.of("root", "records", "people", "bytes", "packs", "repository", "snapshots", "operations", "engine",
-                            "work", "scheduling", "copies", "keeping", "proofs", "peers")));
+                            "work", "scheduling", "copies", "keeping", "proofs", "peers", "maintenance")));
 
     /** The layer rules for the classes under {@code root}: nothing points up, every class is in a layer. */
     static LayeredArchitecture layers(String root) {

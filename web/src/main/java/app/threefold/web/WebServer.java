@@ -4,11 +4,14 @@ import app.threefold.device.ArchivedDevices;
 import app.threefold.engine.Engine;
 import app.threefold.retention.Retention;
 import app.threefold.retention.Space;
+import app.threefold.prune.Prunes;
+import app.threefold.settings.Settings;
 import app.threefold.snapshot.CatalogSnapshots;
 import app.threefold.web.activity.ActivityRoutes;
 import app.threefold.web.api.ApiAuthentication;
 import app.threefold.web.api.ApiErrors;
 import app.threefold.web.api.JobRoutes;
+import app.threefold.web.api.PruneRoutes;
 import app.threefold.web.api.JsonBodies;
 import app.threefold.web.api.StatusRoutes;
 import app.threefold.web.dashboard.DashboardRoutes;
@@ -135,6 +138,9 @@ public final class WebServer implements AutoCloseable {
             if (peers != null) {
                 new PeerApiRoutes(peers).addTo(cfg.routes);
             }
+            // The on-demand prune; the weekly one, with the retention policies before it, is the appliance's scheduler's.
+            new PruneRoutes(new Prunes(panel.engine(), panel.jobs(), new Settings(panel.catalog().jdbi()), panel.audit(),
+                    services.clock())).addTo(cfg.routes);
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
             new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), snapshots, services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);

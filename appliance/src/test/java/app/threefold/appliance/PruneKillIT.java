@@ -1,0 +1,206 @@
+package app.threefold.appliance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.threefold.repository.ResticCli;
+import app.threefold.repository.TestTrees;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code threefold prune} in a process of its own, killed with SIGKILL inside its run 32
+ * times, each time after new backups and forgets, at a different point (after its Nth progress line, N going
+ * round the whole run, or at a random moment of it): each time restic's check passes on what it
+ * left, a following prune completes, and the repository is then clean (check --read-data, nothing
+ * left to prune, every kept snapshot restores byte for byte).
+ */
+class PruneKillIT {
+    private static final String RECOVERY = "repository secret";
+    /** Kills that must land inside the prune (after its first progress line, before its end). */
+    private static final int MIDWAY = 32;
+    private static final int MAX_KILLS = 60;
+    private final Path jar = Path.of(System.getProperty("threefold.jar", "target/threefold.jar"));
+    private final String javaCommand = ProcessHandle.current().info().command().orElse("java");
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run main(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPruneKilledAnywhereLeavesARepositoryResticAcceptsAndTheNextPruneFinishesTheJob() throws Exception {
+        Path data = tmp.resolve("data");
+        Path passwordFile = tmp.resolve("repo-password");
+        Files.writeString(passwordFile, RECOVERY + "\n");
+        Files.writeString(tmp.resolve("admin-password"), "correct horse battery\n");
+        Run init = main("init", "--data-dir", data.toString(), "--password-file", passwordFile.toString(),
+                "--admin-user", "admin", "--admin-password-file", tmp.resolve("admin-password").toString());
+        assertThat(init.status()).as(init.err()).isZero();
+        ResticCli restic = new ResticCli(data.resolve("repository"), RECOVERY);
+        Random random = new Random(15);
+        Path src = tmp.resolve("src");
+        // Each kept snapshot (by its short id) and a copy of the folder it was taken of.
+        Map<String, Path> expected = new TreeMap<>();
+        int backups = 0;
+        int lines = 8;
+        long millis = 1000;
+        int killedMidway = 0;
+        for (int k = 0; killedMidway < MIDWAY && k < MAX_KILLS; k++) {
+            // New work for a prune: backups of a changing folder, and the oldest snapshots forgotten.
+            for (int b = 0; b < (k == 0 ? 6 : 2); b++) {
+                backups++;
+                for (int i = 0; i < 3; i++) {
+                    Path f = src.resolve("f" + random.nextInt(8) + ".bin");
+                    TestTrees.write(f, TestTrees.bytes(random, 50_000 + random.nextInt(250_000)));
+                    Files.setLastModifiedTime(f, FileTime.fromMillis(1_700_000_000_000L + backups * 1000L));
+                }
+                Run backup = main("backup", "--data-dir", data.toString(), "--device", "laptop", src.toString());
+                assertThat(backup.status()).as(backup.err()).isZero();
+                String id = backup.out().replaceAll("(?s).*Snapshot ([0-9a-f]+) of laptop saved.*", "$1");
+                copyTree(src, tmp.resolve("expected").resolve(id));
+                expected.put(id, tmp.resolve("expected").resolve(id));
+            }
+            List<String> files;
+            try (Stream<Path> s = Files.list(data.resolve("repository/snapshots"))) {
+                files = s.map(p -> p.getFileName().toString()).sorted().toList();
+            }
+            List<String> forget = new ArrayList<>(expected.keySet());
+            Collections.shuffle(forget, random);
+            for (String id : forget.subList(0, Math.max(0, forget.size() - 4))) {
+                String file = files.stream().filter(f -> f.startsWith(id)).findFirst().orElseThrow();
+                Files.delete(data.resolve("repository/snapshots").resolve(file));
+                expected.remove(id);
+            }
+
+            // Even: after the Nth progress line, N going round the whole run; odd: at a random moment of it.
+            Output out = k % 2 == 0 ? runPrune(data, 1 + (k / 2) % lines, 0)
+                    : runPrune(data, Integer.MAX_VALUE, 1 + random.nextInt((int) Math.max(2, millis * 2 / 3)));
+            if (!out.finished() && out.progressLines() > 0) {
+                killedMidway++;
+            }
+            // The killed prune's lock names a process that is gone: restic unlock removes it, as a person would.
+            restic.ok("unlock");
+            ResticCli.Run check = restic.run("check");
+            assertThat(check.exitCode()).as("kill %d after:\n%s\nrestic check:\n%s", k, String.join("\n", out.lines()), check.output())
+                    .isZero();
+
+            long started = System.nanoTime();
+            Run finish = main("prune", "--data-dir", data.toString());
+            assertThat(finish.status()).as("kill %d: %s", k, finish.err()).isZero();
+            millis = (System.nanoTime() - started) / 1_000_000;
+            lines = Math.max(4, (int) finish.out().lines().filter(l -> l.startsWith("[")).count());
+            Run again = main("prune", "--data-dir", data.toString(), "--dry-run");
+            assertThat(again.out()).as("kill %d: the prune after the kill finished the job", k)
+                    .contains("would remove 0 unused pack(s), repack 0 and remove 0");
+            assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
+            if (k % 6 == 5 || killedMidway == MIDWAY) {
+                for (Map.Entry<String, Path> e : expected.entrySet()) {
+                    Path target = tmp.resolve("restored-" + k).resolve(e.getKey());
+                    restic.ok("restore", e.getKey(), "--target", target.toString());
+                    TestTrees.assertSameTree(e.getValue(), target);
+                }
+            }
+        }
+        assertThat(killedMidway).as("prunes killed before they finished").isEqualTo(MIDWAY);
+    }
+
+    /** A prune's output, and how long it ran from its first progress line to its end. */
+    private record Output(List<String> lines, long millis) {
+        boolean finished() {
+            return lines.stream().anyMatch(l -> l.startsWith("Pruned"));
+        }
+
+        long progressLines() {
+            return lines.stream().filter(l -> l.startsWith("[")).count();
+        }
+    }
+
+    /**
+     * Runs the CLI's prune; kills it (SIGKILL) after its {@code afterLines}th progress line, or
+     * {@code afterMillis} after its first one (when positive).
+     */
+    private Output runPrune(Path data, int afterLines, long afterMillis) throws Exception {
+        Process p = new ProcessBuilder(javaCommand, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "prune", "--data-dir", data.toString())
+                .redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        int progress = 0;
+        long first = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(line);
+                if (!line.startsWith("[")) {
+                    continue;
+                }
+                if (++progress == 1) {
+                    first = System.nanoTime();
+                    if (afterMillis > 0) {
+                        Thread.ofPlatform().daemon().start(() -> {
+                            try {
+                                Thread.sleep(afterMillis);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            sigkill(p);
+                        });
+                    }
+                }
+                if (progress >= afterLines) {
+                    sigkill(p);
+                    break;
+                }
+            }
+        }
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        return new Output(List.copyOf(lines), (System.nanoTime() - first) / 1_000_000);
+    }
+
+    /** SIGKILL by pid: Process.destroyForcibly would also close the streams this test still reads. */
+    private static void sigkill(Process p) {
+        try {
+            new ProcessBuilder("kill", "-KILL", Long.toString(p.pid())).start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            p.destroyForcibly();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                    Files.setPosixFilePermissions(t, Files.getPosixFilePermissions(p));
+                } else {
+                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
