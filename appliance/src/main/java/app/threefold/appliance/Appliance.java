@@ -3,6 +3,7 @@ package app.threefold.appliance;
 import app.threefold.alert.Alerts;
 import app.threefold.alert.Channels;
 import app.threefold.alert.Conditions;
+import app.threefold.alert.Finding;
 import app.threefold.alert.Incidents;
 import app.threefold.device.ArchivedDevices;
 import app.threefold.settings.Settings;
@@ -164,7 +165,11 @@ public final class Appliance implements AutoCloseable {
                     Conditions.restoreTestFailed(jobs),
                     Conditions.deviceSilent(new CatalogSnapshots(catalog.jdbi()), devices, new ArchivedDevices(catalog.jdbi()), settings),
                     Conditions.copyBehind(targets, settings),
-                    Conditions.diskFull(config.dataDir())), incidents, alertChannels, clock, Duration.ofMinutes(5));
+                    Conditions.diskFull(config.dataDir()),
+                    Conditions.scrubDamage(now -> scrubDamage(scrubs, false)),
+                    Conditions.damageUnrepaired(now -> scrubDamage(scrubs, true)),
+                    Conditions.peerUnreachable(now -> unreachablePeers(targets, now))),
+                    incidents, alertChannels, clock, Duration.ofMinutes(5));
             // Pairing (docs/peers.md): the host side's guests, and this appliance's own pairings with hosts,
             // each of which becomes an off-site SFTP copy target.
             Guests guests = new Guests(catalog.jdbi(), audit, new Settings(catalog.jdbi()), config.dataDir(), clock, random,
@@ -274,6 +279,35 @@ public final class Appliance implements AutoCloseable {
                 targets.remove(new TargetId(targetId), "pairing");
             }
         };
+    }
+
+    /** What the latest scrub of each copy found: all damage, or only what no copy could repair. */
+    private static List<Finding> scrubDamage(Scrubs scrubs, boolean unrepairedOnly) {
+        return scrubs.damageFound().stream()
+                .filter(o -> !unrepairedOnly || !o.unrepaired().isEmpty())
+                .map(o -> unrepairedOnly
+                        ? new Finding(o.copy(), "Damage on " + o.copyName() + " that no copy could repair",
+                                o.unrepaired().size() + " pack(s) stay damaged; the files and snapshots they hold are listed"
+                                        + " on the Copies page (last scrub). Back those devices up again soon.")
+                        : new Finding(o.copy(), "A scrub found damage on " + o.copyName(),
+                                o.damaged().size() + " damaged pack(s), " + o.repaired().size() + " repaired from another copy,"
+                                        + " " + o.unrepaired().size() + " not. See the Copies page (last scrub)."))
+                .toList();
+    }
+
+    /**
+     * A friend's NAS whose last sync failed and that has not taken a good sync for three days: the
+     * friend's appliance is off, its address changed, or the way in (port forward, VPN) is gone.
+     */
+    private static List<Finding> unreachablePeers(Targets targets, java.time.Instant now) {
+        return targets.list().stream()
+                .filter(t -> t.sftp() != null && t.sftp().peer() && t.enabled())
+                .filter(t -> t.lastSync() != null && t.lastSync().state() == Target.LastSync.State.FAILED)
+                .filter(t -> (t.lastGoodSync() == null ? t.created() : t.lastGoodSync()).isBefore(now.minus(Duration.ofDays(3))))
+                .map(t -> new Finding("target-" + t.id().value(), t.name() + " has been unreachable for more than 3 days",
+                        "The last sync failed: " + t.lastSync().error() + " Ask your friend whether their NAS is on and"
+                                + " reachable at " + t.sftp().host() + ":" + t.sftp().port() + "."))
+                .toList();
     }
 
     /** Carries out guests' deletions whose grace period has passed, at each tick of the scheduler. */
