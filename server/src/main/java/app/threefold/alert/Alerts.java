@@ -47,7 +47,7 @@ public final class Alerts {
         this.every = Objects.requireNonNull(every);
     }
 
-    /** Adds a condition (the lead wires the checks of other parts with one line each). */
+    /** Adds a condition; the appliance wires the checks of other parts with one line each. */
     public Alerts watch(Condition condition) {
         conditions.add(Objects.requireNonNull(condition));
         return this;

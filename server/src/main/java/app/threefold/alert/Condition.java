@@ -22,7 +22,7 @@ public interface Condition {
      */
     List<Finding> check(Instant now);
 
-    /** A condition from a function: how the lead wires a check owned by another package, in one line. */
+    /** A condition from a function: how a check owned by another package is wired, in one line. */
     static Condition of(String id, Function<Instant, List<Finding>> check) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(check, "check");
