@@ -254,8 +254,14 @@ public final class RetentionRoutes {
                 "keepWithin");
         String shape = "Send {\"dryRun\": true, \"keepDaily\": 7, \"keepWithin\": \"48h\", …}; without keep… fields the"
                 + " device's own policy applies.";
+        String actor = ApiAuthentication.admin(ctx).name();
         JsonNode body = JsonBodies.object(ctx, fields, shape);
-        boolean dryRun = body.path("dryRun").asBoolean(false);
+        // Only a JSON boolean: "yes", "True" or 1 read leniently would be false, and forget for real.
+        if (body.has("dryRun") && !body.get("dryRun").isBoolean()) {
+            throw new BadRequestResponse("dryRun must be true or false (a JSON boolean), not " + body.get("dryRun")
+                    + ". " + shape);
+        }
+        boolean dryRun = body.has("dryRun") && body.get("dryRun").booleanValue();
         KeepPolicy given = null;
         if (fields.stream().skip(1).anyMatch(body::has)) {
             for (String f : fields.subList(1, 7)) {
@@ -267,7 +273,7 @@ public final class RetentionRoutes {
                     body.path("keepWeekly").asInt(0), body.path("keepMonthly").asInt(0), body.path("keepYearly").asInt(0),
                     Span.parse(body.path("keepWithin").asText("")));
         }
-        Retention.Result r = retention.forget(ctx.pathParam("name"), given, dryRun, ApiAuthentication.admin(ctx).name());
+        Retention.Result r = retention.forget(ctx.pathParam("name"), given, dryRun, actor);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("device", r.plan().hostname());
         out.put("policy", r.plan().policy().describe());
