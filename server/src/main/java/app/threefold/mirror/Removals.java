@@ -230,11 +230,14 @@ final class Removals {
             try {
                 neededBy(copy, copyOnly, atRisk, keepPacks);
             } catch (IOException | RuntimeException e) {
-                if (e instanceof IOException io && Sync.transientFailure(io)) {
+                // A pack or file missing on the copy is no passing trouble: what the snapshot needs is
+                // unknown, so everything due stays. Only a failing connection ends the sync, to retry.
+                if (e instanceof IOException io && !(io instanceof app.threefold.backend.NoSuchObjectException)
+                        && Sync.transientFailure(io)) {
                     throw io;
                 }
                 keepAll("a snapshot on the copy cannot be read (" + e.getMessage() + "), so what it needs is unknown",
-                        Set.of(), duePacks, keepIndexes, keepPacks);
+                        dueIndexes, duePacks, keepIndexes, keepPacks);
             }
         }
         keepIndexed(index, dueIndexes, duePacks, present, keepIndexes, keepPacks);

@@ -358,6 +358,30 @@ class CopiesFollowAPruneTest {
         }
     }
 
+    @Test
+    void aCopyOnlySnapshotWhosePackIsMissingOnTheCopyKeepsEveryDuePackAndTheSyncSucceeds() throws Exception {
+        Path usb = tmp.resolve("usb/threefold");
+        Files.createDirectories(usb.getParent());
+        TargetId id = targets.addFolder("USB disk", usb, Target.NIGHTLY, 0, "admin").id();
+        sync(id);
+        app.threefold.format.Id tree = engine.snapshots().load(app.threefold.format.Id.parse(forgotten)).tree();
+        String treePack = engine.repository().locate(app.threefold.format.BlobType.TREE, tree).orElseThrow().pack().hex();
+        forgetAndPruneLocally();
+        sync(id);
+        // The forgotten snapshot stays on the copy (put back behind the ledger's back), and the pack
+        // holding its root tree has vanished from the copy (a person, a disk error).
+        targets.ledger(id).forget(new Handle(FileType.SNAPSHOT, forgotten));
+        Files.delete(usb.resolve("data").resolve(treePack.substring(0, 2)).resolve(treePack));
+        clock.advance(Target.DEFAULT_DELETE_DELAY.plusMinutes(1));
+
+        SyncResult result = sync(id);
+
+        assertThat(result.objectsRemoved()).as("only the snapshot files that were due may go").isLessThanOrEqualTo(1);
+        assertThat(result.keptNeeded()).isPositive();
+        assertThat(result.keptReasons()).anySatisfy(r -> assertThat(r).contains("cannot be read"));
+        assertThat(targets.get(id).lastGoodSync()).isNotNull();
+    }
+
     /** A snapshot's own id in {@code restic snapshots --json} (the later one names the earlier as its parent). */
     private static String id(String snapshot) {
         return "\"id\":\"" + snapshot + "\"";
