@@ -200,8 +200,14 @@ final class Removals {
                 }
             }
         });
+        // "A pack that stays holds this blob too" must be true of the copy itself, not of the ledger,
+        // which trusts what earlier syncs saw (a pack deleted by hand since would still be in it).
         Set<Id> present = new HashSet<>();
-        ledger.known().keySet().stream().filter(h -> h.type() == FileType.PACK).forEach(h -> present.add(Id.parse(h.name())));
+        Sync.retrying(retry, target.location(), "listing the packs of", () -> {
+            present.clear();
+            target.list(FileType.PACK, info -> present.add(Id.parse(info.handle().name())));
+            return null;
+        });
         index.forEachPack((pack, entries) -> {
             if (!going.contains(pack) && present.contains(pack)) {
                 for (PackEntry e : entries) {
