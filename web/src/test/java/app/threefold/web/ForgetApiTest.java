@@ -79,6 +79,27 @@ class ForgetApiTest {
     }
 
     @Test
+    void forgetNowInThePanelForgetsOnlyWhatThePreviewShowedElseItShowsTheNewPreview() throws Exception {
+        PanelClient browser = new PanelClient(panel.server().port()).login("alice", "long enough");
+        String page = browser.get("/devices/laptop/retention/preview?last=1").body();
+        assertThat(page).contains("name=\"previewed\"");
+
+        // Shown a preview that forgets nothing (the policy field was changed without looking again).
+        HttpResponse<String> stale = browser.post("/devices/laptop/retention/forget", Map.of("last", "1", "previewed", ""));
+
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(stale.body()).contains("changed since the preview").contains("data-testid=\"goes\"");
+        assertThat(engine.snapshots().list("laptop")).as("nothing forgotten").hasSize(2);
+
+        String shown = engine.snapshots().list("laptop").stream().map(s -> s.id().hex())
+                .filter(id -> page.contains("data-snapshot=\"" + id + "\" class=\"forgotten\"")).findFirst().orElseThrow();
+        HttpResponse<String> confirmed = browser.post("/devices/laptop/retention/forget", Map.of("last", "1", "previewed", shown));
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+        assertThat(confirmed.body()).contains("Forgot 1 snapshot");
+        assertThat(engine.snapshots().list("laptop")).hasSize(1);
+    }
+
+    @Test
     void aCallerWithoutCredentialsIsToldSoBeforeItsBodyIsJudged() throws Exception {
         assertThat(forget("{\"dryRun\": \"yes\"}", null).statusCode()).isEqualTo(401);
         assertThat(forget("not json", null).statusCode()).isEqualTo(401);

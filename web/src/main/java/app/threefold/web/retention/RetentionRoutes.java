@@ -5,6 +5,7 @@ import app.threefold.retention.Candidate;
 import app.threefold.retention.InvalidPolicyException;
 import app.threefold.retention.KeepPolicy;
 import app.threefold.retention.Plan;
+import app.threefold.retention.PreviewOutdatedException;
 import app.threefold.retention.Retention;
 import app.threefold.retention.Space;
 import app.threefold.retention.Span;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -84,6 +86,12 @@ public final class RetentionRoutes {
 
     /** The preview: what the policy as typed keeps and forgets. */
     public record Preview(String device, String describe, List<Row> rows, int keep, int forget, String error) {
+
+        /** The ids it lists as going, comma-separated: what "Forget now" confirms. */
+        public String forgetIds() {
+            return String.join(",", rows.stream().filter(r -> !r.keep()).map(Row::id).toList());
+        }
+
     }
 
     /** What the section shows of the space: this device's and the disk's. */
@@ -218,9 +226,16 @@ public final class RetentionRoutes {
         Access.requireAdmin(ctx);
         String device = device(ctx);
         PolicyForm form = PolicyForm.of(ctx);
+        // The ids the preview on the page listed as going: forget refuses if it would remove others.
+        String shown = ctx.formParam("previewed");
+        List<String> previewed = shown == null || shown.isBlank() ? List.of() : List.of(shown.split(","));
         Retention.Result r;
         try {
-            r = retention.forget(device, form.policy(), false, Access.viewer(ctx).name());
+            r = retention.forget(device, form.policy(), previewed, Access.viewer(ctx).name());
+        } catch (PreviewOutdatedException e) {
+            ctx.status(HttpStatus.CONFLICT);
+            section(ctx, form, null, e.getMessage());
+            return;
         } catch (ThreefoldException e) {
             // Answered with the section (200) so HTMX shows why: a refused policy, or the repository
             // locked by an upload in progress (try again when it ends).
