@@ -251,7 +251,7 @@ public final class RetentionRoutes {
     private SpaceView spaceView(String device) {
         Space.HostSpace mine = space.counted().get(device);
         // Counting walks every snapshot: done in the background when the figures are missing or a day old.
-        if (mine == null || mine.counted().isBefore(clock.instant().minus(java.time.Duration.ofDays(1)))) {
+        if (space.needsCount(device)) {
             space.countInBackground();
         }
         Space.Disk disk = space.disk();
