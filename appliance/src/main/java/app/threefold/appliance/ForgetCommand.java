@@ -1,16 +1,22 @@
 package app.threefold.appliance;
 
 import app.threefold.audit.AuditLog;
+import app.threefold.account.PasswordHasher;
 import app.threefold.device.ArchivedDevices;
+import app.threefold.device.Devices;
 import app.threefold.engine.Engine;
+import app.threefold.jobs.Jobs;
 import app.threefold.retention.Candidate;
 import app.threefold.retention.KeepPolicy;
 import app.threefold.retention.Plan;
 import app.threefold.retention.Retention;
 import app.threefold.retention.Span;
+import app.threefold.sources.LocalSources;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -63,10 +69,20 @@ final class ForgetCommand implements Callable<Integer> {
         Retention.Result result;
         try (InstanceLock lock = InstanceLock.acquire(config.dataDir());
              CatalogDatabase database = CatalogDatabase.open(config);
-             Engine engine = Engine.open(config.dataDir(), database.catalog(), Clock.systemUTC())) {
+             Engine engine = Engine.open(config.dataDir(), database.catalog(), Clock.systemUTC());
+             Jobs jobs = new Jobs(database.catalog().jdbi(), Clock.systemUTC())) {
             var jdbi = database.catalog().jdbi();
-            Retention retention = new Retention(jdbi, () -> Optional.of(engine), new ArchivedDevices(jdbi), List::of,
-                    new AuditLog(jdbi, Clock.systemUTC()), Clock.systemUTC());
+            AuditLog audit = new AuditLog(jdbi, Clock.systemUTC());
+            // The live devices and local sources, as serve knows them: one without snapshots yet has
+            // nothing to forget, it is not unknown.
+            Devices devices = new Devices(jdbi, PasswordHasher.standard(), Clock.systemUTC());
+            LocalSources sources = new LocalSources(jdbi, jobs, () -> Optional.of(engine), audit, config.dataDir(),
+                    Clock.systemUTC(), ZoneOffset.UTC);
+            Retention retention = new Retention(jdbi, () -> Optional.of(engine), new ArchivedDevices(jdbi), () -> {
+                List<String> names = new ArrayList<>(devices.names());
+                sources.list().forEach(source -> names.add(source.name()));
+                return names;
+            }, audit, Clock.systemUTC());
             result = retention.forget(device, given, dryRun, "cli");
         }
         print(result);

@@ -61,6 +61,26 @@ class ForgetCommandTest {
         assertThat(unknown.err()).contains("no device or local source named 'nobody'");
     }
 
+    @Test
+    void aLiveDeviceWithoutSnapshotsHasNothingToForgetInsteadOfBeingUnknown() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.writeString(tmp.resolve("repo-password"), RECOVERY + "\n");
+        Files.writeString(tmp.resolve("admin-password"), "correct horse battery\n");
+        assertThat(main("init", "--data-dir", data.toString(), "--password-file", tmp.resolve("repo-password").toString(),
+                "--admin-user", "admin", "--admin-password-file", tmp.resolve("admin-password").toString()).status()).isZero();
+        Config config = ConfigLoader.load(new ConfigLoader.Flags(data, null, null, null), Map.of());
+        try (CatalogDatabase database = CatalogDatabase.open(config)) {
+            new app.threefold.device.Devices(database.catalog().jdbi(), app.threefold.account.PasswordHasher.standard(),
+                    java.time.Clock.systemUTC()).create("new-phone", "a long device password".toCharArray(), null);
+        }
+
+        Run fresh = main("forget", "--data-dir", data.toString(), "--device", "new-phone", "--keep-last", "1");
+
+        assertThat(fresh.status()).as(fresh.err()).isZero();
+        assertThat(fresh.err()).doesNotContain("no device");
+        assertThat(fresh.out()).contains("0 of 0 snapshots");
+    }
+
     private record Run(int status, String out, String err) {
     }
 

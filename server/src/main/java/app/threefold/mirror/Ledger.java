@@ -16,8 +16,18 @@ import java.util.Set;
  */
 interface Ledger {
 
-    /** An object on the target that the local repository no longer holds, and since when a sync has seen it gone. */
-    record Gone(long size, Instant since) {
+    /**
+     * An object on the target that the local repository no longer holds, since when a sync has seen
+     * it gone, and the earliest it may go by the delay the target had when it was marked (a later,
+     * shorter delay does not bring that forward).
+     */
+    record Gone(long size, Instant since, Instant removeAfter) {
+
+        /** When it is due under {@code delay}: the later of its recorded date and {@code since + delay}. */
+        Instant dueOn(java.time.Duration delay) {
+            Instant byDelay = since.plus(delay);
+            return removeAfter != null && removeAfter.isAfter(byDelay) ? removeAfter : byDelay;
+        }
     }
 
     /** The objects recorded for the target, with their sizes. */
@@ -34,12 +44,12 @@ interface Ledger {
     void replace(Map<Handle, Long> listing);
 
     /**
-     * Marks every recorded object that is not in {@code local} as gone since {@code now}, unless it
-     * was marked before (its delay runs from the first sighting); an object back in {@code local}
-     * loses its mark. Config and keys are never marked: they are never removed. Returns every
-     * object marked gone.
+     * Marks every recorded object that is not in {@code local} as gone since {@code now}, to be
+     * removed after {@code now + delay}, unless it was marked before (its delay runs from the first
+     * sighting, its date stays); an object back in {@code local} loses its mark. Config and keys are
+     * never marked: they are never removed. Returns every object marked gone.
      */
-    Map<Handle, Gone> markGone(Set<Handle> local, Instant now);
+    Map<Handle, Gone> markGone(Set<Handle> local, Instant now, java.time.Duration delay);
 
     /** Forgets an object removed from the target. */
     void forget(Handle handle);
@@ -52,7 +62,7 @@ interface Ledger {
     /** A ledger that forgets, for one-off syncs (benchmarks, recovery). */
     static Ledger inMemory() {
         Map<Handle, Long> map = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<Handle, Instant> gone = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Handle, Gone> gone = new java.util.concurrent.ConcurrentHashMap<>();
         return new Ledger() {
             @Override
             public Map<Handle, Long> known() {
@@ -72,13 +82,14 @@ interface Ledger {
             }
 
             @Override
-            public Map<Handle, Gone> markGone(Set<Handle> local, Instant now) {
+            public Map<Handle, Gone> markGone(Set<Handle> local, Instant now, java.time.Duration delay) {
                 Map<Handle, Gone> out = new HashMap<>();
                 map.forEach((handle, size) -> {
                     if (local.contains(handle) || !removable(handle)) {
                         gone.remove(handle);
                     } else {
-                        out.put(handle, new Gone(size, gone.computeIfAbsent(handle, h -> now)));
+                        Gone first = gone.computeIfAbsent(handle, h -> new Gone(size, now, now.plus(delay)));
+                        out.put(handle, new Gone(size, first.since(), first.removeAfter()));
                     }
                 });
                 return out;

@@ -99,12 +99,12 @@ final class Removals {
      */
     Outcome run(Set<Handle> local) throws IOException {
         Instant now = clock.instant();
-        Map<Handle, Ledger.Gone> gone = ledger.markGone(local, now);
+        Map<Handle, Ledger.Gone> gone = ledger.markGone(local, now, delay);
         Map<Handle, Long> due = new LinkedHashMap<>();
         long waiting = 0;
         Instant next = null;
         for (Map.Entry<Handle, Ledger.Gone> e : gone.entrySet()) {
-            Instant at = e.getValue().since().plus(delay);
+            Instant at = e.getValue().dueOn(delay);
             if (at.isAfter(now)) {
                 waiting++;
                 next = next == null || at.isBefore(next) ? at : next;
@@ -123,20 +123,35 @@ final class Removals {
         if (!indexes.isEmpty() || !packs.isEmpty()) {
             plan(snapshots.keySet(), indexes.keySet(), packs.keySet(), keepIndexes, keepPacks);
         }
+        // A removal the target refuses (a key without delete rights, an object lock) keeps that
+        // object, and whatever a kept snapshot or index file may need, instead of failing a sync
+        // whose uploads all succeeded: the copy stays valid and the next sync tries again.
+        Set<Handle> refused = new HashSet<>();
         for (Map.Entry<Handle, Long> s : snapshots.entrySet()) {
-            remove(s.getKey(), s.getValue());
+            tryRemove(s.getKey(), s.getValue(), refused);
+        }
+        if (!refused.isEmpty()) {
+            keepAll("a snapshot file that was due stays, and what it needs is not walked", indexes.keySet(),
+                    packs.keySet(), keepIndexes, keepPacks);
         }
         for (Map.Entry<Handle, Long> i : indexes.entrySet()) {
             if (!keepIndexes.contains(i.getKey())) {
-                remove(i.getKey(), i.getValue());
+                tryRemove(i.getKey(), i.getValue(), refused);
             }
+        }
+        if (refused.stream().anyMatch(h -> h.type() == FileType.INDEX)) {
+            keepAll("an index file that was due stays, and it may name any of them", Set.of(), packs.keySet(),
+                    keepIndexes, keepPacks);
         }
         for (Map.Entry<Handle, Long> p : packs.entrySet()) {
             if (!keepPacks.contains(p.getKey())) {
-                remove(p.getKey(), p.getValue());
+                tryRemove(p.getKey(), p.getValue(), refused);
             }
         }
-        long kept = keepIndexes.size() + keepPacks.size();
+        Set<Handle> stayed = new HashSet<>(refused);
+        stayed.addAll(keepIndexes);
+        stayed.addAll(keepPacks);
+        long kept = stayed.size();
         if (kept > 0 && (next == null || now.isBefore(next))) {
             next = now; // due already, kept for the reasons noted: they go at the first sync that may let them
         }
@@ -185,8 +200,14 @@ final class Removals {
                 }
             }
         });
+        // "A pack that stays holds this blob too" must be true of the copy itself, not of the ledger,
+        // which trusts what earlier syncs saw (a pack deleted by hand since would still be in it).
         Set<Id> present = new HashSet<>();
-        ledger.known().keySet().stream().filter(h -> h.type() == FileType.PACK).forEach(h -> present.add(Id.parse(h.name())));
+        Sync.retrying(retry, target.location(), "listing the packs of", () -> {
+            present.clear();
+            target.list(FileType.PACK, info -> present.add(Id.parse(info.handle().name())));
+            return null;
+        });
         index.forEachPack((pack, entries) -> {
             if (!going.contains(pack) && present.contains(pack)) {
                 for (PackEntry e : entries) {
@@ -215,11 +236,14 @@ final class Removals {
             try {
                 neededBy(copy, copyOnly, atRisk, keepPacks);
             } catch (IOException | RuntimeException e) {
-                if (e instanceof IOException io && Sync.transientFailure(io)) {
+                // A pack or file missing on the copy is no passing trouble: what the snapshot needs is
+                // unknown, so everything due stays. Only a failing connection ends the sync, to retry.
+                if (e instanceof IOException io && !(io instanceof app.threefold.backend.NoSuchObjectException)
+                        && Sync.transientFailure(io)) {
                     throw io;
                 }
                 keepAll("a snapshot on the copy cannot be read (" + e.getMessage() + "), so what it needs is unknown",
-                        Set.of(), duePacks, keepIndexes, keepPacks);
+                        dueIndexes, duePacks, keepIndexes, keepPacks);
             }
         }
         keepIndexed(index, dueIndexes, duePacks, present, keepIndexes, keepPacks);
@@ -322,6 +346,27 @@ final class Removals {
     private void note(String why) {
         log.warn("{}: {}", target.location(), why);
         notes.add(why);
+    }
+
+    /** Removes one object; if the target refuses, notes why and adds it to {@code refused}. A stopped sync stops. */
+    private void tryRemove(Handle handle, long size, Set<Handle> refused) throws IOException {
+        try {
+            remove(handle, size);
+        } catch (java.io.InterruptedIOException e) {
+            if (!(e instanceof java.net.SocketTimeoutException)) {
+                throw e;
+            }
+            refuse(handle, e, refused);
+        } catch (IOException e) {
+            refuse(handle, e, refused);
+        }
+    }
+
+    private void refuse(Handle handle, IOException e, Set<Handle> refused) {
+        refused.add(handle);
+        note(handle.path() + " could not be removed from the copy (" + e.getMessage()
+                + "); it stays, and the next sync tries again. Give the copy's key the right to delete, or lift"
+                + " the object lock, for the copy to follow the NAS's deletions");
     }
 
     private void remove(Handle handle, long size) throws IOException {

@@ -53,7 +53,8 @@ public record Target(TargetId id, String name, Kind kind, S3Location s3, Path fo
      *
      * @param objects how many
      * @param bytes   their size
-     * @param firstOn when the first of them is due to be removed (at the first sync from then), null if none waits
+     * @param firstOn when the first of them is due to be removed (at the first sync from then), null if none
+     *                waits or the target never removes
      */
     public record Waiting(long objects, long bytes, Instant firstOn) {
         public static final Waiting NONE = new Waiting(0, 0, null);
@@ -74,7 +75,6 @@ public record Target(TargetId id, String name, Kind kind, S3Location s3, Path fo
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(schedule, "schedule");
-        Objects.requireNonNull(deleteDelay, "deleteDelay");
         Objects.requireNonNull(waiting, "waiting");
         if ((kind == Kind.S3) != (s3 != null) || (kind == Kind.FOLDER) != (folder != null)
                 || (kind == Kind.SFTP) != (sftp != null)) {

@@ -452,29 +452,44 @@ public final class Targets {
 
     /**
      * Sets how long an object gone from the local repository stays on the target before a sync
-     * removes it, counted from the first sync that saw it gone. Zero removes it at that sync, which
-     * leaves no time to notice a mistaken forget or a compromised appliance: the panel warns.
+     * removes it, counted from the first sync that saw it gone; null: never removes. Zero removes it
+     * at that sync, which leaves no time to notice a mistaken forget or a compromised appliance: the
+     * panel warns. A shorter delay applies to objects found gone from now on: those already waiting
+     * keep the date they had (a longer one pushes theirs back), so lowering the delay, or someone
+     * who took over the appliance lowering it, cannot remove at once what the copy was keeping.
      *
      * @throws TargetNotFoundException if there is no such target
      * @throws InvalidTargetException  for a negative delay
      */
     public Target changeDeleteDelay(TargetId id, Duration delay, String actor) {
-        if (delay == null || delay.isNegative()) {
+        if (delay != null && delay.isNegative()) {
             throw new InvalidTargetException("A delay before removing from a copy is a number of days, 0 or more; "
                     + delay + " is not one.");
         }
         Target target = get(id);
         jdbi.useTransaction(h -> {
             h.createUpdate("UPDATE targets SET delete_delay_seconds = :s WHERE id = :id")
-                    .bind("s", delay.toSeconds()).bind("id", id.value()).execute();
-            AuditLog.append(h, clock.instant(), actor, "target.changed", Map.of("target", target.name(), "id", id.value(),
-                    "deleteDelayDays", delay.toSeconds() / 86400.0));
+                    .bind("s", delay == null ? null : delay.toSeconds()).bind("id", id.value()).execute();
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("target", target.name());
+            detail.put("id", id.value());
+            detail.put("deleteDelayDays", days(delay));
+            detail.put("previousDeleteDelayDays", days(target.deleteDelay()));
+            if (delay != null && (target.deleteDelay() == null || delay.compareTo(target.deleteDelay()) < 0)) {
+                detail.put("note", "shorter delay: objects already waiting keep the date they had");
+            }
+            AuditLog.append(h, clock.instant(), actor, "target.changed", detail);
         });
-        if (delay.isZero()) {
+        if (delay != null && delay.isZero()) {
             log.warn("Target '{}' now removes what the local repository no longer holds at the next sync, without delay",
                     target.name());
         }
         return get(id);
+    }
+
+    /** A delay as the audit log and the API give it; "never" for none. */
+    private static Object days(Duration delay) {
+        return delay == null ? "never" : delay.toSeconds() / 86400.0;
     }
 
     /**
@@ -870,19 +885,24 @@ public final class Targets {
             @Override
             public void replace(Map<Handle, Long> listing) {
                 jdbi.useTransaction(h -> {
-                    Map<Handle, OffsetDateTime> since = new HashMap<>();
-                    h.createQuery("SELECT type, name, gone_since FROM target_objects WHERE target_id = :id"
+                    record Marked(OffsetDateTime since, OffsetDateTime removeAfter) {
+                    }
+                    Map<Handle, Marked> marked = new HashMap<>();
+                    h.createQuery("SELECT type, name, gone_since, remove_after FROM target_objects WHERE target_id = :id"
                                     + " AND gone_since IS NOT NULL")
                             .bind("id", id.value())
                             .map((rs, ctx) -> Map.entry(new Handle(FileType.valueOf(rs.getString(1)), rs.getString(2)),
-                                    rs.getObject(3, OffsetDateTime.class)))
-                            .forEach(e -> since.put(e.getKey(), e.getValue()));
+                                    new Marked(rs.getObject(3, OffsetDateTime.class), rs.getObject(4, OffsetDateTime.class))))
+                            .forEach(e -> marked.put(e.getKey(), e.getValue()));
                     forgetObjects(h, id);
                     PreparedBatch batch = h.prepareBatch("""
-                            INSERT INTO target_objects (target_id, type, name, size, gone_since)
-                            VALUES (:id, :type, :name, :size, :since)""");
+                            INSERT INTO target_objects (target_id, type, name, size, gone_since, remove_after)
+                            VALUES (:id, :type, :name, :size, :since, :after)""");
+                    Marked none = new Marked(null, null);
                     listing.forEach((handle, size) -> batch.bind("id", id.value()).bind("type", handle.type().name())
-                            .bind("name", handle.name()).bind("size", size).bind("since", since.get(handle)).add());
+                            .bind("name", handle.name()).bind("size", size)
+                            .bind("since", marked.getOrDefault(handle, none).since())
+                            .bind("after", marked.getOrDefault(handle, none).removeAfter()).add());
                     if (!listing.isEmpty()) {
                         batch.execute();
                     }
@@ -890,29 +910,33 @@ public final class Targets {
             }
 
             @Override
-            public Map<Handle, Ledger.Gone> markGone(Set<Handle> local, Instant now) {
+            public Map<Handle, Ledger.Gone> markGone(Set<Handle> local, Instant now, Duration delay) {
                 return jdbi.inTransaction(h -> {
-                    record Row(Handle handle, long size, OffsetDateTime since) {
+                    record Row(Handle handle, long size, OffsetDateTime since, OffsetDateTime removeAfter) {
                     }
-                    List<Row> rows = h.createQuery(
-                                    "SELECT type, name, size, gone_since FROM target_objects WHERE target_id = :id")
+                    List<Row> rows = h.createQuery("SELECT type, name, size, gone_since, remove_after FROM target_objects"
+                                    + " WHERE target_id = :id")
                             .bind("id", id.value())
                             .map((rs, ctx) -> new Row(new Handle(FileType.valueOf(rs.getString(1)), rs.getString(2)),
-                                    rs.getLong(3), rs.getObject(4, OffsetDateTime.class)))
+                                    rs.getLong(3), rs.getObject(4, OffsetDateTime.class),
+                                    rs.getObject(5, OffsetDateTime.class)))
                             .list();
                     Map<Handle, Ledger.Gone> gone = new HashMap<>();
                     PreparedBatch mark = h.prepareBatch("""
-                            UPDATE target_objects SET gone_since = :since
+                            UPDATE target_objects SET gone_since = :since, remove_after = :after
                             WHERE target_id = :id AND type = :type AND name = :name""");
                     int marks = 0;
                     for (Row row : rows) {
                         boolean isGone = Ledger.removable(row.handle()) && !local.contains(row.handle());
                         if (isGone) {
                             Instant since = row.since() == null ? now : row.since().toInstant();
-                            gone.put(row.handle(), new Ledger.Gone(row.size(), since));
+                            Instant after = row.since() == null ? now.plus(delay)
+                                    : row.removeAfter() == null ? null : row.removeAfter().toInstant();
+                            gone.put(row.handle(), new Ledger.Gone(row.size(), since, after));
                         }
                         if (isGone == (row.since() == null)) {
-                            mark.bind("since", isGone ? utc(now) : null).bind("id", id.value())
+                            mark.bind("since", isGone ? utc(now) : null)
+                                    .bind("after", isGone ? utc(now.plus(delay)) : null).bind("id", id.value())
                                     .bind("type", row.handle().type().name()).bind("name", row.handle().name()).add();
                             marks++;
                         }
@@ -961,9 +985,11 @@ public final class Targets {
             SELECT t.*, s.started AS sync_started, s.state AS sync_state, s.objects AS sync_objects,
                    s.bytes AS sync_bytes, s.error AS sync_error, s.removed AS sync_removed,
                    s.removed_bytes AS sync_removed_bytes, s.kept_note AS sync_kept_note, g.started AS good_started,
-                   w.objects AS waiting_objects, w.bytes AS waiting_bytes, w.first_gone AS waiting_first_gone
+                   w.objects AS waiting_objects, w.bytes AS waiting_bytes, w.first_on AS waiting_first_on
             FROM targets t
-            LEFT JOIN LATERAL (SELECT count(*) AS objects, coalesce(sum(size), 0) AS bytes, min(gone_since) AS first_gone
+            LEFT JOIN LATERAL (SELECT count(*) AS objects, coalesce(sum(size), 0) AS bytes,
+                                      min(greatest(remove_after, gone_since + t.delete_delay_seconds * interval '1 second'))
+                                          AS first_on
                                FROM target_objects WHERE target_id = t.id AND gone_since IS NOT NULL) w ON true
             LEFT JOIN LATERAL (SELECT * FROM target_syncs WHERE target_id = t.id ORDER BY id DESC LIMIT 1) s ON true
             LEFT JOIN LATERAL (SELECT started FROM target_syncs WHERE target_id = t.id AND state = 'succeeded'
@@ -990,10 +1016,12 @@ public final class Targets {
                     rs.getLong("sync_objects"), rs.getLong("sync_bytes"), rs.getString("sync_error"),
                     rs.getLong("sync_removed"), rs.getLong("sync_removed_bytes"), rs.getString("sync_kept_note"));
         }
-        Duration delay = Duration.ofSeconds(rs.getLong("delete_delay_seconds"));
-        Instant firstGone = instant(rs.getTimestamp("waiting_first_gone"));
-        Target.Waiting waiting = firstGone == null ? Target.Waiting.NONE : new Target.Waiting(
-                rs.getLong("waiting_objects"), rs.getLong("waiting_bytes"), firstGone.plus(delay));
+        long delaySeconds = rs.getLong("delete_delay_seconds");
+        Duration delay = rs.wasNull() ? null : Duration.ofSeconds(delaySeconds);
+        // With no delay (never removes) nothing is due: first_on is NULL, and so is firstOn.
+        long waitingObjects = rs.getLong("waiting_objects");
+        Target.Waiting waiting = waitingObjects == 0 ? Target.Waiting.NONE : new Target.Waiting(waitingObjects,
+                rs.getLong("waiting_bytes"), delay == null ? null : instant(rs.getTimestamp("waiting_first_on")));
         return new Target(new TargetId(rs.getLong("id")), rs.getString("name"), kind, s3, folder, schedule,
                 rs.getBoolean("enabled"), rs.getLong("bandwidth_limit"), instant(rs.getTimestamp("created")), last,
                 instant(rs.getTimestamp("good_started")), sftp, delay, waiting);

@@ -41,6 +41,8 @@ public final class Retention {
     private final SnapshotMarks marks;
     private final AuditLog audit;
     private final Clock clock;
+    /** Pins and labels change, and forget removes a snapshot with its marks, one at a time (serve has one Retention). */
+    private final Object marksLock = new Object();
 
     /**
      * @param liveNames the names of today's devices and local sources (their snapshots' hostnames);
@@ -111,38 +113,85 @@ public final class Retention {
      * then their catalog rows. A dry run only plans.
      */
     public Result forget(String hostname, KeepPolicy policy, boolean dryRun, String actor) {
+        if (dryRun) {
+            Engine e = engine();
+            return new Result(plan(e, hostname, policy == null ? policy(hostname) : policy), true, List.of());
+        }
+        return forget(hostname, policy, null, actor);
+    }
+
+    /**
+     * Forgets as {@link #forget(String, KeepPolicy, boolean, String)} does, but only if the plan made
+     * under the lock forgets exactly {@code previewed} (the ids the admin was shown; null: no check).
+     *
+     * @throws PreviewOutdatedException if it would forget others; nothing is forgotten then
+     */
+    public Result forget(String hostname, KeepPolicy policy, Collection<String> previewed, String actor) {
         Engine e = engine();
         KeepPolicy p = policy == null ? policy(hostname) : policy;
-        if (dryRun) {
-            return new Result(plan(e, hostname, p), true, List.of());
-        }
         List<String> removed = new ArrayList<>();
-        Plan plan;
+        Plan plan = null;
         try (RepositoryLock lock = RepositoryLock.acquire(e.repository(), true, clock)) {
+            // Under the exclusive lock no backup writes: catalog rows and marks whose snapshot file is
+            // gone (a forget killed part-way, a file removed by hand) are dropped, so this forget heals.
+            heal(e, hostname);
             // Planned under the lock: a snapshot added meanwhile (it would be the newest) is judged too.
             plan = plan(e, hostname, p);
+            if (previewed != null && !Set.copyOf(previewed).equals(
+                    plan.forget().stream().map(Candidate::id).collect(java.util.stream.Collectors.toSet()))) {
+                throw new PreviewOutdatedException(hostname);
+            }
             Snapshots snapshots = e.snapshots();
             for (Candidate c : plan.forget()) {
                 if (c.pinned() || c.id().equals(plan.keep().get(0).snapshot().id())) {
                     throw new IllegalStateException("plan would forget pinned or newest snapshot " + c.id());
                 }
                 SnapshotId id = SnapshotId.parse(c.id());
-                lock.ensureHeld();
-                snapshots.remove(id.id());
-                e.catalogSnapshots().remove(id);
-                marks.remove(id);
+                // The pin is read again here, with pin() shut out: one made after the plan was read wins.
+                synchronized (marksLock) {
+                    if (marks.of(hostname).getOrDefault(c.id(), SnapshotMarks.Mark.NONE).pinned()) {
+                        continue;
+                    }
+                    lock.ensureHeld();
+                    snapshots.remove(id.id());
+                    e.catalogSnapshots().remove(id);
+                    marks.remove(id);
+                }
                 removed.add(c.id());
             }
         } catch (IOException ex) {
             throw new RepositoryException(ThreefoldException.Kind.UNAVAILABLE, "forgetting snapshots of " + hostname
                     + " failed after " + removed.size() + " of them: " + ex.getMessage()
                     + "; the rest are untouched, run forget again once the repository is reachable", ex);
-        }
-        if (!removed.isEmpty()) {
-            audit.record(actor, "retention.forget", Map.of("subject", hostname, "policy", p.describe(),
-                    "forgotten", removed.size(), "kept", plan.keep().size()));
+        } finally {
+            // Also when it fails or is stopped part-way: what went is in the audit log.
+            if (!removed.isEmpty()) {
+                audit.record(actor, "retention.forget", Map.of("subject", hostname, "policy", p.describe(),
+                        "forgotten", removed.size(), "kept", plan == null ? 0 : plan.keep().size(),
+                        "snapshots", List.copyOf(removed)));
+            }
         }
         return new Result(plan, false, removed);
+    }
+
+    /** Drops {@code hostname}'s catalog rows and marks that no snapshot file backs any more. */
+    private void heal(Engine e, String hostname) throws IOException {
+        Set<String> files = new java.util.HashSet<>();
+        for (Snapshots.Dated d : e.snapshots().listDated(hostname)) {
+            files.add(d.snapshot().id().hex());
+        }
+        for (var row : e.catalogSnapshots().list(hostname)) {
+            if (!files.contains(row.id())) {
+                e.catalogSnapshots().remove(SnapshotId.parse(row.id()));
+            }
+        }
+        synchronized (marksLock) {
+            for (String id : marks.of(hostname).keySet()) {
+                if (!files.contains(id)) {
+                    marks.remove(SnapshotId.parse(id));
+                }
+            }
+        }
     }
 
     /**
@@ -165,8 +214,10 @@ public final class Retention {
     }
 
     public void pin(String hostname, SnapshotId id, boolean pinned, String actor) {
-        requireSnapshot(hostname, id);
-        marks.pin(id, hostname, pinned);
+        synchronized (marksLock) {
+            requireSnapshot(hostname, id);
+            marks.pin(id, hostname, pinned);
+        }
         audit.record(actor, pinned ? "snapshot.pin" : "snapshot.unpin", Map.of("device", hostname, "snapshot", id.hex()));
     }
 
@@ -175,8 +226,10 @@ public final class Retention {
         if (l.length() > 200 || l.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidPolicyException("a label is at most 200 characters on one line");
         }
-        requireSnapshot(hostname, id);
-        marks.label(id, hostname, l);
+        synchronized (marksLock) {
+            requireSnapshot(hostname, id);
+            marks.label(id, hostname, l);
+        }
         audit.record(actor, "snapshot.label", Map.of("device", hostname, "snapshot", id.hex(), "label", l));
     }
 

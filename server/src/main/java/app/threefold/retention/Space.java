@@ -51,6 +51,19 @@ public final class Space {
     private final Path disk;
     private final Clock clock;
     private final AtomicBoolean counting = new AtomicBoolean();
+    /** When the last count ended here, also one that found no snapshots (then no row says so). */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> lastCount = new java.util.concurrent.atomic.AtomicReference<>();
+    /**
+     * Counts run on a thread of their own at the lowest priority, not on the engine's store workers:
+     * a walk of every snapshot must not hold up backups. One at a time; idle, the thread ends.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor counter = new java.util.concurrent.ThreadPoolExecutor(0, 1,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "space-count");
+                t.setDaemon(true);
+                t.setPriority(Thread.MIN_PRIORITY);
+                return t;
+            });
 
     /** @param disk a folder on the disk that holds the repository (its free space is what fills) */
     public Space(Jdbi jdbi, Supplier<Optional<Engine>> engine, Path disk, Clock clock) {
@@ -133,13 +146,41 @@ public final class Space {
         return counting.get();
     }
 
-    /** Starts a count on the engine's background workers unless one runs; the page shows the last one meanwhile. */
+    /** When the last count ended: this process's last one, else the stored answer's time; empty before the first. */
+    public Optional<Instant> lastCount() {
+        Instant here = lastCount.get();
+        if (here != null) {
+            return Optional.of(here);
+        }
+        return jdbi.withHandle(h -> h.createQuery("SELECT max(computed) FROM hostname_space")
+                .map((rs, ctx) -> Optional.ofNullable(rs.getTimestamp(1)).map(java.sql.Timestamp::toInstant)).one());
+    }
+
+    /**
+     * Whether {@code hostname}'s figures are missing or a day old. A hostname without snapshots has
+     * no row after a count: then the last count's time stands for it, unless a snapshot came since.
+     */
+    public boolean needsCount(String hostname) {
+        Instant dayAgo = clock.instant().minus(java.time.Duration.ofDays(1));
+        HostSpace mine = counted().get(hostname);
+        if (mine != null) {
+            return mine.counted().isBefore(dayAgo);
+        }
+        Instant last = lastCount().orElse(null);
+        if (last == null || last.isBefore(dayAgo)) {
+            return true;
+        }
+        Optional<Instant> newest = engine.get().flatMap(e -> e.catalogSnapshots().latestTime(hostname));
+        return newest.isPresent() && newest.get().isAfter(last);
+    }
+
+    /** Starts a count on its own low-priority thread unless one runs; the page shows the last one meanwhile. */
     public void countInBackground() {
         Engine e = engine.get().orElse(null);
         if (e == null || !counting.compareAndSet(false, true)) {
             return;
         }
-        e.storeWorkers().execute(() -> {
+        counter.execute(() -> {
             try {
                 count();
             } catch (IOException | RuntimeException ex) {
@@ -165,14 +206,16 @@ public final class Space {
         // Which hostname reaches each blob; SHARED once a second one does.
         Map<Id, Integer> owner = new HashMap<>();
         Map<Id, BlobType> types = new HashMap<>();
+        // A tree a hostname has walked already adds nothing new for it: skip it (unchanged folders,
+        // the same folder in the next snapshot). One set per hostname, kept across its snapshots.
+        Map<Integer, Set<Id>> walkedByHost = new HashMap<>();
         for (Snapshot s : e.snapshots().list(null)) {
             int host = hostIndex.computeIfAbsent(s.hostname(), n -> {
                 hosts.add(n);
                 return hosts.size() - 1;
             });
             snapshotCounts.merge(s.hostname(), 1, Integer::sum);
-            // A tree this hostname has walked already adds nothing new for it: skip it (unchanged folders).
-            Set<Id> walked = new HashSet<>();
+            Set<Id> walked = walkedByHost.computeIfAbsent(host, h -> new HashSet<>());
             reach(owner, types, s.tree(), BlobType.TREE, host);
             TreeWalk.walk(s.tree(), "", (tree, path) -> walked.add(tree) ? TreeCodec.decode(repo.loadBlob(BlobType.TREE, tree)) : null,
                     (path, n) -> {
@@ -202,10 +245,11 @@ public final class Space {
         }
         if (!sharedSizes.isEmpty()) {
             Map<Integer, Set<Id>> seenByHost = new HashMap<>();
+            walkedByHost.clear();
             for (Snapshot s : e.snapshots().list(null)) {
                 int host = hostIndex.get(s.hostname());
                 Set<Id> seen = seenByHost.computeIfAbsent(host, h -> new HashSet<>());
-                Set<Id> walked = new HashSet<>();
+                Set<Id> walked = walkedByHost.computeIfAbsent(host, h -> new HashSet<>());
                 chargeShared(s.tree(), sharedSizes, seen, sharedByHost, host);
                 TreeWalk.walk(s.tree(), "", (tree, path) -> walked.add(tree) ? TreeCodec.decode(repo.loadBlob(BlobType.TREE, tree)) : null,
                         (path, n) -> {
@@ -235,6 +279,7 @@ public final class Space {
                         .bind("n", s.snapshots()).bind("t", now).execute();
             }
         });
+        lastCount.set(now);
         log.info("counted the unique and shared data of {} hostnames ({} distinct blobs, {} bytes shared)", hosts.size(),
                 owner.size(), sharedTotal);
         return out;

@@ -46,11 +46,12 @@ public record Span(int years, int months, int days, int hours) {
             } catch (NumberFormatException e) {
                 throw new InvalidPolicyException("'" + text + "' is too long a duration");
             }
+            // A repeated unit replaces the earlier one ("1d2d" is 2d), as restic's ParseDuration does.
             switch (m.group(2)) {
-                case "y" -> y += n;
-                case "m" -> mo += n;
-                case "d" -> d += n;
-                default -> h += n;
+                case "y" -> y = n;
+                case "m" -> mo = n;
+                case "d" -> d = n;
+                default -> h = n;
             }
         }
         if (end != s.length()) {

@@ -212,7 +212,7 @@ class CopiesFollowAPruneTest {
         // (a person copied it there) after the sync saw it gone. The ledger no longer knows it.
         Handle snapshot = new Handle(FileType.SNAPSHOT, forgotten);
         targets.ledger(id).forget(snapshot);
-        targets.changeDeleteDelay(id, Duration.ZERO, "admin");
+        clock.advance(Target.DEFAULT_DELETE_DELAY.plusMinutes(1));
 
         SyncResult result = sync(id);
 
@@ -283,6 +283,103 @@ class CopiesFollowAPruneTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> targets.changeDeleteDelay(id, Duration.ofDays(-1), "admin"))
                 .isInstanceOf(InvalidTargetException.class).hasMessageContaining("0 or more");
+    }
+
+    @Test
+    void loweringTheDelayKeepsTheDueDateOfWhatAlreadyWaitsAndIsAudited() throws Exception {
+        Path usb = tmp.resolve("usb/threefold");
+        Files.createDirectories(usb.getParent());
+        TargetId id = targets.addFolder("USB disk", usb, Target.NIGHTLY, 0, "admin").id();
+        sync(id);
+        forgetAndPruneLocally();
+        Instant firstSeenGone = clock.instant();
+        sync(id);
+        clock.advance(Duration.ofDays(2));
+
+        targets.changeDeleteDelay(id, Duration.ofDays(1), "admin");
+        SyncResult after = sync(id);
+
+        assertThat(after.objectsRemoved()).as("a shorter delay is not retroactive").isZero();
+        assertThat(after.nextRemoval()).isEqualTo(firstSeenGone.plus(Duration.ofDays(30)));
+        assertThat(targets.get(id).waiting().firstOn()).isEqualTo(firstSeenGone.plus(Duration.ofDays(30)));
+        assertHoldsTheForgottenSnapshot(new ResticCli(usb, RECOVERY));
+        assertThat(new AuditLog(catalog.jdbi(), clock).search("target.changed", "", 10))
+                .anySatisfy(e -> assertThat(e.detail()).containsEntry("previousDeleteDelayDays", 30.0)
+                        .containsEntry("deleteDelayDays", 1.0));
+        clock.advance(Duration.ofDays(28).plusMinutes(1));
+        assertThat(sync(id).objectsRemoved()).as("due on the date it had").isPositive();
+    }
+
+    @Test
+    void aRemovalTheTargetRefusesIsKeptWithItsReasonAndTheSyncSucceeds() throws Exception {
+        Path usb = tmp.resolve("usb/threefold");
+        Files.createDirectories(usb.getParent());
+        TargetId id = targets.addFolder("USB disk", usb, Target.NIGHTLY, 0, "admin").id();
+        sync(id);
+        forgetAndPruneLocally();
+        try (CountingBackend target = new CountingBackend(LocalBackend.open(usb))) {
+            target.refuseRemovals = true;
+            Sync sync = new Sync(engine.repository().backend(), target, targets.ledger(id),
+                    new Sync.Options(2, 0, new Retry(1, Duration.ZERO, Duration.ZERO), true, false, Duration.ZERO),
+                    p -> { }, clock, (c, index) -> engine.repository().openCopy(c, index));
+
+            SyncResult result = sync.run();
+
+            assertThat(result.objectsRemoved()).isZero();
+            assertThat(result.keptNeeded()).isPositive();
+            assertThat(result.keptReasons()).anySatisfy(r -> assertThat(r).contains("could not be removed")
+                    .contains("Access denied"));
+        }
+        assertThat(new ResticCli(usb, RECOVERY).ok("check", "--read-data")).contains("no errors were found");
+    }
+
+    @Test
+    void aTargetThatExistedBeforeTheUpgradeNeverRemovesANewOneWaitsThirtyDays() throws Exception {
+        try (TestDatabase.Database db = TestDatabase.create()) {
+            upgradeKeepsRemovalsOff(db);
+        }
+    }
+
+    private void upgradeKeepsRemovalsOff(TestDatabase.Database db) throws Exception {
+        org.flywaydb.core.Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password())
+                .locations("classpath:db/migration").target("12").load().migrate();
+        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             var st = c.createStatement()) {
+            st.execute("INSERT INTO targets (name, kind, path, daily_at, bandwidth_limit, created)"
+                    + " VALUES ('old USB', 'folder', '/media/usb', '02:30', 0, now())");
+        }
+        try (Catalog upgraded = db.openCatalog()) {
+            Targets upgradedTargets = new Targets(upgraded.jdbi(), jobs, () -> Optional.of(engine.repository().backend()),
+                    new AuditLog(upgraded.jdbi(), clock), tmp, clock, ZoneOffset.UTC,
+                    new Targets.Settings(3, new Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)), Duration.ofDays(7)));
+            assertThat(upgradedTargets.list()).singleElement().satisfies(t -> assertThat(t.deleteDelay()).isNull());
+            Target added = upgradedTargets.addFolder("new USB", tmp.resolve("new"), Target.NIGHTLY, 0, "admin");
+            assertThat(added.deleteDelay()).isEqualTo(Duration.ofDays(30));
+        }
+    }
+
+    @Test
+    void aCopyOnlySnapshotWhosePackIsMissingOnTheCopyKeepsEveryDuePackAndTheSyncSucceeds() throws Exception {
+        Path usb = tmp.resolve("usb/threefold");
+        Files.createDirectories(usb.getParent());
+        TargetId id = targets.addFolder("USB disk", usb, Target.NIGHTLY, 0, "admin").id();
+        sync(id);
+        app.threefold.format.Id tree = engine.snapshots().load(app.threefold.format.Id.parse(forgotten)).tree();
+        String treePack = engine.repository().locate(app.threefold.format.BlobType.TREE, tree).orElseThrow().pack().hex();
+        forgetAndPruneLocally();
+        sync(id);
+        // The forgotten snapshot stays on the copy (put back behind the ledger's back), and the pack
+        // holding its root tree has vanished from the copy (a person, a disk error).
+        targets.ledger(id).forget(new Handle(FileType.SNAPSHOT, forgotten));
+        Files.delete(usb.resolve("data").resolve(treePack.substring(0, 2)).resolve(treePack));
+        clock.advance(Target.DEFAULT_DELETE_DELAY.plusMinutes(1));
+
+        SyncResult result = sync(id);
+
+        assertThat(result.objectsRemoved()).as("only the snapshot files that were due may go").isLessThanOrEqualTo(1);
+        assertThat(result.keptNeeded()).isPositive();
+        assertThat(result.keptReasons()).anySatisfy(r -> assertThat(r).contains("cannot be read"));
+        assertThat(targets.get(id).lastGoodSync()).isNotNull();
     }
 
     /** A snapshot's own id in {@code restic snapshots --json} (the later one names the earlier as its parent). */

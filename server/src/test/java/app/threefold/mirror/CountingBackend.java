@@ -23,6 +23,8 @@ final class CountingBackend implements Backend {
     private final java.util.concurrent.atomic.AtomicReference<IoAction> afterListing =
             new java.util.concurrent.atomic.AtomicReference<>();
     private volatile FileType afterListingOf;
+    /** Refuses every removal, as a key without s3:DeleteObject or an object lock does. */
+    volatile boolean refuseRemovals;
 
     /** Something that writes to the repository, e.g. a backup. */
     interface IoAction {
@@ -84,6 +86,9 @@ final class CountingBackend implements Backend {
 
     @Override
     public void remove(Handle handle) throws IOException {
+        if (refuseRemovals) {
+            throw new java.nio.file.AccessDeniedException(handle.path(), null, "test: Access denied (no s3:DeleteObject)");
+        }
         if (removalsLeft.getAndDecrement() <= 0) {
             throw new java.io.InterruptedIOException("test: the sync was stopped before removing " + handle.path());
         }

@@ -133,6 +133,42 @@ class ForgetTest {
                 .hasMessageContaining("no device or local source named 'nobody'");
     }
 
+    @Test
+    void forgetNowRefusesWhenThePlanUnderTheLockIsNotThePreviewTheAdminSaw() throws Exception {
+        ForgedHistory.write(engine, "laptop", tree, 10, end, 11);
+        KeepPolicy policy = new KeepPolicy(2, 0, 0, 0, 0, 0, Span.ZERO);
+        Plan shown = retention.preview("laptop", policy);
+        List<String> previewed = shown.forget().stream().map(Candidate::id).toList();
+        // Pinned after the preview was shown (in another tab, by another admin).
+        retention.pin("laptop", SnapshotId.parse(previewed.get(0)), true, "bob");
+
+        assertThatThrownBy(() -> retention.forget("laptop", policy, previewed, "alice"))
+                .isInstanceOf(PreviewOutdatedException.class)
+                .satisfies(e -> assertThat(((PreviewOutdatedException) e).kind())
+                        .isEqualTo(app.threefold.ThreefoldException.Kind.CONFLICT));
+
+        assertThat(resticIds("laptop")).as("nothing forgotten").hasSize(10);
+        List<String> fresh = retention.preview("laptop", policy).forget().stream().map(Candidate::id).toList();
+        assertThat(retention.forget("laptop", policy, fresh, "alice").removed()).hasSize(7)
+                .doesNotContain(previewed.get(0));
+    }
+
+    @Test
+    void aSnapshotFileRemovedBehindTheCatalogsBackIsHealedByTheNextForget() throws Exception {
+        List<Id> ids = ForgedHistory.write(engine, "laptop", tree, 5, end, 12);
+        SnapshotId lost = SnapshotId.parse(ids.get(0).hex());
+        retention.label("laptop", lost, "before the move", "alice");
+        engine.repository().backend().remove(new app.threefold.backend.Handle(app.threefold.backend.FileType.SNAPSHOT,
+                lost.hex()));
+        assertThat(engine.catalogSnapshots().find("laptop", lost)).isPresent();
+
+        retention.forget("laptop", new KeepPolicy(0, 0, 0, 0, 0, 0, Span.ZERO), false, "alice");
+
+        assertThat(engine.catalogSnapshots().find("laptop", lost)).as("the stale row is gone").isEmpty();
+        assertThat(engine.catalogSnapshots().list("laptop")).hasSize(4);
+        assertThat(retention.labels("laptop")).doesNotContainKey(lost.hex());
+    }
+
     private Set<String> resticIds(String host) throws Exception {
         String out = new ResticCli(Engine.repositoryDir(tmp.resolve("data")), PASSWORD).ok("snapshots", "--json", "--host", host);
         Set<String> ids = new TreeSet<>();

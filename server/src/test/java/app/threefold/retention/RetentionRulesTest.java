@@ -25,6 +25,8 @@ class RetentionRulesTest {
         assertThat(Span.parse("1y6m")).isEqualTo(new Span(1, 6, 0, 0));
         assertThat(Span.parse("48h").toString()).isEqualTo("48h");
         assertThat(Span.parse("")).isEqualTo(Span.ZERO);
+        assertThat(Span.parse("1d2d")).as("a repeated unit keeps the last, as restic's").isEqualTo(new Span(0, 0, 2, 0));
+        assertThat(Span.parse("3h1y5h")).isEqualTo(new Span(1, 0, 0, 5));
         assertThatThrownBy(() -> Span.parse("2 weeks")).isInstanceOf(InvalidPolicyException.class).hasMessageContaining("48h");
         assertThatThrownBy(() -> new KeepPolicy(-1, 0, 0, 0, 0, 0, Span.ZERO)).isInstanceOf(InvalidPolicyException.class);
     }

@@ -69,6 +69,30 @@ class SpaceTest {
         }
     }
 
+    @Test
+    void aDeviceWithoutSnapshotsDoesNotStartANewCountAtEveryLookUntilADayPassesOrItBacksUp(Catalog catalog) throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+        try (Engine engine = Engine.create(tmp.resolve("data"), "recovery password 123".toCharArray(), catalog, clock)) {
+            Path laptop = Files.createDirectories(tmp.resolve("laptop"));
+            Files.writeString(laptop.resolve("a.txt"), "a");
+            engine.backupFolder("laptop", laptop);
+            Space space = new Space(catalog.jdbi(), () -> Optional.of(engine), tmp, clock);
+            assertThat(space.needsCount("new-phone")).as("never counted").isTrue();
+
+            space.count();
+
+            assertThat(space.counted()).doesNotContainKey("new-phone");
+            assertThat(space.needsCount("new-phone")).as("counted a moment ago, it has nothing").isFalse();
+            assertThat(space.needsCount("laptop")).isFalse();
+            clock.advance(Duration.ofMinutes(5));
+            engine.backupFolder("new-phone", laptop);
+            assertThat(space.needsCount("new-phone")).as("its first snapshot came after the count").isTrue();
+            space.count();
+            clock.advance(Duration.ofDays(1).plusMinutes(1));
+            assertThat(space.needsCount("laptop")).as("a day old").isTrue();
+        }
+    }
+
     private static void copy(Path from, Path to) throws Exception {
         try (var files = Files.walk(from)) {
             for (Path p : (Iterable<Path>) files::iterator) {

@@ -375,12 +375,19 @@ class TargetApiTest {
         assertThat(JSON.readTree(none.body()).get("deleteDelayWarning").asText()).contains("no delay");
         assertThat(browser.get("/copies/" + id).body()).contains("data-no-delay", "No delay: whatever is forgotten");
 
-        JsonNode removed = awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body())
+        // Lowering the delay is not retroactive: what already waits keeps its date, so it can still be undone.
+        JsonNode lowered = awaitJob(JSON.readTree(api("POST", "/api/v1/targets/" + id + "/sync", null).body())
                 .get("job").asLong());
-        assertThat(removed.get("result").get("removed").asLong()).as(removed.toString())
-                .isEqualTo(waiting.get("objects").asLong());
-        assertThat(browser.get("/copies").body()).contains("removed at the last sync")
-                .doesNotContain("waiting to be removed");
+        assertThat(lowered.get("result").get("removed").asLong()).as(lowered.toString()).isZero();
+        assertThat(JSON.readTree(api("GET", "/api/v1/targets/" + id, null).body()).get("waitingRemoval"))
+                .isEqualTo(waiting);
+        assertThat(browser.get("/copies").body()).contains("waiting to be removed (first on ");
+
+        HttpResponse<String> never = api("PATCH", "/api/v1/targets/" + id, "{\"deleteDelayDays\": null}");
+        assertThat(never.statusCode()).as(never.body()).isEqualTo(200);
+        assertThat(JSON.readTree(never.body()).get("deleteDelayDays").isNull()).isTrue();
+        assertThat(browser.get("/copies/" + id).body()).contains("data-never-removes").doesNotContain("data-no-delay");
+        assertThat(browser.get("/copies").body()).contains("never removes");
 
         assertThat(browser.post("/copies/" + id, Map.of("name", "USB disk", "path", usb.toString(), "kind", "daily",
                 "time", "02:30", "hours", "6", "mbits", "", "enabled", "on", "delayDays", "14")).statusCode()).isEqualTo(303);

@@ -5,6 +5,7 @@ import app.threefold.retention.Candidate;
 import app.threefold.retention.InvalidPolicyException;
 import app.threefold.retention.KeepPolicy;
 import app.threefold.retention.Plan;
+import app.threefold.retention.PreviewOutdatedException;
 import app.threefold.retention.Retention;
 import app.threefold.retention.Space;
 import app.threefold.retention.Span;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -84,6 +86,12 @@ public final class RetentionRoutes {
 
     /** The preview: what the policy as typed keeps and forgets. */
     public record Preview(String device, String describe, List<Row> rows, int keep, int forget, String error) {
+
+        /** The ids it lists as going, comma-separated: what "Forget now" confirms. */
+        public String forgetIds() {
+            return String.join(",", rows.stream().filter(r -> !r.keep()).map(Row::id).toList());
+        }
+
     }
 
     /** What the section shows of the space: this device's and the disk's. */
@@ -218,9 +226,16 @@ public final class RetentionRoutes {
         Access.requireAdmin(ctx);
         String device = device(ctx);
         PolicyForm form = PolicyForm.of(ctx);
+        // The ids the preview on the page listed as going: forget refuses if it would remove others.
+        String shown = ctx.formParam("previewed");
+        List<String> previewed = shown == null || shown.isBlank() ? List.of() : List.of(shown.split(","));
         Retention.Result r;
         try {
-            r = retention.forget(device, form.policy(), false, Access.viewer(ctx).name());
+            r = retention.forget(device, form.policy(), previewed, Access.viewer(ctx).name());
+        } catch (PreviewOutdatedException e) {
+            ctx.status(HttpStatus.CONFLICT);
+            section(ctx, form, null, e.getMessage());
+            return;
         } catch (ThreefoldException e) {
             // Answered with the section (200) so HTMX shows why: a refused policy, or the repository
             // locked by an upload in progress (try again when it ends).
@@ -236,7 +251,7 @@ public final class RetentionRoutes {
     private SpaceView spaceView(String device) {
         Space.HostSpace mine = space.counted().get(device);
         // Counting walks every snapshot: done in the background when the figures are missing or a day old.
-        if (mine == null || mine.counted().isBefore(clock.instant().minus(java.time.Duration.ofDays(1)))) {
+        if (space.needsCount(device)) {
             space.countInBackground();
         }
         Space.Disk disk = space.disk();
@@ -254,8 +269,14 @@ public final class RetentionRoutes {
                 "keepWithin");
         String shape = "Send {\"dryRun\": true, \"keepDaily\": 7, \"keepWithin\": \"48h\", …}; without keep… fields the"
                 + " device's own policy applies.";
+        String actor = ApiAuthentication.admin(ctx).name();
         JsonNode body = JsonBodies.object(ctx, fields, shape);
-        boolean dryRun = body.path("dryRun").asBoolean(false);
+        // Only a JSON boolean: "yes", "True" or 1 read leniently would be false, and forget for real.
+        if (body.has("dryRun") && !body.get("dryRun").isBoolean()) {
+            throw new BadRequestResponse("dryRun must be true or false (a JSON boolean), not " + body.get("dryRun")
+                    + ". " + shape);
+        }
+        boolean dryRun = body.has("dryRun") && body.get("dryRun").booleanValue();
         KeepPolicy given = null;
         if (fields.stream().skip(1).anyMatch(body::has)) {
             for (String f : fields.subList(1, 7)) {
@@ -267,7 +288,7 @@ public final class RetentionRoutes {
                     body.path("keepWeekly").asInt(0), body.path("keepMonthly").asInt(0), body.path("keepYearly").asInt(0),
                     Span.parse(body.path("keepWithin").asText("")));
         }
-        Retention.Result r = retention.forget(ctx.pathParam("name"), given, dryRun, ApiAuthentication.admin(ctx).name());
+        Retention.Result r = retention.forget(ctx.pathParam("name"), given, dryRun, actor);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("device", r.plan().hostname());
         out.put("policy", r.plan().policy().describe());

@@ -49,7 +49,7 @@ public final class TargetApiRoutes {
             + " {\"daily\": \"02:30\"} or {\"everyHours\": 6}, \"bandwidthLimit\" in bytes per second (0 for none),"
             + " \"deleteDelayDays\" (how long the copy keeps what the NAS's repository no longer holds; 30 by default).";
     private static final String PATCH_SHAPE = "Send a JSON object with any of name, schedule ({\"daily\": \"02:30\"} or"
-            + " {\"everyHours\": 6}), enabled, bandwidthLimit (bytes per second, 0 for none), deleteDelayDays and, for an S3 target,"
+            + " {\"everyHours\": 6}), enabled, bandwidthLimit (bytes per second, 0 for none), deleteDelayDays (null: never removes) and, for an S3 target,"
             + " endpoint, region, bucket, prefix, accessKey, secretKey, pathStyle, checksums, for a folder, path, or for"
             + " an SFTP server, host, port, user, hostKey, keyFile, password, path.";
 
@@ -133,7 +133,7 @@ public final class TargetApiRoutes {
         Schedule schedule = body.has("schedule") ? schedule(body.get("schedule")) : t.schedule();
         boolean enabled = body.has("enabled") ? bool(body, "enabled", PATCH_SHAPE) : t.enabled();
         long limit = body.has("bandwidthLimit") ? limit(body.get("bandwidthLimit")) : t.bandwidthLimit();
-        Duration delay = body.has(DELAY) ? delay(body.get(DELAY)) : null;
+        Duration delay = body.has(DELAY) && !body.get(DELAY).isNull() ? delay(body.get(DELAY)) : null;
         BucketSettings s3 = null;
         String secret = null;
         Path folder = null;
@@ -182,7 +182,8 @@ public final class TargetApiRoutes {
         if (folder != null) {
             targets.changeFolder(t.id(), folder, actor);
         }
-        if (delay != null && !delay.equals(t.deleteDelay())) {
+        // null in the body: the copy never removes (what targets older than deletions on copies do).
+        if (body.has(DELAY) && !java.util.Objects.equals(delay, t.deleteDelay())) {
             targets.changeDeleteDelay(t.id(), delay, actor);
         }
         if (server != null) {
@@ -261,8 +262,8 @@ public final class TargetApiRoutes {
             s.put("kept", last.keptNote());
             m.put("lastSync", s);
         }
-        m.put(DELAY, t.deleteDelay().toDays());
-        if (t.deleteDelay().isZero()) {
+        m.put(DELAY, t.deleteDelay() == null ? null : t.deleteDelay().toDays());
+        if (t.deleteDelay() != null && t.deleteDelay().isZero()) {
             m.put("deleteDelayWarning", NO_DELAY_WARNING);
         }
         Target.Waiting waiting = t.waiting();

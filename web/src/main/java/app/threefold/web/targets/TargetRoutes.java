@@ -86,7 +86,7 @@ public final class TargetRoutes {
             }
             String mbits = t.bandwidthLimit() == 0 ? "" : trim(t.bandwidthLimit() / (double) TargetInput.BYTES_PER_MBIT);
             Target.S3Location s3 = t.s3();
-            String days = String.valueOf(t.deleteDelay().toDays());
+            String days = t.deleteDelay() == null ? "" : String.valueOf(t.deleteDelay().toDays());
             Target.SftpLocation sftp = t.sftp();
             if (sftp != null) {
                 return new Form(t.name(), "", "", "", "", "", true, sftp.path(), kind, time, hours, mbits, t.enabled(),
@@ -256,7 +256,7 @@ public final class TargetRoutes {
                     form.bucket(), form.prefix(), form.accessKey(), secret, form.pathStyle(), t.s3().checksumMode()).check();
             java.nio.file.Path folder = t.kind() != Target.Kind.FOLDER ? null : TargetInput.folder(form.path());
             java.time.Duration delay = ctx.formParam("delayDays") == null ? t.deleteDelay()
-                    : TargetInput.delayDays(form.delayDays());
+                    : form.delayDays().isBlank() ? null : TargetInput.delayDays(form.delayDays());
             ServerSettings server = t.kind() != Target.Kind.SFTP ? null : form.server(field(ctx, "password"));
             // The name first: it is the one thing the catalog can still refuse (taken).
             targets.change(t.id(), form.name(), schedule, form.enabled(), limit, actor);
@@ -267,7 +267,7 @@ public final class TargetRoutes {
             } else if (server != null) {
                 targets.changeSftp(t.id(), server, actor);
             }
-            if (!delay.equals(t.deleteDelay())) {
+            if (!java.util.Objects.equals(delay, t.deleteDelay())) {
                 targets.changeDeleteDelay(t.id(), delay, actor);
             }
         } catch (ThreefoldException e) {

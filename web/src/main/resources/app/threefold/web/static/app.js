@@ -26,11 +26,11 @@ document.addEventListener('DOMContentLoaded', function () {
   });
 });
 
-// A refusal (400 or 422) carries a message for the slot that asked, e.g. "not inside a NAS share":
+// A refusal (400, 409 or 422) carries a message for the slot that asked, e.g. "not inside a NAS share":
 // HTMX drops error answers by default, so slots marked data-show-refusals swap them in.
 document.addEventListener('htmx:beforeSwap', function (e) {
   var status = e.detail.xhr.status;
-  if ((status === 400 || status === 422) && e.detail.target && e.detail.target.hasAttribute('data-show-refusals')) {
+  if ((status === 400 || status === 409 || status === 422) && e.detail.target && e.detail.target.hasAttribute('data-show-refusals')) {
     e.detail.shouldSwap = true;
     e.detail.isError = false;
   }
