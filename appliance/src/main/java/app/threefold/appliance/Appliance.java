@@ -271,7 +271,15 @@ public final class Appliance implements AutoCloseable {
             @Override
             public long addPeer(Pairing p) {
                 SftpSettings server = new SftpSettings(p.user(), p.host(), p.port(), "", p.hostKey(), p.keyFile(), null);
-                return targets.addSftp(p.name(), server, true, Target.NIGHTLY, 0, "pairing").id().value();
+                // The friend's name as the copy's name; a second pairing with the same friend (or a copy
+                // already called so) gets "Sam's NAS (2)" rather than a refusal after the host said yes.
+                java.util.Set<String> taken = new java.util.HashSet<>();
+                targets.list().forEach(t -> taken.add(t.name()));
+                String name = p.name();
+                for (int n = 2; taken.contains(name); n++) {
+                    name = p.name() + " (" + n + ")";
+                }
+                return targets.addSftp(name, server, true, Target.NIGHTLY, 0, "pairing").id().value();
             }
 
             @Override
