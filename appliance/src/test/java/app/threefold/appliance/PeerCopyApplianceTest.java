@@ -1,0 +1,236 @@
+package app.threefold.appliance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.threefold.appliance.PeerAppliances.Running;
+import app.threefold.clock.TestClock;
+import app.threefold.repository.ResticCli;
+import app.threefold.repository.TestTrees;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 16 end to end: A pairs with B through the API, a device of A backs up over SFTP, A syncs its
+ * copy at B, and the copy at B is what a person needs after A is lost: restored byte-identical by
+ * the CLI, passing the restore test, clean for plain restic, sent again when B's disk is lost,
+ * seeded by disk, following A's prune only after B's grace period.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PeerCopyApplianceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant START = Instant.parse("2026-12-07T10:00:00Z");
+    private static final String DEVICE = "anna-laptop";
+    private static final String DEVICE_PASSWORD = "anna's password";
+
+    private Path tmp;
+    private Running hostB;
+    private Running guestA;
+    private Path source;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        hostB = PeerAppliances.start(tmp.resolve("b"), new TestClock(START));
+        guestA = PeerAppliances.start(tmp.resolve("a"), new TestClock(START));
+        HttpResponse<String> created = guestA.send("POST", "/api/v1/devices",
+                "{\"name\": \"" + DEVICE + "\", \"password\": \"" + DEVICE_PASSWORD + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        source = tmp.resolve("photos");
+        TestTrees.write(source.resolve("cat.jpg"), TestTrees.bytes(new Random(3), 3_000_000));
+        TestTrees.write(source.resolve("notes/ünï cødé.txt"), "hello\n".getBytes(StandardCharsets.UTF_8));
+        TestTrees.write(source.resolve("notes/empty"), new byte[0]);
+        backUp(source, 1);
+    }
+
+    @AfterAll
+    void stop() {
+        if (guestA != null) {
+            guestA.close();
+        }
+        if (hostB != null) {
+            hostB.close();
+        }
+    }
+
+    /** A's device uploads a folder with OpenSSH's sftp; waits until A holds {@code snapshots} snapshots of it. */
+    private void backUp(Path folder, int snapshots) throws Exception {
+        Process p = new ProcessBuilder("sshpass", "-p", DEVICE_PASSWORD, "sftp", "-o", "BatchMode=no",
+                "-o", "PubkeyAuthentication=no", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-P", String.valueOf(guestA.sftpPort()), "-b", "-", DEVICE + "@127.0.0.1").redirectErrorStream(true).start();
+        p.getOutputStream().write(("put -rp " + folder + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (JSON.readTree(guestA.send("GET", "/api/v1/devices/" + DEVICE + "/snapshots", null).body()).size() < snapshots) {
+            assertThat(System.nanoTime()).as("snapshot %d of %s", snapshots, folder).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private String invite(long quota) throws Exception {
+        HttpResponse<String> r = hostB.send("POST", "/api/v1/peers/invites", "{\"name\": \"Sam's NAS\", \"host\": \"127.0.0.1\","
+                + " \"port\": " + hostB.sftpPort() + ", \"quota\": " + quota + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).get("code").asText();
+    }
+
+    private JsonNode pair() throws Exception {
+        HttpResponse<String> r = guestA.send("POST", "/api/v1/peers/pairings",
+                JSON.writeValueAsString(Map.of("code", invite(1_000_000_000L), "name", "Alex's NAS")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode pairing = JSON.readTree(r.body());
+        assertThat(pairing.get("copy").isNull()).as(r.body()).isFalse();
+        return pairing;
+    }
+
+    /** Runs a job started by {@code path} to its end; its JSON. */
+    private JsonNode run(Running on, String path, String body) throws Exception {
+        HttpResponse<String> started = on.send("POST", path, body);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String job = JSON.readTree(started.body()).get("job").asText();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (true) {
+            JsonNode j = JSON.readTree(on.send("GET", "/api/v1/jobs/" + job, null).body());
+            String state = j.get("state").asText();
+            if (state.equals("succeeded") || state.equals("failed")) {
+                return j;
+            }
+            assertThat(System.nanoTime()).as("job %s still %s", job, state).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private JsonNode sync(long target) throws Exception {
+        JsonNode job = run(guestA, "/api/v1/targets/" + target + "/sync", null);
+        assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        return job.get("result");
+    }
+
+    private Path folderOnB(JsonNode pairing) {
+        return hostB.dataDir().resolve("guests").resolve(pairing.get("user").asText());
+    }
+
+    private static Path keyFile(Running guest, JsonNode pairing) {
+        return guest.dataDir().resolve("peers").resolve(pairing.get("id").asText()).resolve("id_ed25519");
+    }
+
+    private static Set<String> objects(Path repository) throws Exception {
+        Set<String> names = new HashSet<>();
+        try (Stream<Path> s = Files.walk(repository)) {
+            s.filter(Files::isRegularFile).forEach(p -> names.add(repository.relativize(p).toString()));
+        }
+        return names;
+    }
+
+    /** Byte-identical files under the same names (SFTP v3 carried the times in whole seconds only). */
+    private static void assertSameFiles(Path expected, Path actual) throws Exception {
+        Set<String> names = objects(expected);
+        assertThat(objects(actual)).isEqualTo(names);
+        for (String name : names) {
+            assertThat(Files.readAllBytes(actual.resolve(name))).as(name).isEqualTo(Files.readAllBytes(expected.resolve(name)));
+        }
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Plain restic over OpenSSH with the pairing key, pinned to B's host key. */
+    private ResticCli restic(JsonNode pairing, List<String> options) throws Exception {
+        String user = pairing.get("user").asText();
+        Path knownHosts = tmp.resolve("known_hosts-" + user);
+        Process scan = new ProcessBuilder("ssh-keyscan", "-t", "ed25519", "-p", String.valueOf(hostB.sftpPort()), "127.0.0.1").start();
+        String line = new String(scan.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(scan.waitFor()).isZero();
+        Files.writeString(knownHosts, line + "\n");
+        String command = "ssh -i " + keyFile(guestA, pairing) + " -p " + hostB.sftpPort() + " -o UserKnownHostsFile=" + knownHosts
+                + " -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes -o PasswordAuthentication=no " + user + "@127.0.0.1 -s sftp";
+        options.add("-o");
+        options.add("sftp.command=" + command);
+        return new ResticCli("sftp:" + user + "@127.0.0.1:/", PeerAppliances.RECOVERY, Map.of());
+    }
+
+    private String restic(JsonNode pairing, String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>();
+        ResticCli cli = restic(pairing, all);
+        all.addAll(List.of(args));
+        return cli.ok(all.toArray(String[]::new));
+    }
+
+    @Test
+    void aCopyAtAFriendsIsRestoredByteIdenticalPassesTheRestoreTestChecksCleanAndIsNotSentTwice() throws Exception {
+        JsonNode pairing = pair();
+        long target = pairing.get("copy").asLong();
+        String user = pairing.get("user").asText();
+
+        JsonNode first = sync(target);
+        Set<String> local = objects(guestA.dataDir().resolve("repository"));
+        assertThat(first.get("objects").asLong()).as(first.toString()).isEqualTo(local.size());
+        assertThat(objects(folderOnB(pairing))).containsAll(local);
+
+        // After A is lost: the CLI restores from B with the pairing key and B's host key.
+        Path restored = tmp.resolve("restored");
+        Path passwordFile = tmp.resolve("recovery-password");
+        Files.writeString(passwordFile, PeerAppliances.RECOVERY + "\n");
+        Run restore = cli("restore", "--repo", "sftp://" + user + "@127.0.0.1:" + hostB.sftpPort() + "/", "--key",
+                keyFile(guestA, pairing).toString(), "--host-key", pairing.get("hostKey").asText(), "--password-file",
+                passwordFile.toString(), "--device", DEVICE, restored.toString());
+        assertThat(restore.status()).as(restore.err()).isZero();
+        assertSameFiles(source, restored.resolve(source.getFileName().toString()));
+
+        JsonNode proof = run(guestA, "/api/v1/restore-tests", "{\"device\": \"" + DEVICE + "\", \"copy\": \"" + target + "\"}");
+        assertThat(proof.get("state").asText()).as(proof.toString()).isEqualTo("succeeded");
+        assertThat(proof.get("result").get("verdict").asText()).as(proof.toString()).isEqualTo("passed");
+        assertThat(proof.get("result").get("copyName").asText()).isEqualTo("Sam's NAS");
+
+        String check = restic(pairing, "check", "--read-data");
+        assertThat(check).contains("no errors were found");
+        assertThat(restic(pairing, "snapshots")).contains(DEVICE);
+
+        JsonNode second = sync(target);
+        assertThat(second.get("objects").asLong()).as(second.toString()).isZero();
+        assertThat(second.get("bytes").asLong()).isZero();
+
+        JsonNode guest = JSON.readTree(hostB.send("GET", "/api/v1/peers/guests/" + user, null).body());
+        long stored;
+        try (Stream<Path> s = Files.walk(folderOnB(pairing))) {
+            stored = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertThat(guest.get("usage").asLong()).isEqualTo(stored);
+        assertThat(guest.get("lastContact").isNull()).isFalse();
+        assertThat(guest.get("pendingDeletions")).isEmpty();
+        // A counts the copy at the friend's as off-site, under the friend's name.
+        JsonNode copy = JSON.readTree(guestA.send("GET", "/api/v1/targets/" + target, null).body());
+        assertThat(copy.get("name").asText()).isEqualTo("Sam's NAS");
+        assertThat(copy.get("offSite").asBoolean()).as(copy.toString()).isTrue();
+        assertThat(copy.get("lastSync").get("state").asText()).isEqualTo("succeeded");
+    }
+}
