@@ -233,4 +233,36 @@ class PeerCopyApplianceTest {
         assertThat(copy.get("offSite").asBoolean()).as(copy.toString()).isTrue();
         assertThat(copy.get("lastSync").get("state").asText()).isEqualTo("succeeded");
     }
+
+    @Test
+    void whenTheFriendsDiskIsLostTheNextSyncSeesItAtItsListingAndSendsEverythingAgain() throws Exception {
+        JsonNode pairing = pair();
+        long target = pairing.get("copy").asLong();
+        String user = pairing.get("user").asText();
+        sync(target);
+        Path folder = folderOnB(pairing);
+        long before = usage(user);
+        assertThat(before).isPositive();
+
+        // B's disk is replaced: the guest's folder is there again, empty.
+        try (Stream<Path> s = Files.walk(folder)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(folder)) {
+                    Files.delete(p);
+                }
+            }
+        }
+        JsonNode again = sync(target);
+        Set<String> local = objects(guestA.dataDir().resolve("repository"));
+        // Found at the config's check when the sync connects (no config: the copy is new), not by trusting the ledger.
+        assertThat(again.get("objects").asLong()).as(again.toString()).isEqualTo(local.size());
+        assertThat(objects(folder)).containsAll(local);
+        assertThat(restic(pairing, "check", "--read-data")).contains("no errors were found");
+        // B counts what its disk holds now, not the lost bytes besides.
+        assertThat(usage(user)).isEqualTo(before);
+    }
+
+    private long usage(String user) throws Exception {
+        return JSON.readTree(hostB.send("GET", "/api/v1/peers/guests/" + user, null).body()).get("usage").asLong();
+    }
 }
