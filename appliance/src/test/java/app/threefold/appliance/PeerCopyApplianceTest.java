@@ -262,6 +262,44 @@ class PeerCopyApplianceTest {
         assertThat(usage(user)).isEqualTo(before);
     }
 
+    @Test
+    void aCopySeededFromADiskIsCompletedByTheNextSyncWithOnlyTheObjectsAddedSince() throws Exception {
+        Path usb = tmp.resolve("usb-disk");
+        Files.createDirectories(usb);
+        HttpResponse<String> added = guestA.send("POST", "/api/v1/targets", JSON.writeValueAsString(Map.of("type", "folder",
+                "name", "USB disk", "path", usb.toString())));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        sync(JSON.readTree(added.body()).get("id").asLong());
+        Path seed = usb;
+        if (!Files.exists(seed.resolve("config"))) {
+            try (Stream<Path> s = Files.list(usb)) {
+                seed = s.filter(p -> Files.exists(p.resolve("config"))).findFirst().orElseThrow();
+            }
+        }
+        Set<String> seeded = objects(guestA.dataDir().resolve("repository"));
+
+        // The disk travels; meanwhile A backs up more.
+        TestTrees.write(source.resolve("new/dog.jpg"), TestTrees.bytes(new Random(11), 1_500_000));
+        int snapshots = JSON.readTree(guestA.send("GET", "/api/v1/devices/" + DEVICE + "/snapshots", null).body()).size();
+        backUp(source, snapshots + 1);
+        Set<String> since = objects(guestA.dataDir().resolve("repository"));
+        since.removeAll(seeded);
+        assertThat(since).isNotEmpty();
+
+        JsonNode pairing = pair();
+        String user = pairing.get("user").asText();
+        HttpResponse<String> imported = hostB.send("POST", "/api/v1/peers/guests/" + user + "/seed",
+                JSON.writeValueAsString(Map.of("path", seed.toString())));
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+        assertThat(JSON.readTree(imported.body()).get("copied").asLong()).isEqualTo(seeded.size());
+
+        JsonNode first = sync(pairing.get("copy").asLong());
+        assertThat(first.get("objects").asLong()).as(first.toString()).isEqualTo(since.size());
+        assertThat(first.get("bytes").asLong()).isLessThan(2_000_000);
+        assertThat(objects(folderOnB(pairing))).containsAll(objects(guestA.dataDir().resolve("repository")));
+        assertThat(restic(pairing, "check", "--read-data")).contains("no errors were found");
+    }
+
     private long usage(String user) throws Exception {
         return JSON.readTree(hostB.send("GET", "/api/v1/peers/guests/" + user, null).body()).get("usage").asLong();
     }
