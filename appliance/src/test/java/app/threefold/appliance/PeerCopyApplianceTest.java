@@ -300,6 +300,77 @@ class PeerCopyApplianceTest {
         assertThat(restic(pairing, "check", "--read-data")).contains("no errors were found");
     }
 
+    @Test
+    void aDeletionAsSyncFollowsAPruneWaitsOnTheFriendsNasForItsGracePeriodAndTheCopyChecksCleanThroughout() throws Exception {
+        JsonNode pairing = pair();
+        long target = pairing.get("copy").asLong();
+        String user = pairing.get("user").asText();
+        // A removes what it pruned at the next sync; B keeps it for its own grace period regardless.
+        HttpResponse<String> noDelay = guestA.send("PATCH", "/api/v1/targets/" + target, "{\"deleteDelayDays\": 0}");
+        assertThat(noDelay.statusCode()).as(noDelay.body()).isEqualTo(200);
+        // A second device's only snapshot: forgetting it and pruning removes its pack, index and snapshot.
+        HttpResponse<String> bob = guestA.send("POST", "/api/v1/devices", "{\"name\": \"bob-phone\", \"password\": \"bob's password\"}");
+        assertThat(bob.statusCode()).as(bob.body()).isEqualTo(201);
+        Path gone = tmp.resolve("gone");
+        TestTrees.write(gone.resolve("old.bin"), TestTrees.bytes(new Random(21), 1_200_000));
+        sftpAs("bob-phone", "bob's password", "put -rp " + gone + "\n");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        JsonNode bobs;
+        while ((bobs = JSON.readTree(guestA.send("GET", "/api/v1/devices/bob-phone/snapshots", null).body())).isEmpty()) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        String forgotten = bobs.get(0).get("id").asText();
+        sync(target);
+        Set<String> before = objects(folderOnB(pairing));
+
+        ResticCli localA = new ResticCli(guestA.dataDir().resolve("repository"), PeerAppliances.RECOVERY);
+        localA.ok("forget", "--prune", forgotten);
+        Set<String> pruned = new HashSet<>(before);
+        pruned.removeAll(objects(guestA.dataDir().resolve("repository")));
+        assertThat(pruned).anyMatch(n -> n.startsWith("data/")).anyMatch(n -> n.startsWith("snapshots/"));
+
+        JsonNode followed = sync(target);
+        assertThat(followed.get("removed").asLong()).as(followed.toString()).isEqualTo(pruned.size());
+        // On B each is a request: still there, listed, readable, until B's grace period ends.
+        JsonNode guest = JSON.readTree(hostB.send("GET", "/api/v1/peers/guests/" + user, null).body());
+        Set<String> requested = new HashSet<>();
+        guest.get("pendingDeletions").forEach(d -> requested.add(d.get("path").asText()));
+        assertThat(requested).isEqualTo(pruned);
+        assertThat(objects(folderOnB(pairing))).containsAll(before);
+        assertThat(restic(pairing, "check", "--read-data")).contains("no errors were found");
+        assertThat(restic(pairing, "snapshots")).contains(forgotten.substring(0, 8));
+
+        // A's next syncs, a full listing among them, neither send the removed objects again nor ask twice.
+        JsonNode again = run(guestA, "/api/v1/targets/" + target + "/sync", null);
+        assertThat(again.get("state").asText()).as(again.toString()).isEqualTo("succeeded");
+        hostB.clock().advance(java.time.Duration.ofDays(29));
+        hostB.appliance().peers().guests().carryOutDueDeletions();
+        assertThat(objects(folderOnB(pairing))).containsAll(before);
+
+        hostB.clock().advance(java.time.Duration.ofDays(1).plusMinutes(1));
+        hostB.appliance().peers().guests().carryOutDueDeletions();
+        Set<String> after = objects(folderOnB(pairing));
+        assertThat(after).doesNotContainAnyElementsOf(pruned);
+        assertThat(after).containsAll(objects(guestA.dataDir().resolve("repository")));
+        assertThat(restic(pairing, "check", "--read-data")).contains("no errors were found");
+        assertThat(restic(pairing, "snapshots")).doesNotContain(forgotten.substring(0, 8));
+        JsonNode proof = run(guestA, "/api/v1/restore-tests", "{\"device\": \"" + DEVICE + "\", \"copy\": \"" + target + "\"}");
+        assertThat(proof.get("result").get("verdict").asText()).as(proof.toString()).isEqualTo("passed");
+        guestA.clock().set(hostB.clock().instant());
+    }
+
+    private void sftpAs(String device, String password, String commands) throws Exception {
+        Process p = new ProcessBuilder("sshpass", "-p", password, "sftp", "-o", "BatchMode=no",
+                "-o", "PubkeyAuthentication=no", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-P", String.valueOf(guestA.sftpPort()), "-b", "-", device + "@127.0.0.1").redirectErrorStream(true).start();
+        p.getOutputStream().write(commands.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
     private long usage(String user) throws Exception {
         return JSON.readTree(hostB.send("GET", "/api/v1/peers/guests/" + user, null).body()).get("usage").asLong();
     }
