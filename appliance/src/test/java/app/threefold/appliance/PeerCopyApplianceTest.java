@@ -371,6 +371,31 @@ class PeerCopyApplianceTest {
         assertThat(p.exitValue()).as(out).isZero();
     }
 
+    @Test
+    void aFailedUploadsTemporaryFileIsRemovedAtOnceOnTheFriendsNasWhileObjectsWaitForTheGracePeriod() throws Exception {
+        JsonNode pairing = pair();
+        String user = pairing.get("user").asText();
+        sync(pairing.get("copy").asLong());
+        long before = usage(user);
+        String object = objects(folderOnB(pairing)).stream().filter(n -> n.startsWith("data/")).findFirst().orElseThrow();
+        try (PeerAppliances.GuestSftp a = PeerAppliances.GuestSftp.open(hostB.sftpPort(), user, keyFile(guestA, pairing),
+                pairing.get("hostKey").asText())) {
+            // What SftpBackend does when an upload fails: it removes its temporary file.
+            String temporary = "/" + object + "-tmp-0123456789abcdef0123456789abcdef";
+            a.put(temporary, new byte[300_000]);
+            a.sftp().remove(temporary);
+            assertThat(folderOnB(pairing).resolve(temporary.substring(1))).doesNotExist();
+            // An object is only asked for.
+            a.sftp().remove("/" + object);
+            assertThat(folderOnB(pairing).resolve(object)).exists();
+        }
+        JsonNode guest = JSON.readTree(hostB.send("GET", "/api/v1/peers/guests/" + user, null).body());
+        assertThat(guest.get("pendingDeletions")).singleElement().satisfies(d -> assertThat(d.get("path").asText()).isEqualTo(object));
+        assertThat(guest.get("usage").asLong()).isEqualTo(before);
+        assertThat(hostB.send("POST", "/api/v1/peers/guests/" + user + "/cancel-deletion",
+                JSON.writeValueAsString(Map.of("path", object))).statusCode()).isEqualTo(204);
+    }
+
     private long usage(String user) throws Exception {
         return JSON.readTree(hostB.send("GET", "/api/v1/peers/guests/" + user, null).body()).get("usage").asLong();
     }

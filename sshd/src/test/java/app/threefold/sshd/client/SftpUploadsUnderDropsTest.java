@@ -41,7 +41,7 @@ class SftpUploadsUnderDropsTest {
 
     @Test
     void concurrentUploadsCutAgainAndAgainEndWithEveryObjectWholeAndNoHashMismatch() throws Exception {
-        int objects = Integer.getInteger("stress.objects", 96);
+        int objects = Integer.parseInt(System.getenv().getOrDefault("STRESS_OBJECTS", "96"));
         try (FolderSftpServer server = new FolderSftpServer(tmp);
              SftpBackend backend = SftpBackend.create(server.settings("copy"),
                      new SftpBackend.Options(4, 255 << 10, 64 << 10, Duration.ofSeconds(20)))) {
