@@ -220,8 +220,20 @@ public final class Guests {
                 .bind("u", user).bind("f", fingerprint).mapTo(Long.class).one() > 0);
     }
 
-    /** Records a login of the guest: its last contact, which the panel shows and warns about. */
+    /**
+     * Records a login of the guest: its last contact, which the panel shows and warns about. Its
+     * usage is counted again from the folder: a disk replaced or emptied while the appliance ran
+     * must not leave the old bytes counted against the quota when the guest sends everything again.
+     */
     public void contact(String user) {
+        long counted = size(folder(user));
+        usage.compute(user, (u, live) -> {
+            if (live == null) {
+                return new AtomicLong(counted);
+            }
+            live.set(counted);
+            return live;
+        });
         jdbi.useHandle(h -> h.createUpdate("UPDATE peer_guests SET last_contact = :t WHERE user_name = :u")
                 .bind("t", Timestamp.from(clock.instant())).bind("u", user).execute());
     }

@@ -26,7 +26,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
  * of docs/peers.md step 4: new files may be created; an existing file is never overwritten,
  * truncated, appended to or renamed, except a {@code -tmp-} file this guest created, which may be
  * written and renamed once to a new name (restic's own {@code -restic-temp-} names count too); a remove is recorded as a request carried out after the
- * grace period (the file stays readable and listed), except lock files under {@code locks/};
+ * grace period (the file stays readable and listed), except lock files under {@code locks/} and such a
+ * {@code -tmp-} file not yet renamed (a failed upload);
  * writes stop at the guest's quota. Links, copies and removing folders are refused.
  */
 final class GuestSftpSubsystem extends SftpSubsystem {
@@ -139,10 +140,16 @@ final class GuestSftpSubsystem extends SftpSubsystem {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException("/" + rel);
         }
-        if (Guests.lockFile(rel)) {
+        // A lock, or the guest's own upload that failed before its rename: nothing of the copy, gone at once
+        // (a failed upload's temporary file would otherwise count against the quota for the whole grace period).
+        boolean ownUpload = uploading.contains(rel);
+        if (Guests.lockFile(rel) || ownUpload) {
             long size = Files.size(file);
             super.doRemoveFile(id, path);
             guests.usage(user).addAndGet(-size);
+            if (ownUpload) {
+                uploading.remove(rel);
+            }
             return;
         }
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -119,6 +119,12 @@ public final class SftpBackend implements Backend {
     private final Object[] channelLocks;
     private final AtomicInteger next = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
+    /**
+     * Temporary files of failed uploads that could not be removed then (the connection was cut):
+     * removed once a connection is back, or each cut would leave up to an upload's bytes on the
+     * server for good, against a friend's quota.
+     */
+    private final java.util.Set<String> orphans = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ClientSession session;
     private volatile Verification verification;
 
@@ -245,6 +251,7 @@ public final class SftpBackend implements Backend {
         String target = path(handle.path());
         boolean lock = handle.type() == FileType.LOCK;
         SftpClient c = channel();
+        removeOrphans(c);
         if (!lock && statOrNull(c, target) != null) {
             throw new ObjectExistsException(handle, location);
         }
@@ -636,6 +643,13 @@ public final class SftpBackend implements Backend {
 
     @Override
     public void close() throws IOException {
+        if (!orphans.isEmpty()) {
+            try {
+                removeOrphans(channel());
+            } catch (IOException e) {
+                log.warn("{} keeps {} temporary file(s) of failed uploads: {}", location, orphans.size(), e.getMessage());
+            }
+        }
         for (int i = 0; i < channels.length; i++) {
             synchronized (channelLocks[i]) {
                 if (channels[i] != null) {
@@ -701,14 +715,41 @@ public final class SftpBackend implements Backend {
     }
 
     private void removeAfterFailure(SftpClient c, String path, Exception cause) {
+        // Only temporary names wait for a later removal: an object's own name may be taken by a retry meanwhile.
+        boolean temporary = path.contains(TEMPORARY_INFIX);
         try {
-            if (c.isOpen()) {
-                removeIfThere(c, path);
+            if (!c.isOpen()) {
+                if (temporary) {
+                    orphans.add(path);
+                }
+                return;
             }
+            removeIfThere(c, path);
         } catch (IOException e) {
+            if (temporary) {
+                orphans.add(path);
+                log.info("cannot remove {} from {} after a failed upload ({}); removing it once connected again", path,
+                        location, e.getMessage());
+                return;
+            }
             log.warn("cannot remove {} from {} after a failed upload: {}", path, location, e.getMessage());
             if (cause != null) {
                 cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /** Removes what failed uploads left while the connection was down; those that still fail wait for the next upload. */
+    private void removeOrphans(SftpClient c) {
+        for (String path : orphans) {
+            if (!c.isOpen()) {
+                return;
+            }
+            try {
+                removeIfThere(c, path);
+                orphans.remove(path);
+            } catch (IOException e) {
+                log.debug("{} still cannot remove {}: {}", location, path, e.getMessage());
             }
         }
     }
