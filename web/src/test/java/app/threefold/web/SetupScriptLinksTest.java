@@ -83,6 +83,8 @@ class SetupScriptLinksTest {
     @Test
     void theLinkGivesTheScriptOnceWithAKeyTheDeviceNowAccepts() throws Exception {
         String link = makeScript("linux", Map.of());
+        // Until the computer fetches the script, no key it could hold is authorized.
+        assertThat(devices.find("laptop").orElseThrow().keyFingerprints()).isEmpty();
 
         HttpResponse<String> script = stranger.get(link);
         assertThat(script.statusCode()).isEqualTo(200);
@@ -113,6 +115,8 @@ class SetupScriptLinksTest {
         assertThat(late.body()).startsWith("echo 'Threefold: This setup link expired at 04:15 UTC").endsWith("exit 1\n")
                 .doesNotContain("PRIVATE KEY");
         assertThat(stranger.get("/setup-script/nonsense").statusCode()).isEqualTo(404);
+        // Nobody fetched it: the device accepts no key of it.
+        assertThat(devices.find("laptop").orElseThrow().keyFingerprints()).isEmpty();
     }
 
     @Test
