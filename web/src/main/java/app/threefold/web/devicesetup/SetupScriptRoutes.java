@@ -194,6 +194,12 @@ public final class SetupScriptRoutes {
         ctx.contentType("text/plain; charset=utf-8");
         if (ctx.queryParam("download") != null) {
             ctx.header("Content-Disposition", "attachment; filename=\"" + script.get().fileName() + "\"");
+            if (script.get().fileName().endsWith(".ps1")) {
+                // Windows PowerShell 5.1 reads a -File script without a byte order mark in the ANSI
+                // code page, which garbles any non-ASCII folder name; irm | iex gets text, not a file.
+                ctx.result("\uFEFF" + script.get().text());
+                return;
+            }
         }
         ctx.result(script.get().text());
     }

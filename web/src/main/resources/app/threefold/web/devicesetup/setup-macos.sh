@@ -79,11 +79,12 @@ shell_type = none
 md5sum_command = none
 sha1sum_command = none
 THREEFOLD_CONF
+# --ignore-case: APFS ignores case, so the filter's "Documents" must match a "documents" folder too.
 put "$DIR/backup.sh" 700 << THREEFOLD_BACKUP || true
 #!/bin/sh
 # Threefold's backup of this Mac to $HOST, written by the setup script.
 DIR=\$(dirname "\$0")
-exec "$RCLONE" --config "\$DIR/rclone.conf" sync "\$HOME" threefold: --filter-from "\$DIR/filter.txt" "\$@"
+exec "$RCLONE" --config "\$DIR/rclone.conf" sync "\$HOME" threefold: --ignore-case --filter-from "\$DIR/filter.txt" "\$@"
 THREEFOLD_BACKUP
 
 # launchd runs a missed calendar interval when the Mac wakes up.

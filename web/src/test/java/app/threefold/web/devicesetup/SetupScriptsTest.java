@@ -58,6 +58,10 @@ class SetupScriptsTest {
                 "New-ScheduledTaskTrigger -Daily -At $At", "winget install --id Rclone.Rclone", "Unregister-ScheduledTask",
                 "- AppData/Local/**", "\r\n");
         assertThat(script(ClientOs.WINDOWS, false)).contains("$AcPowerOnly = $false");
+        // Their file systems ignore case: "documents" is the Documents folder, so the filter must match it too.
+        assertThat(script(ClientOs.WINDOWS, false).split("--ignore-case", -1)).hasSize(3);
+        assertThat(script(ClientOs.MACOS, false)).contains("sync \"\\$HOME\" threefold: --ignore-case --filter-from");
+        assertThat(script(ClientOs.LINUX, false)).doesNotContain("--ignore-case");
     }
 
     @Test
