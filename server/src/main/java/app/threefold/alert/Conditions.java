@@ -3,6 +3,7 @@ package app.threefold.alert;
 import app.threefold.device.ArchivedDevices;
 import app.threefold.device.Device;
 import app.threefold.device.Devices;
+import app.threefold.device.Lateness;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreProofs;
@@ -22,6 +23,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,11 +114,21 @@ public final class Conditions {
             for (SnapshotRow r : snapshots.latestPerDevice()) {
                 latest.put(r.device(), r.time());
             }
+            // A sync that changed nothing writes no snapshot: the device's last completed session counts too.
+            for (Lateness l : devices.punctuality()) {
+                if (l.lastBackup() != null) {
+                    latest.merge(l.device(), l.lastBackup(), (a, b) -> a.isAfter(b) ? a : b);
+                }
+            }
             Map<String, Instant> since = new HashMap<>(latest);
+            Set<String> gone = new HashSet<>(archived.names());
             for (Device d : devices.list()) {
                 since.putIfAbsent(d.name(), d.created());
+                if (!d.enabled()) {
+                    // It cannot log in: its silence is the admin's choice, not news.
+                    gone.add(d.name());
+                }
             }
-            Set<String> gone = archived.names();
             List<Finding> found = new ArrayList<>();
             since.forEach((device, from) -> {
                 if (gone.contains(device)) {

@@ -377,6 +377,16 @@ public final class Devices {
     }
 
     /**
+     * Records that a session of the device ended without error now, whether it changed anything or
+     * not: a nightly sync that finds nothing new writes no snapshot, and must not make the device
+     * look late. An unknown name changes nothing (it may have been deleted meanwhile).
+     */
+    public void recordBackupCompleted(String name) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE devices SET last_completed = :t WHERE name = :n")
+                .bind("t", clock.instant()).bind("n", name).execute());
+    }
+
+    /**
      * How every device keeps its rhythm now, worst first (see {@link Lateness}): the dashboard's
      * order, and what alerts watch.
      */
@@ -385,9 +395,10 @@ public final class Devices {
         Map<String, Instant> latest = new java.util.HashMap<>();
         snapshots.latestPerDevice().forEach(r -> latest.put(r.device(), r.time()));
         return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT name, rhythm_hours, created, last_address, last_connected FROM devices")
-                .map((rs, ctx) -> Lateness.of(rs.getString("name"), Duration.ofHours(rs.getInt("rhythm_hours")),
-                        rs.getTimestamp("created").toInstant(), latest.get(rs.getString("name")),
+                        "SELECT name, enabled, rhythm_hours, created, last_address, last_connected, last_completed FROM devices")
+                .map((rs, ctx) -> Lateness.of(rs.getString("name"), rs.getBoolean("enabled"),
+                        Duration.ofHours(rs.getInt("rhythm_hours")), rs.getTimestamp("created").toInstant(),
+                        later(latest.get(rs.getString("name")), instant(rs.getTimestamp("last_completed"))),
                         rs.getString("last_address"), instant(rs.getTimestamp("last_connected")), now))
                 .list()).stream().sorted(Lateness.WORST_FIRST).toList();
     }
@@ -405,6 +416,11 @@ public final class Devices {
     public Lateness punctuality(String name) {
         return punctuality().stream().filter(l -> l.device().equals(name)).findFirst()
                 .orElseThrow(() -> new UnknownDeviceException(name));
+    }
+
+    /** The later of two instants, either possibly null (never). */
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     private static Instant instant(java.sql.Timestamp t) {

@@ -7,31 +7,33 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 
 /**
- * How a device keeps its rhythm: when it last backed up (null: never), when and from where it last
- * connected (null: never), and the resulting level. A device is late ({@link Level#AMBER}) once its
- * last backup (or, before the first, its creation) is more than 1.5 rhythms old, and
+ * How a device keeps its rhythm: when it last backed up (its newest snapshot or, if later, the end
+ * of its last session that completed without changing anything; null: never), when and from where
+ * it last connected (null: never), and the resulting level. A device is late ({@link Level#AMBER})
+ * once its last backup (or, before the first, its creation) is more than 1.5 rhythms old, and
  * {@link Level#RED} after 3: a laptop that missed one evening is not yet news, one silent for three
- * days is.
+ * days is. A disabled device cannot log in, so it is never late and comes last.
  */
-public record Lateness(String device, Level level, Duration rhythm, Instant lastBackup, Duration since,
+public record Lateness(String device, boolean enabled, Level level, Duration rhythm, Instant lastBackup, Duration since,
                        String lastAddress, Instant lastConnected) {
 
     /** On time, late, or very late. */
     public enum Level { ON_TIME, AMBER, RED }
 
     /** Worst first, then the longest silence first: the order the dashboard and alerts list them in. */
-    public static final Comparator<Lateness> WORST_FIRST = Comparator.comparing(Lateness::level).reversed()
+    public static final Comparator<Lateness> WORST_FIRST = Comparator.comparing(Lateness::enabled).reversed()
+            .thenComparing(Comparator.comparing(Lateness::level).reversed())
             .thenComparing(Lateness::since, Comparator.reverseOrder()).thenComparing(Lateness::device);
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    static Lateness of(String device, Duration rhythm, Instant created, Instant lastBackup, String lastAddress,
-                       Instant lastConnected, Instant now) {
+    static Lateness of(String device, boolean enabled, Duration rhythm, Instant created, Instant lastBackup,
+                       String lastAddress, Instant lastConnected, Instant now) {
         Duration since = Duration.between(lastBackup == null ? created : lastBackup, now);
-        Level level = since.compareTo(rhythm.multipliedBy(3)) > 0 ? Level.RED
+        Level level = !enabled ? Level.ON_TIME : since.compareTo(rhythm.multipliedBy(3)) > 0 ? Level.RED
                 : since.compareTo(rhythm.multipliedBy(3).dividedBy(2)) > 0 ? Level.AMBER : Level.ON_TIME;
-        return new Lateness(device, level, rhythm, lastBackup, since, lastAddress, lastConnected);
+        return new Lateness(device, enabled, level, rhythm, lastBackup, since, lastAddress, lastConnected);
     }
 
     public boolean late() {

@@ -313,17 +313,20 @@ public final class DeviceSessions implements AutoCloseable {
             live.remove(device);
             try {
                 // A new connection of the device waits for this, so it starts from the new snapshot.
-                committing.put(device, CompletableFuture.runAsync(() -> finish(overlay, List.of()), committer));
+                committing.put(device, CompletableFuture.runAsync(() -> finish(overlay, List.of(), true), committer));
                 return;
             } catch (RejectedExecutionException stopping) {
                 // close() has stopped the committer and will not see this session: commit it here.
             }
         }
-        finish(overlay, List.of());
+        finish(overlay, List.of(), true);
     }
 
-    /** Commits an overlay that has ended; on failure its journal stays for {@link #recover()}. */
-    private void finish(Overlay overlay, List<String> tags) {
+    /**
+     * Commits an overlay that has ended; on failure its journal stays for {@link #recover()}.
+     * {@code clientDone}: its last connection closed (rather than the appliance stopping under it).
+     */
+    private void finish(Overlay overlay, List<String> tags, boolean clientDone) {
         Path dir = overlay.journal().dir();
         try {
             overlay.awaitStoring();
@@ -335,6 +338,10 @@ public final class DeviceSessions implements AutoCloseable {
                 result = overlay.commit(tags);
             }
             result.ifPresent(r -> recorded(overlay.device(), r, tags.contains(RECOVERED)));
+            // A session that changed nothing is a backup too: the device's files are all on the NAS.
+            if (clientDone) {
+                devices.recordBackupCompleted(overlay.device());
+            }
             overlay.close();
             deleteTree(dir);
         } catch (Throwable e) {
@@ -579,7 +586,8 @@ public final class DeviceSessions implements AutoCloseable {
             live.clear();
         }
         for (Overlay o : open) {
-            finish(o, List.of());
+            // Cut short by the shutdown: what it stored is kept, but the device's backup did not complete.
+            finish(o, List.of(), false);
         }
     }
 }

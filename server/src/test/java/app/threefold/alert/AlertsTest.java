@@ -300,6 +300,28 @@ class AlertsTest {
     }
 
     @Test
+    void aDeviceWhoseSessionsChangeNothingOrThatIsDisabledIsNotSilent() throws Exception {
+        channels.addEmail("mail", "127.0.0.1", smtp.getSmtp().getPort(), "none", "", "", "threefold@nas.home",
+                "anna@example.org", "admin");
+        CatalogSnapshots snapshots = new CatalogSnapshots(catalog.jdbi());
+        Devices devices = new Devices(catalog.jdbi(), PasswordHasher.standard(), clock);
+        devices.create("laptop", "laptop password".toCharArray(), null);
+        devices.create("old-pc", "old-pc password".toCharArray(), null);
+        devices.setEnabled("old-pc", false);
+        snapshots.add(snapshot("laptop", clock.instant()), new SnapshotRow.Counts(1, 1, 1, 1, 0, 0, 0));
+        Alerts alerts = alerts(Conditions.deviceSilent(snapshots, devices, new ArchivedDevices(catalog.jdbi()),
+                new Settings(catalog.jdbi())));
+
+        // Nightly syncs that found nothing to upload: no snapshot, but each one a backup that completed.
+        for (int night = 0; night < 5; night++) {
+            clock.advance(Duration.ofDays(1));
+            devices.recordBackupCompleted("laptop");
+        }
+        alerts.evaluate();
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void aDeviceSilentForMoreThanItsDaysIsReportedAndClearsWithItsNextBackup() throws Exception {
         channels.addEmail("mail", "127.0.0.1", smtp.getSmtp().getPort(), "none", "", "", "threefold@nas.home",
                 "anna@example.org", "admin");

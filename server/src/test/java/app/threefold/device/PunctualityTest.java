@@ -65,6 +65,18 @@ class PunctualityTest {
     }
 
     @Test
+    void aDisabledDeviceIsNeverLateNorListedFirst() {
+        devices.create("old-pc", "old-pc password".toCharArray(), null);
+        devices.create("laptop", "laptop password".toCharArray(), null);
+        devices.setEnabled("old-pc", false);
+        clock.advance(Duration.ofDays(2));
+
+        assertThat(devices.punctuality("old-pc").level()).isEqualTo(Lateness.Level.ON_TIME);
+        assertThat(devices.lateDevices()).extracting(Lateness::device).containsExactly("laptop");
+        assertThat(devices.punctuality()).extracting(Lateness::device).containsExactly("laptop", "old-pc");
+    }
+
+    @Test
     void aRhythmUnderAnHourOrOverAMonthIsRefused() {
         devices.create("laptop", "laptop password".toCharArray(), null);
 

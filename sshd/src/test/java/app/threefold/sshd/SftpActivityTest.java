@@ -38,6 +38,23 @@ class SftpActivityTest extends LaptopSftpTest {
     }
 
     @Test
+    void aNightlySyncThatChangesNothingStillCountsAsABackup() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("documents"));
+        Files.writeString(src.resolve("thesis.txt"), "chapter one");
+        assertThat(f.rclone("laptop", PW, "sync", src.toString(), "tf:documents").exit()).isZero();
+        f.awaitSnapshots("laptop", 1);
+        java.time.Instant snapshot = f.devices.snapshots("laptop").get(0).time();
+        Thread.sleep(1100);
+
+        SftpFixture.Run again = f.rclone("laptop", PW, "sync", src.toString(), "tf:documents");
+        assertThat(again.exit()).as(again.output()).isZero();
+        f.awaitSnapshots("laptop", 1);
+
+        // No new snapshot (nothing changed), yet the device backed up just now: lateness counts from this sync.
+        assertThat(f.devices.punctuality("laptop").lastBackup()).isAfter(snapshot.plusSeconds(1));
+    }
+
+    @Test
     void aSecondSessionIsASecondLogin() throws Exception {
         assertThat(f.sftp("laptop", PW, "ls\n").exit()).isZero();
         f.awaitIdle();

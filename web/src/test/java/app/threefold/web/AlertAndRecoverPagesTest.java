@@ -136,6 +136,30 @@ class AlertAndRecoverPagesTest {
                             "name", "alice", "password", "long enough", "password2", "long enough")),
                     Map.of("Content-Type", "application/x-www-form-urlencoded"));
             assertThat(started.statusCode()).isEqualTo(303);
+
+            // Another browser on the LAN, while the recovery runs and once it is done: it sees nothing, gets no
+            // session, and cannot set the appliance up into the data directory being recovered into.
+            PanelClient stranger = new PanelClient(panel.server().port());
+            String strangerToken = PanelClient.csrfOf(stranger.get("/setup").body());
+            HttpResponse<String> hijack = stranger.send("POST", "/setup", PanelClient.form(Map.of("_csrf", strangerToken,
+                            "name", "mallory", "password", "long enough", "password2", "long enough")),
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"));
+            assertThat(hijack.statusCode()).as(hijack.body()).isEqualTo(409);
+            assertThat(hijack.body()).contains("restore from a copy is under way");
+            long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (engine.get().isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(300);
+            assertThat(stranger.get("/setup/recover/progress").statusCode()).isEqualTo(403);
+            assertThat(stranger.get("/setup/recover").statusCode()).isEqualTo(403);
+            assertThat(stranger.get("/").headers().firstValue("Location").orElse("")).startsWith("/setup");
+            hijack = stranger.send("POST", "/setup", PanelClient.form(Map.of("_csrf", strangerToken,
+                            "name", "mallory", "password", "long enough", "password2", "long enough")),
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"));
+            assertThat(hijack.statusCode()).as(hijack.body()).isEqualTo(409);
+            assertThat(accounts.anyAdminExists()).isFalse();
+
             String done = waitUntilDone(browser);
             assertThat(done).contains("Recovered 1 snapshots of nas-photos", "Recovered copy", "Open the panel");
             assertThat(engine.get()).isPresent();

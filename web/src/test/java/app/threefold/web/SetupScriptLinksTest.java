@@ -83,6 +83,8 @@ class SetupScriptLinksTest {
     @Test
     void theLinkGivesTheScriptOnceWithAKeyTheDeviceNowAccepts() throws Exception {
         String link = makeScript("linux", Map.of());
+        // Until the computer fetches the script, no key it could hold is authorized.
+        assertThat(devices.find("laptop").orElseThrow().keyFingerprints()).isEmpty();
 
         HttpResponse<String> script = stranger.get(link);
         assertThat(script.statusCode()).isEqualTo(200);
@@ -113,15 +115,19 @@ class SetupScriptLinksTest {
         assertThat(late.body()).startsWith("echo 'Threefold: This setup link expired at 04:15 UTC").endsWith("exit 1\n")
                 .doesNotContain("PRIVATE KEY");
         assertThat(stranger.get("/setup-script/nonsense").statusCode()).isEqualTo(404);
+        // Nobody fetched it: the device accepts no key of it.
+        assertThat(devices.find("laptop").orElseThrow().keyFingerprints()).isEmpty();
     }
 
     @Test
     void aDownloadIsTheSameOneUseAndTheWindowsScriptAsksForAcPower() throws Exception {
         String link = makeScript("windows", Map.of("acPowerOnly", "on", "at", "22:45", "rhythmHours", "48"));
 
-        HttpResponse<String> download = stranger.get(link + "?download=1");
+        HttpResponse<byte[]> download = stranger.getBytes(link + "?download=1");
         assertThat(download.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"threefold-setup.ps1\"");
-        assertThat(download.body()).contains("$AcPowerOnly = $true", "$At = '22:45'");
+        // Windows PowerShell 5.1 reads a -File script without a byte order mark in the ANSI code page.
+        assertThat(java.util.Arrays.copyOf(download.body(), 3)).containsExactly(0xEF, 0xBB, 0xBF);
+        assertThat(new String(download.body(), StandardCharsets.UTF_8)).contains("$AcPowerOnly = $true", "$At = '22:45'");
         assertThat(devices.punctuality("laptop").rhythm()).isEqualTo(Duration.ofHours(48));
         assertThat(stranger.get(link).statusCode()).isEqualTo(410);
     }

@@ -26,8 +26,8 @@ public final class OneTimeLinks {
     private static final Duration REMEMBERED = Duration.ofDays(1);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    /** A script as the link hands it out. */
-    public record Script(String device, String fileName, String text) {
+    /** A script as the link hands it out, and the public half of the key inside it, authorized when it is fetched. */
+    public record Script(String device, String fileName, String text, String publicKey) {
 
         @Override
         public String toString() {

@@ -5,6 +5,7 @@ import app.threefold.device.Device;
 import app.threefold.device.DeviceKeyPair;
 import app.threefold.device.Devices;
 import app.threefold.device.Lateness;
+import app.threefold.device.UnknownDeviceException;
 import app.threefold.web.page.Layout;
 import app.threefold.web.page.Pages;
 import app.threefold.web.session.Access;
@@ -29,8 +30,8 @@ import java.util.function.Supplier;
 /**
  * "Set up this computer": {@code GET /devices/{device}/setup?os=…} shows what the script will
  * back up and when (editable), {@code POST /devices/{device}/setup} makes the device an ed25519
- * key pair, authorizes its public half, sets the device's rhythm and puts the script (with the
- * private half inside) behind a single-use link, {@code GET /setup-script/{token}}, which needs no
+ * key pair, sets the device's rhythm and puts the script (with the private half inside) behind a
+ * single-use link (the public half is authorized when the link is fetched), {@code GET /setup-script/{token}}, which needs no
  * login: the link is the secret, and it works once, for {@link OneTimeLinks#LIFETIME}.
  */
 public final class SetupScriptRoutes {
@@ -141,12 +142,13 @@ public final class SetupScriptRoutes {
         DeviceKeyPair pair = DeviceKeyPair.generate(random, "threefold-" + device.name() + "-" + os.id() + "-"
                 + now.toString().substring(0, 10));
         String script = scripts.script(choice, target, pair.privateKey(), now);
-        devices().addKey(device.name(), pair.publicKey());
+        // The key is authorized when the script is fetched, not now: a link never fetched, or
+        // expired, leaves no key the device accepts.
         devices().setRhythm(device.name(), choice.rhythm());
         String fingerprint = AuthorizedKey.parse(pair.publicKey()).fingerprint();
         devices().audit(Access.viewer(ctx).name(), "device.setup-script", Map.of("device", device.name(), "os", os.id(),
                 "key", fingerprint));
-        String token = links.add(new OneTimeLinks.Script(device.name(), os.fileName(), script));
+        String token = links.add(new OneTimeLinks.Script(device.name(), os.fileName(), script, pair.publicKey()));
         String url = ctx.scheme() + "://" + ctx.host() + LINK_PREFIX + token;
         pages.render(ctx, "device-setup-ready.jte", new ReadyPage(layout(ctx, device), device.name(), os, url,
                 os.command(url), EXPIRES.format(now.plus(OneTimeLinks.LIFETIME)), fingerprint));
@@ -178,15 +180,33 @@ public final class SetupScriptRoutes {
         OneTimeLinks.Refusal[] why = new OneTimeLinks.Refusal[1];
         Optional<OneTimeLinks.Script> script = links.take(ctx.pathParam("token"), r -> why[0] = r);
         if (script.isEmpty()) {
-            ctx.status(why[0].reason() == OneTimeLinks.Reason.UNKNOWN ? HttpStatus.NOT_FOUND : HttpStatus.GONE);
-            ctx.contentType("text/plain; charset=utf-8");
-            ctx.result("echo 'Threefold: " + why[0].message().replace("'", "") + "'\nexit 1\n");
+            refuse(ctx, why[0].reason() == OneTimeLinks.Reason.UNKNOWN ? HttpStatus.NOT_FOUND : HttpStatus.GONE,
+                    why[0].message());
+            return;
+        }
+        try {
+            devices().addKey(script.get().device(), script.get().publicKey());
+        } catch (UnknownDeviceException e) {
+            refuse(ctx, HttpStatus.NOT_FOUND, "Device " + script.get().device() + " was deleted after this setup link"
+                    + " was made; add the device again and make a new script.");
             return;
         }
         ctx.contentType("text/plain; charset=utf-8");
         if (ctx.queryParam("download") != null) {
             ctx.header("Content-Disposition", "attachment; filename=\"" + script.get().fileName() + "\"");
+            if (script.get().fileName().endsWith(".ps1")) {
+                // Windows PowerShell 5.1 reads a -File script without a byte order mark in the ANSI
+                // code page, which garbles any non-ASCII folder name; irm | iex gets text, not a file.
+                ctx.result("\uFEFF" + script.get().text());
+                return;
+            }
         }
         ctx.result(script.get().text());
+    }
+
+    private static void refuse(Context ctx, HttpStatus status, String message) {
+        ctx.status(status);
+        ctx.contentType("text/plain; charset=utf-8");
+        ctx.result("echo 'Threefold: " + message.replace("'", "") + "'\nexit 1\n");
     }
 }

@@ -56,6 +56,11 @@ public final class Sessions {
             return userId != 0;
         }
 
+        /** Names this session without being its cookie (a SHA-256 of the id), to tie work to the browser that started it. */
+        public String key() {
+            return idHash;
+        }
+
         /**
          * Values kept for the rest of the session in this process's memory only (e.g. the generated
          * recovery password until the kit is confirmed): they never reach the catalog, so a restart forgets them.

@@ -14,6 +14,7 @@ import app.threefold.web.session.Access;
 import app.threefold.web.session.Sessions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ public final class RecoverRoutes {
     }
 
     private final class Run implements Recovery.Listener {
+        /** The session that started it: only that browser sees the progress and is logged in as the new admin. */
+        final String owner;
         final List<String> phases = new ArrayList<>();
         volatile String copying = "";
         volatile boolean done;
@@ -58,6 +61,10 @@ public final class RecoverRoutes {
         /** The new admin, created in the browser's request once the recovery is done, so it logs that browser in. */
         String adminName;
         char[] adminPassword;
+
+        Run(String owner) {
+            this.owner = owner;
+        }
 
         @Override
         public synchronized void phase(String text) {
@@ -109,6 +116,7 @@ public final class RecoverRoutes {
                 ctx.redirect("/setup/recover", HttpStatus.SEE_OTHER);
                 return;
             }
+            requireOwner(ctx, run);
             finish(ctx, run);
             pages.render(ctx, "setup-recover-progress.jte", run.view());
         });
@@ -128,6 +136,14 @@ public final class RecoverRoutes {
         return false;
     }
 
+    /** Another browser learns nothing of a recovery it did not start, and cannot take over its result. */
+    private static void requireOwner(Context ctx, Run run) {
+        if (!run.owner.equals(Access.session(ctx).key())) {
+            throw new ForbiddenResponse("A restore from a copy is under way in another browser; wait for it to finish,"
+                    + " then log in with the admin it creates.");
+        }
+    }
+
     /** Once the recovery is done: the admin is created and this browser logged in, once. */
     private synchronized void finish(Context ctx, Run run) {
         if (!run.done || run.error != null || run.adminName == null) {
@@ -136,6 +152,7 @@ public final class RecoverRoutes {
         AdminUser admin = accounts.createAdmin(run.adminName, run.adminPassword);
         // The admin has the kit already: it is what opened the copy.
         state.setKitConfirmed(true);
+        state.setRecovering(false);
         Arrays.fill(run.adminPassword, '\0');
         run.adminName = null;
         run.adminPassword = null;
@@ -144,7 +161,12 @@ public final class RecoverRoutes {
 
     private void show(Context ctx, Form form, String error) {
         Run run = running.get();
+        if (run != null && run.error != null && !run.owner.equals(Access.session(ctx).key())) {
+            // Someone else's failed attempt: this browser may start its own, and need not read that one's error.
+            run = null;
+        }
         if (run != null) {
+            requireOwner(ctx, run);
             finish(ctx, run);
         }
         pages.render(ctx, "setup-recover.jte", new RecoverPage(Layout.anonymous("Restore Threefold from a copy",
@@ -157,6 +179,7 @@ public final class RecoverRoutes {
         }
         Run previous = running.get();
         if (previous != null && previous.error == null) {
+            requireOwner(ctx, previous);
             ctx.redirect("/setup/recover", HttpStatus.SEE_OTHER);
             return;
         }
@@ -183,10 +206,11 @@ public final class RecoverRoutes {
             show(ctx, form, e.getMessage());
             return;
         }
-        Run run = new Run();
+        Run run = new Run(Access.session(ctx).key());
         run.adminName = form.name();
         run.adminPassword = adminPassword;
         running.set(run);
+        state.setRecovering(true);
         Thread worker = new Thread(() -> recover(run, form, secretKey, repositoryPassword), "recover");
         worker.setDaemon(true);
         worker.start();
@@ -213,6 +237,7 @@ public final class RecoverRoutes {
         } catch (java.io.IOException | RuntimeException e) {
             log.warn("Recovery from a copy failed: {}", e.getMessage(), e);
             run.error = e.getMessage() == null ? e.toString() : e.getMessage();
+            state.setRecovering(false);
         } finally {
             run.done = true;
         }

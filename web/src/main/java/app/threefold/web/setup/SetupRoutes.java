@@ -13,6 +13,7 @@ import app.threefold.web.snapshots.SnapshotCatalog;
 import app.threefold.web.session.Access;
 import app.threefold.web.session.Sessions;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
@@ -86,6 +87,11 @@ public final class SetupRoutes {
         if (state.setUp()) {
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
             return;
+        }
+        if (state.recovering()) {
+            // It would make a repository, or an admin, in the data directory the recovery is filling.
+            throw new ConflictResponse("A restore from a copy is under way in another browser; wait for it to finish,"
+                    + " then log in with the admin it creates.");
         }
         String name = Optional.ofNullable(ctx.formParam("name")).orElse("").trim();
         char[] password = Optional.ofNullable(ctx.formParam("password")).orElse("").toCharArray();

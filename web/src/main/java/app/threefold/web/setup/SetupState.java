@@ -16,6 +16,8 @@ public final class SetupState {
     private final Accounts accounts;
     private final Settings settings;
     private final AtomicBoolean setUp = new AtomicBoolean();
+    /** A restore from a copy is running or done but its admin not yet created: the wizard's other way is closed. */
+    private final AtomicBoolean recovering = new AtomicBoolean();
 
     public SetupState(Accounts accounts, Jdbi jdbi) {
         this.accounts = accounts;
@@ -28,6 +30,14 @@ public final class SetupState {
             setUp.set(true);
         }
         return setUp.get();
+    }
+
+    boolean recovering() {
+        return recovering.get();
+    }
+
+    void setRecovering(boolean on) {
+        recovering.set(on);
     }
 
     public boolean recoveryKitPending() {

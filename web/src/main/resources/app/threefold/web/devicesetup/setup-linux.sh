@@ -11,9 +11,11 @@ DEVICE={{DEVICE_Q}}
 AT_HOUR={{HOUR}}
 AT_MINUTE={{MINUTE}}
 AT={{AT_Q}}
-CONFIG="${XDG_CONFIG_HOME:-$HOME/.config}"
-DIR="$CONFIG/threefold"
-UNITS="$CONFIG/systemd/user"
+# Always here, whatever XDG_CONFIG_HOME says: the backup's filter leaves out /.config/threefold of
+# the home folder, so the key never travels to the NAS.
+DIR="$HOME/.config/threefold"
+# Where systemd looks for user units.
+UNITS="${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user"
 
 say() { printf '%s\n' "$*"; }
 
@@ -38,6 +40,9 @@ ask() {
   case "$answer" in y | Y | yes | Yes) return 0 ;; *) return 1 ;; esac
 }
 
+# Everything runs from main, called on the last line: a script cut short on its way through
+# curl | sh is a syntax error that runs nothing, never half a setup.
+main() {
 say "Setting up the daily backup of $DEVICE to $HOST (port $PORT)."
 
 if ! command -v rclone > /dev/null 2>&1; then
@@ -108,10 +113,13 @@ Persistent=true
 [Install]
 WantedBy=timers.target
 THREEFOLD_TIMER
-  systemctl --user daemon-reload
-  systemctl --user enable --now threefold-backup.timer > /dev/null 2>&1
+  if ! systemctl --user daemon-reload || ! systemctl --user enable --now threefold-backup.timer > /dev/null; then
+    say "Setup could not start the daily timer (systemctl's message is above); nothing will run by itself."
+    say "Fix that and run this script again, or undo what it wrote: rm -r '$DIR' '$UNITS/threefold-backup.service' '$UNITS/threefold-backup.timer'"
+    exit 1
+  fi
   say "  daily at $AT by the systemd user timer threefold-backup.timer; a missed run starts at the next boot or login"
-  undo_schedule="systemctl --user disable --now threefold-backup.timer; rm -f '$UNITS/threefold-backup.service' '$UNITS/threefold-backup.timer'"
+  undo_schedule="systemctl --user disable --now threefold-backup.timer; rm -f '$UNITS/threefold-backup.service' '$UNITS/threefold-backup.timer'; systemctl --user daemon-reload"
 else
   line="$AT_MINUTE $AT_HOUR * * * /bin/sh \"$DIR/backup.sh\" >> \"$DIR/backup.log\" 2>&1 # threefold-backup"
   current=$(crontab -l 2> /dev/null || true)
@@ -122,7 +130,11 @@ else
     wanted=$line
   fi
   if [ "$current" != "$wanted" ]; then
-    printf '%s\n' "$wanted" | crontab -
+    if ! printf '%s\n' "$wanted" | crontab -; then
+      say "Setup could not change your crontab (crontab's message is above); nothing will run by itself."
+      say "Fix that and run this script again, or undo what it wrote: rm -r '$DIR'"
+      exit 1
+    fi
     say "  added to your crontab: $line"
   fi
   say "  daily at $AT by cron (no systemd user session here); cron skips a run while the computer is off"
@@ -130,10 +142,15 @@ else
 fi
 
 say "First backup (later ones only send what changed):"
+first=ok
 if [ -t 1 ]; then
-  /bin/sh "$DIR/backup.sh" --progress
+  /bin/sh "$DIR/backup.sh" --progress || first=failed
 else
-  /bin/sh "$DIR/backup.sh" --stats-one-line --stats 10s -v
+  /bin/sh "$DIR/backup.sh" --stats-one-line --stats 10s -v || first=failed
+fi
+if [ "$first" = failed ]; then
+  say "The first backup failed (rclone's message is above). The daily run at $AT tries again;"
+  say "to try now: sh '$DIR/backup.sh'"
 fi
 
 say ""
@@ -142,3 +159,7 @@ say "To undo everything this script set up, run:"
 say "  $undo_schedule"
 say "  rm -r '$DIR'"
 say "Your files on this computer are not touched; the backups on the NAS stay until you delete them there."
+[ "$first" = ok ]
+}
+
+main "$@"

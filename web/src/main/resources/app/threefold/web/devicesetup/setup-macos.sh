@@ -37,6 +37,9 @@ ask() {
   case "$answer" in y | Y | yes | Yes) return 0 ;; *) return 1 ;; esac
 }
 
+# Everything runs from main, called on the last line: a script cut short on its way through
+# curl | sh is a syntax error that runs nothing, never half a setup.
+main() {
 say "Setting up the daily backup of $DEVICE to $HOST (port $PORT)."
 
 if ! command -v rclone > /dev/null 2>&1; then
@@ -76,11 +79,12 @@ shell_type = none
 md5sum_command = none
 sha1sum_command = none
 THREEFOLD_CONF
+# --ignore-case: APFS ignores case, so the filter's "Documents" must match a "documents" folder too.
 put "$DIR/backup.sh" 700 << THREEFOLD_BACKUP || true
 #!/bin/sh
 # Threefold's backup of this Mac to $HOST, written by the setup script.
 DIR=\$(dirname "\$0")
-exec "$RCLONE" --config "\$DIR/rclone.conf" sync "\$HOME" threefold: --filter-from "\$DIR/filter.txt" "\$@"
+exec "$RCLONE" --config "\$DIR/rclone.conf" sync "\$HOME" threefold: --ignore-case --filter-from "\$DIR/filter.txt" "\$@"
 THREEFOLD_BACKUP
 
 # launchd runs a missed calendar interval when the Mac wakes up.
@@ -98,7 +102,11 @@ if put "$AGENT" 644 << THREEFOLD_AGENT; then
 </plist>
 THREEFOLD_AGENT
   launchctl bootout "gui/$(id -u)" "$AGENT" 2> /dev/null || true
-  launchctl bootstrap "gui/$(id -u)" "$AGENT"
+  if ! launchctl bootstrap "gui/$(id -u)" "$AGENT"; then
+    say "Setup could not load the launchd agent (launchctl's message is above); nothing will run by itself."
+    say "Fix that and run this script again, or undo what it wrote: rm -r '$DIR' '$AGENT'"
+    exit 1
+  fi
   say ""
   say "One step only you can do: macOS keeps Desktop, Documents and Pictures from programs that run"
   say "in the background until you allow them. Open System Settings > Privacy & Security >"
@@ -108,10 +116,15 @@ fi
 say "  daily at $AT by the launchd agent app.threefold.backup"
 
 say "First backup (later ones only send what changed):"
+first=ok
 if [ -t 1 ]; then
-  /bin/sh "$DIR/backup.sh" --progress
+  /bin/sh "$DIR/backup.sh" --progress || first=failed
 else
-  /bin/sh "$DIR/backup.sh" --stats-one-line --stats 10s -v
+  /bin/sh "$DIR/backup.sh" --stats-one-line --stats 10s -v || first=failed
+fi
+if [ "$first" = failed ]; then
+  say "The first backup failed (rclone's message is above). The daily run at $AT tries again;"
+  say "to try now: sh '$DIR/backup.sh'"
 fi
 
 say ""
@@ -120,3 +133,7 @@ say "To undo everything this script set up, run:"
 say "  launchctl bootout gui/\$(id -u) '$AGENT'; rm -f '$AGENT'"
 say "  rm -r '$DIR'"
 say "and remove rclone from Full Disk Access. The backups on the NAS stay until you delete them there."
+[ "$first" = ok ]
+}
+
+main "$@"

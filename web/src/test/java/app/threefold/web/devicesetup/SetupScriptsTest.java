@@ -58,6 +58,10 @@ class SetupScriptsTest {
                 "New-ScheduledTaskTrigger -Daily -At $At", "winget install --id Rclone.Rclone", "Unregister-ScheduledTask",
                 "- AppData/Local/**", "\r\n");
         assertThat(script(ClientOs.WINDOWS, false)).contains("$AcPowerOnly = $false");
+        // Their file systems ignore case: "documents" is the Documents folder, so the filter must match it too.
+        assertThat(script(ClientOs.WINDOWS, false).split("--ignore-case", -1)).hasSize(3);
+        assertThat(script(ClientOs.MACOS, false)).contains("sync \"\\$HOME\" threefold: --ignore-case --filter-from");
+        assertThat(script(ClientOs.LINUX, false)).doesNotContain("--ignore-case");
     }
 
     @Test
@@ -68,6 +72,78 @@ class SetupScriptsTest {
             assertThat(sh.exit()).as(os.label() + ": sh -n\n" + sh.output()).isZero();
             Run check = run("shellcheck", "--shell=sh", "--severity=style", file.toString());
             assertThat(check.exit()).as(os.label() + ": shellcheck (apt-get install shellcheck)\n" + check.output()).isZero();
+        }
+    }
+
+    /** A home folder with stand-ins for rclone and systemctl, each logging its arguments; {@code systemctl} as given. */
+    private Path fakeHome(String systemctl, boolean backupFails) throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        stub(bin.resolve("rclone"), backupFails
+                ? "echo 'Failed to create file system for \"threefold:\": connection refused' >&2\nexit 1\n" : "exit 0\n");
+        stub(bin.resolve("systemctl"), "echo \"systemctl $*\" >> '" + tmp.resolve("calls") + "'\n" + systemctl);
+        stub(bin.resolve("crontab"), "exit 0\n");
+        return home;
+    }
+
+    private static void stub(Path file, String body) throws Exception {
+        Files.writeString(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private Run runScript(Path home, String script, String... env) throws Exception {
+        Path file = Files.writeString(tmp.resolve("setup.sh"), script);
+        ProcessBuilder pb = new ProcessBuilder("sh", file.toString()).directory(home.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("XDG_") || k.startsWith("RCLONE_"));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("PATH", tmp.resolve("bin") + ":/usr/bin:/bin");
+        for (int i = 0; i < env.length; i += 2) {
+            pb.environment().put(env[i], env[i + 1]);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    @Test
+    void theLinuxKeyLivesWhereTheFilterLeavesItOutAndAFailedFirstBackupStillEndsWithTheUndo() throws Exception {
+        Path home = fakeHome("exit 0\n", true);
+
+        Run run = runScript(home, script(ClientOs.LINUX, false), "XDG_CONFIG_HOME", home.resolve("xdg").toString());
+
+        // The filter leaves out /.config/threefold of the home folder: the key must be there, wherever XDG points.
+        assertThat(home.resolve(".config/threefold/id_ed25519")).exists();
+        assertThat(home.resolve("xdg/threefold")).doesNotExist();
+        assertThat(home.resolve("xdg/systemd/user/threefold-backup.timer")).exists();
+        assertThat(run.output()).contains("connection refused", "The first backup failed", "Done:", "To undo everything",
+                "systemctl --user daemon-reload", "rm -r '" + home.resolve(".config/threefold") + "'");
+        assertThat(run.exit()).as(run.output()).isNotZero();
+    }
+
+    @Test
+    void aSystemctlThatFailsIsHeardAndReported() throws Exception {
+        Path home = fakeHome("case \"$*\" in *enable*) echo 'Failed to enable unit: Access denied' >&2; exit 1 ;; esac\n", false);
+
+        Run run = runScript(home, script(ClientOs.LINUX, false));
+
+        assertThat(run.exit()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains("Failed to enable unit: Access denied", "could not start the daily timer");
+    }
+
+    @Test
+    void aScriptCutShortInTransitRunsNothing() throws Exception {
+        for (ClientOs os : List.of(ClientOs.LINUX, ClientOs.MACOS)) {
+            Path home = fakeHome("exit 0\n", false);
+            String whole = script(os, false);
+            // As if the connection dropped right after the key was written.
+            String cut = whole.substring(0, whole.indexOf("THREEFOLD_HOSTS"));
+
+            Run run = runScript(home, cut);
+
+            assertThat(run.exit()).as(os.label()).isNotZero();
+            assertThat(home.resolve(".config")).as(os.label() + ": " + run.output()).doesNotExist();
+            assertThat(run.output()).as(os.label()).doesNotContain("Setting up");
         }
     }
 

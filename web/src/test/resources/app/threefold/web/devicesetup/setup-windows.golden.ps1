@@ -81,7 +81,7 @@ b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ
             "shell_type = none`nmd5sum_command = none`nsha1sum_command = none`n"
     Write-IfChanged (Join-Path $Dir 'rclone.conf') $conf
 
-    $arguments = "--config `"$Dir\rclone.conf`" sync `"$env:USERPROFILE`" threefold: --filter-from `"$Dir\filter.txt`" --log-file `"$Dir\backup.log`" --log-level INFO"
+    $arguments = "--config `"$Dir\rclone.conf`" sync `"$env:USERPROFILE`" threefold: --ignore-case --filter-from `"$Dir\filter.txt`" --log-file `"$Dir\backup.log`" --log-level INFO"
     $action = New-ScheduledTaskAction -Execute $Rclone -Argument $arguments
     $trigger = New-ScheduledTaskTrigger -Daily -At $At
     # StartWhenAvailable: a run missed while the computer was off or asleep starts as soon as it can.
@@ -95,7 +95,7 @@ b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ
     Write-Host "  daily at $At by the Task Scheduler task '$TaskName' ($power; a missed run starts when the computer is back)"
 
     Write-Host 'First backup (later ones only send what changed):'
-    & $Rclone --config "$Dir\rclone.conf" sync "$env:USERPROFILE" threefold: --filter-from "$Dir\filter.txt" --progress
+    & $Rclone --config "$Dir\rclone.conf" sync "$env:USERPROFILE" threefold: --ignore-case --filter-from "$Dir\filter.txt" --progress
     if ($LASTEXITCODE -ne 0) {
         Write-Host "The first backup did not finish (rclone exit code $LASTEXITCODE); the daily task will try again."
     }
