@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,6 +42,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The host's side of pairing (B in docs/peers.md): invites with one-time tokens (only their
@@ -58,6 +63,7 @@ public final class Guests {
     static final String WARN_KEY = "peers.warn-days";
     private static final Pattern USER = Pattern.compile("guest-[0-9a-f]{8}");
     private static final String LOCKS = "locks/";
+    private static final Logger log = LoggerFactory.getLogger(Guests.class);
 
     private final Jdbi jdbi;
     private final AuditLog audit;
@@ -371,14 +377,18 @@ public final class Guests {
         for (Map<String, Object> row : due) {
             String user = (String) row.get("user_name");
             String path = (String) row.get("path");
-            Path file = inside(user, path);
+            // One row that cannot be carried out (a folder that is not empty, a disk error) is logged
+            // and tried again next minute; it must not stop every other guest's deletions.
             try {
+                Path file = inside(user, path);
                 long size = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
                 if (Files.deleteIfExists(file)) {
                     usage(user).addAndGet(-size);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + file + " for guest " + user + " (its grace period has passed)", e);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Cannot remove {} for guest {} although its grace period has passed; it is tried again at the"
+                        + " next run (remove or keep it by hand if this repeats)", path, user, e);
+                continue;
             }
             jdbi.useHandle(h -> h.createUpdate("DELETE FROM peer_deletions WHERE user_name = :u AND path = :p")
                     .bind("u", user).bind("p", path).execute());
@@ -482,15 +492,23 @@ public final class Guests {
             return 0;
         }
         long[] total = {0};
-        try (var walk = Files.walk(folder)) {
-            walk.forEach(p -> {
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
                     if (a.isRegularFile()) {
                         total[0] += a.size();
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    // A lock file or an upload removed while the folder is walked: it no longer counts.
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
                 }
             });
         } catch (IOException e) {

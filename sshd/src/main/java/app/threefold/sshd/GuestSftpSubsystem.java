@@ -9,7 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,8 +81,23 @@ final class GuestSftpSubsystem extends SftpSubsystem {
         return new AccessDeniedException("/" + relative, null, why);
     }
 
+    /**
+     * The attributes of a create without its modes: B's own server reads, measures and deletes what
+     * a guest stores, so a guest never chooses the modes (see {@link #setFilePermissions}).
+     */
+    private static <V> Map<String, V> withoutModes(Map<String, V> attrs) {
+        if (attrs == null || !(attrs.containsKey("permissions") || attrs.containsKey("acl"))) {
+            return attrs;
+        }
+        Map<String, V> kept = new java.util.HashMap<>(attrs);
+        kept.remove("permissions");
+        kept.remove("acl");
+        return kept;
+    }
+
     @Override
-    protected String doOpen(int id, String path, int pflags, int access, Map<String, Object> attrs) throws IOException {
+    protected String doOpen(int id, String path, int pflags, int access, Map<String, Object> requested) throws IOException {
+        Map<String, Object> attrs = withoutModes(requested);
         Path file = resolveFile(path);
         String rel = relative(file);
         int disposition = pflags & SftpConstants.SSH_FXF_ACCESS_DISPOSITION;
@@ -163,6 +182,35 @@ final class GuestSftpSubsystem extends SftpSubsystem {
             throw refused(relative(file), "keeps its size: a guest may not truncate or extend a file on its host");
         }
         super.setFileAttributes(file, attributes, options);
+    }
+
+    @Override
+    protected void doMakeDirectory(int id, String path, Map<String, ?> attrs) throws IOException {
+        super.doMakeDirectory(id, path, withoutModes(attrs));
+    }
+
+    /**
+     * Whatever a guest asks (setstat, fsetstat, lsetstat), the owner — B's server — keeps read and
+     * write, and search on folders: a guest's {@code chmod 000} would otherwise make its objects
+     * unreadable to B's own checks and its folders unmeasurable and their deletions impossible.
+     * Group and others never get write.
+     */
+    @Override
+    protected void setFilePermissions(Path file, Set<PosixFilePermission> asked, LinkOption... options) throws IOException {
+        Set<PosixFilePermission> perms = asked.isEmpty() ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(asked);
+        perms.add(PosixFilePermission.OWNER_READ);
+        perms.add(PosixFilePermission.OWNER_WRITE);
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            perms.add(PosixFilePermission.OWNER_EXECUTE);
+        }
+        perms.remove(PosixFilePermission.GROUP_WRITE);
+        perms.remove(PosixFilePermission.OTHERS_WRITE);
+        super.setFilePermissions(file, perms, options);
+    }
+
+    @Override
+    protected void setFileAccessControl(Path file, List<AclEntry> acl, LinkOption... options) throws IOException {
+        throw refused(relative(file), "keeps its access control: a guest may not set ACLs on its host");
     }
 
     @Override
