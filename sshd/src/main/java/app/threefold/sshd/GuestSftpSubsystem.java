@@ -30,7 +30,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
  * of docs/peers.md step 4: new files may be created; an existing file is never overwritten,
  * truncated, appended to or renamed, except a {@code -tmp-} file this guest created, which may be
  * written and renamed once to a new name (restic's own {@code -restic-temp-} names count too); a remove is recorded as a request carried out after the
- * grace period (the file stays readable and listed), except lock files under {@code locks/};
+ * grace period (the file stays readable and listed), except lock files under {@code locks/} and
+ * uploads never renamed (temporary names), which go at once;
  * writes stop at the guest's quota. Links, copies and removing folders are refused.
  */
 final class GuestSftpSubsystem extends SftpSubsystem {
@@ -158,10 +159,13 @@ final class GuestSftpSubsystem extends SftpSubsystem {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException("/" + rel);
         }
-        if (Guests.lockFile(rel)) {
+        // A lock comes and goes; an upload that was never renamed (refused, cut, left by a crash)
+        // can never be an object, and waiting the grace period would only hold its space.
+        if (Guests.lockFile(rel) || temporary(rel) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             long size = Files.size(file);
             super.doRemoveFile(id, path);
             guests.usage(user).addAndGet(-size);
+            uploading.remove(rel);
             return;
         }
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {

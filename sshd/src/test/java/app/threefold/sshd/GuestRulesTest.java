@@ -158,4 +158,29 @@ class GuestRulesTest {
         assertThat(onDisk("stuck/inside")).exists();
         assertThat(guests.pendingDeletions(user)).extracting(d -> d.path()).containsExactly("stuck");
     }
+
+    @Test
+    void anUploadThatWasNeverRenamedIsRemovedAtOnceAndFreesItsSpace() throws Exception {
+        long before = guests.usage(user).get();
+        asGuest(sftp -> {
+            sftp.mkdir("cut");
+            try (OutputStream out = sftp.write("cut/object-tmp-0123", SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive,
+                    SftpClient.OpenMode.Write)) {
+                out.write(new byte[10_000]);
+            }
+            try (OutputStream out = sftp.write("cut/object-restic-temp-4567", SftpClient.OpenMode.Create,
+                    SftpClient.OpenMode.Exclusive, SftpClient.OpenMode.Write)) {
+                out.write(new byte[5_000]);
+            }
+        });
+        // Another connection, as after a cut one: the uploads in flight are no longer known.
+        asGuest(sftp -> {
+            sftp.remove("cut/object-tmp-0123");
+            sftp.remove("cut/object-restic-temp-4567");
+        });
+        assertThat(onDisk("cut/object-tmp-0123")).doesNotExist();
+        assertThat(onDisk("cut/object-restic-temp-4567")).doesNotExist();
+        assertThat(guests.pendingDeletions(user)).extracting(d -> d.path()).noneMatch(p -> p.startsWith("cut/"));
+        assertThat(guests.usage(user).get()).isEqualTo(before);
+    }
 }
