@@ -38,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -74,6 +75,7 @@ public final class Guests {
     private final Supplier<String> hostKey;
     /** Bytes in each guest's folder: counted once from the disk, then kept up to date by every write here. */
     private final Map<String, AtomicLong> usage = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> folderLocks = new ConcurrentHashMap<>();
 
     /**
      * @param hostKey the fingerprint of this appliance's SFTP host key ({@code SHA256:…}), put in every code
@@ -243,6 +245,15 @@ public final class Guests {
     /** The bytes the guest may keep here. */
     public long quota(String user) {
         return guest(user).quota();
+    }
+
+    /**
+     * The lock every change of a name in the guest's folder holds from its check to its act (a
+     * rename that must not replace, an open that must not truncate, a seed file put in place), so
+     * two connections of one guest, or a connection and a seed import, cannot both pass a check.
+     */
+    public ReentrantLock folderLock(String user) {
+        return folderLocks.computeIfAbsent(user, u -> new ReentrantLock());
     }
 
     /** The live count of bytes in the guest's folder, shared by its connections; writes add to it. */

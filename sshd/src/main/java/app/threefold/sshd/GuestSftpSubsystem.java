@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.server.FileHandle;
@@ -98,7 +99,16 @@ final class GuestSftpSubsystem extends SftpSubsystem {
 
     @Override
     protected String doOpen(int id, String path, int pflags, int access, Map<String, Object> requested) throws IOException {
-        Map<String, Object> attrs = withoutModes(requested);
+        ReentrantLock lock = guests.folderLock(user);
+        lock.lock();
+        try {
+            return open(id, path, pflags, access, withoutModes(requested));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String open(int id, String path, int pflags, int access, Map<String, Object> attrs) throws IOException {
         Path file = resolveFile(path);
         String rel = relative(file);
         int disposition = pflags & SftpConstants.SSH_FXF_ACCESS_DISPOSITION;
@@ -138,6 +148,16 @@ final class GuestSftpSubsystem extends SftpSubsystem {
 
     @Override
     protected void doRename(int id, String oldPath, String newPath, Collection<CopyOption> opts) throws IOException {
+        ReentrantLock lock = guests.folderLock(user);
+        lock.lock();
+        try {
+            rename(id, oldPath, newPath, opts);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rename(int id, String oldPath, String newPath, Collection<CopyOption> opts) throws IOException {
         Path from = resolveFile(oldPath);
         Path to = resolveFile(newPath);
         String rel = relative(from);
@@ -154,6 +174,16 @@ final class GuestSftpSubsystem extends SftpSubsystem {
 
     @Override
     protected void doRemoveFile(int id, String path) throws IOException {
+        ReentrantLock lock = guests.folderLock(user);
+        lock.lock();
+        try {
+            removeFile(id, path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void removeFile(int id, String path) throws IOException {
         Path file = resolveFile(path);
         String rel = relative(file);
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {

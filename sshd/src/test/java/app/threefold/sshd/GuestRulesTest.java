@@ -26,7 +26,13 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Set;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
@@ -182,5 +188,51 @@ class GuestRulesTest {
         assertThat(onDisk("cut/object-restic-temp-4567")).doesNotExist();
         assertThat(guests.pendingDeletions(user)).extracting(d -> d.path()).noneMatch(p -> p.startsWith("cut/"));
         assertThat(guests.usage(user).get()).isEqualTo(before);
+    }
+
+    @Test
+    void twoConnectionsRenamingOntoOneNameAtOnceNeverBothSucceed() throws Exception {
+        int rounds = 300;
+        asGuest(a -> asGuest(b -> {
+            a.mkdir("race");
+            for (int i = 0; i < rounds; i++) {
+                for (SftpClient c : List.of(a, b)) {
+                    try (OutputStream out = c.write("race/" + i + "-tmp-" + (c == a ? "a" : "b"), SftpClient.OpenMode.Create,
+                            SftpClient.OpenMode.Exclusive, SftpClient.OpenMode.Write)) {
+                        out.write((c == a ? "a" : "b").getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                int both = 0;
+                for (int i = 0; i < rounds; i++) {
+                    CyclicBarrier start = new CyclicBarrier(2);
+                    int round = i;
+                    List<Future<Boolean>> renames = new ArrayList<>();
+                    for (SftpClient c : List.of(a, b)) {
+                        renames.add(pool.submit(() -> {
+                            start.await();
+                            try {
+                                c.rename("race/" + round + "-tmp-" + (c == a ? "a" : "b"), "race/" + round);
+                                return true;
+                            } catch (SftpException refused) {
+                                return false;
+                            }
+                        }));
+                    }
+                    int succeeded = 0;
+                    for (Future<Boolean> f : renames) {
+                        succeeded += f.get() ? 1 : 0;
+                    }
+                    assertThat(succeeded).as("round " + round).isGreaterThanOrEqualTo(1);
+                    both += succeeded == 2 ? 1 : 0;
+                }
+                // Both succeeding means the second replaced the first: an object overwritten.
+                assertThat(both).as("rounds where both renames succeeded").isZero();
+            } finally {
+                pool.shutdownNow();
+            }
+        }));
     }
 }
