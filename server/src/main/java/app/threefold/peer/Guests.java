@@ -37,8 +37,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -76,6 +78,8 @@ public final class Guests {
     /** Bytes in each guest's folder: counted once from the disk, then kept up to date by every write here. */
     private final Map<String, AtomicLong> usage = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> folderLocks = new ConcurrentHashMap<>();
+    /** Told the user name of each guest unpaired here: the SFTP server ends its connections. */
+    private final List<Consumer<String>> unpairedListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param hostKey the fingerprint of this appliance's SFTP host key ({@code SHA256:…}), put in every code
@@ -313,6 +317,24 @@ public final class Guests {
         jdbi.useHandle(h -> h.createUpdate("UPDATE peer_guests SET unpaired = :t WHERE user_name = :u AND unpaired IS NULL")
                 .bind("t", Timestamp.from(clock.instant())).bind("u", user).execute());
         audit.record(actor, "peer.guest.unpaired", Map.of("guest", user));
+        unpairedListeners.forEach(l -> l.accept(user));
+    }
+
+    /**
+     * Calls {@code listener} with each guest unpaired from now on (the SFTP server ends its open
+     * connections, which a refused login alone would leave running).
+     *
+     * @return what stops the calls
+     */
+    public Runnable whenUnpaired(Consumer<String> listener) {
+        unpairedListeners.add(listener);
+        return () -> unpairedListeners.remove(listener);
+    }
+
+    /** Whether {@code user} is a guest still paired (a connection's SFTP is refused once it is not). */
+    public boolean paired(String user) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM peer_guests WHERE user_name = :u AND unpaired IS NULL")
+                .bind("u", user).mapTo(Long.class).one() > 0);
     }
 
     // ---------------------------------------------------------------- deletions
@@ -376,14 +398,17 @@ public final class Guests {
 
     /**
      * Removes the files whose grace period has passed (the scheduler calls it). A file already gone
-     * is no error.
+     * is no error. An unpaired guest's requests are frozen: its folder is the host owner's to keep
+     * or delete, and a stolen key's last wishes are not carried out.
      *
      * @return how many requests were carried out
      */
     public int carryOutDueDeletions() {
         Instant now = clock.instant();
         List<Map<String, Object>> due = jdbi.withHandle(h -> h.createQuery(
-                "SELECT user_name, path FROM peer_deletions WHERE due <= :t ORDER BY due").bind("t", Timestamp.from(now)).mapToMap().list());
+                """
+                        SELECT d.user_name, d.path FROM peer_deletions d JOIN peer_guests g ON g.user_name = d.user_name
+                        WHERE d.due <= :t AND g.unpaired IS NULL ORDER BY d.due""").bind("t", Timestamp.from(now)).mapToMap().list());
         int done = 0;
         for (Map<String, Object> row : due) {
             String user = (String) row.get("user_name");

@@ -235,4 +235,30 @@ class GuestRulesTest {
             }
         }));
     }
+
+    @Test
+    void unpairingEndsTheGuestsOpenConnectionAndFreezesItsDeletions() throws Exception {
+        KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        String token = PairingCode.parse(guests.invite("Sam's NAS", "127.0.0.1", 2222, 1_000_000, Duration.ofDays(1), "admin")
+                .code()).token();
+        String other = guests.redeem(token, new Request(PublicKeyEntry.toString(key.getPublic()), "Kim's NAS", null), "127.0.0.1")
+                .user();
+        try (ClientSession session = client.connect(other, "127.0.0.1", server.port()).verify(Duration.ofSeconds(10)).getSession()) {
+            session.addPublicKeyIdentity(key);
+            session.auth().verify(Duration.ofSeconds(10));
+            try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+                upload(sftp, "object", "kept");
+                sftp.remove("object");
+
+                guests.unpair(other, "admin");
+
+                assertThatThrownBy(() -> upload(sftp, "after-unpairing", "refused")).isInstanceOf(IOException.class);
+            }
+            assertThat(session.isOpen()).isFalse();
+        }
+        assertThat(guests.folder(other).resolve("after-unpairing")).doesNotExist();
+        clock.advance(Duration.ofDays(guests.graceDays() + 1));
+        guests.carryOutDueDeletions();
+        assertThat(guests.folder(other).resolve("object")).hasContent("kept");
+    }
 }
