@@ -455,6 +455,10 @@ public final class Guests {
      */
     public SeedImport importSeed(String user, Path from, String actor) {
         Guest g = guest(user);
+        if (from == null || from.toString().isBlank()) {
+            throw new PeerException(Kind.BAD_REQUEST, "Give the folder on the seed disk that holds the guest's copy (config,"
+                    + " keys/, data/…), e.g. /media/usb/threefold.");
+        }
         Path source = from.toAbsolutePath().normalize();
         if (!Files.isDirectory(source)) {
             throw new PeerException(Kind.BAD_REQUEST, "There is no folder " + source + "; give the folder the guest's"
@@ -498,10 +502,7 @@ public final class Guests {
                                 throw new PeerException(Kind.DAMAGED, "Copying " + e + " gave " + " a file of another length;"
                                         + " check the seed disk, then import again.");
                             }
-                            try {
-                                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                            } catch (FileAlreadyExistsException race) {
-                                Files.delete(tmp);
+                            if (!putInPlace(user, tmp, target)) {
                                 there++;
                                 continue;
                             }
@@ -519,6 +520,27 @@ public final class Guests {
         audit.record(actor, "peer.seed.imported", Map.of("guest", user, "from", source.toString(), "copied", copied,
                 "alreadyThere", there, "bytes", bytes));
         return new SeedImport(copied, there, bytes);
+    }
+
+    /**
+     * Gives {@code tmp} the name {@code target} unless that name exists, as a guest's own rename:
+     * a hard link fails atomically on an existing name, where a move would replace it (the guest
+     * may upload the same object while the seed is imported).
+     *
+     * @return false if {@code target} was there ({@code tmp} is removed)
+     */
+    private boolean putInPlace(String user, Path tmp, Path target) throws IOException {
+        ReentrantLock lock = folderLock(user);
+        lock.lock();
+        try {
+            Files.createLink(target, tmp);
+            return true;
+        } catch (FileAlreadyExistsException there) {
+            return false;
+        } finally {
+            lock.unlock();
+            Files.delete(tmp);
+        }
     }
 
     // ---------------------------------------------------------------- helpers of this class
