@@ -219,7 +219,7 @@ public final class Guests {
     }
 
     private static PairingRefusedException unknown() {
-        return new PairingRefusedException(Reason.UNKNOWN, "This appliance made no such pairing code (or it was revoked);"
+        return new PairingRefusedException(Reason.UNKNOWN, "This appliance made no such pairing code;"
                 + " check that the code was copied whole, or ask your friend for a new one.");
     }
 
