@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,11 +37,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The host's side of pairing (B in docs/peers.md): invites with one-time tokens (only their
@@ -58,6 +66,7 @@ public final class Guests {
     static final String WARN_KEY = "peers.warn-days";
     private static final Pattern USER = Pattern.compile("guest-[0-9a-f]{8}");
     private static final String LOCKS = "locks/";
+    private static final Logger log = LoggerFactory.getLogger(Guests.class);
 
     private final Jdbi jdbi;
     private final AuditLog audit;
@@ -68,6 +77,9 @@ public final class Guests {
     private final Supplier<String> hostKey;
     /** Bytes in each guest's folder: counted once from the disk, then kept up to date by every write here. */
     private final Map<String, AtomicLong> usage = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> folderLocks = new ConcurrentHashMap<>();
+    /** Told the user name of each guest unpaired here: the SFTP server ends its connections. */
+    private final List<Consumer<String>> unpairedListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param hostKey the fingerprint of this appliance's SFTP host key ({@code SHA256:…}), put in every code
@@ -207,7 +219,7 @@ public final class Guests {
     }
 
     private static PairingRefusedException unknown() {
-        return new PairingRefusedException(Reason.UNKNOWN, "This appliance made no such pairing code (or it was revoked);"
+        return new PairingRefusedException(Reason.UNKNOWN, "This appliance made no such pairing code;"
                 + " check that the code was copied whole, or ask your friend for a new one.");
     }
 
@@ -249,6 +261,15 @@ public final class Guests {
     /** The bytes the guest may keep here. */
     public long quota(String user) {
         return guest(user).quota();
+    }
+
+    /**
+     * The lock every change of a name in the guest's folder holds from its check to its act (a
+     * rename that must not replace, an open that must not truncate, a seed file put in place), so
+     * two connections of one guest, or a connection and a seed import, cannot both pass a check.
+     */
+    public ReentrantLock folderLock(String user) {
+        return folderLocks.computeIfAbsent(user, u -> new ReentrantLock());
     }
 
     /** The live count of bytes in the guest's folder, shared by its connections; writes add to it. */
@@ -308,6 +329,24 @@ public final class Guests {
         jdbi.useHandle(h -> h.createUpdate("UPDATE peer_guests SET unpaired = :t WHERE user_name = :u AND unpaired IS NULL")
                 .bind("t", Timestamp.from(clock.instant())).bind("u", user).execute());
         audit.record(actor, "peer.guest.unpaired", Map.of("guest", user));
+        unpairedListeners.forEach(l -> l.accept(user));
+    }
+
+    /**
+     * Calls {@code listener} with each guest unpaired from now on (the SFTP server ends its open
+     * connections, which a refused login alone would leave running).
+     *
+     * @return what stops the calls
+     */
+    public Runnable whenUnpaired(Consumer<String> listener) {
+        unpairedListeners.add(listener);
+        return () -> unpairedListeners.remove(listener);
+    }
+
+    /** Whether {@code user} is a guest still paired (a connection's SFTP is refused once it is not). */
+    public boolean paired(String user) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM peer_guests WHERE user_name = :u AND unpaired IS NULL")
+                .bind("u", user).mapTo(Long.class).one() > 0);
     }
 
     // ---------------------------------------------------------------- deletions
@@ -371,26 +410,33 @@ public final class Guests {
 
     /**
      * Removes the files whose grace period has passed (the scheduler calls it). A file already gone
-     * is no error.
+     * is no error. An unpaired guest's requests are frozen: its folder is the host owner's to keep
+     * or delete, and a stolen key's last wishes are not carried out.
      *
      * @return how many requests were carried out
      */
     public int carryOutDueDeletions() {
         Instant now = clock.instant();
         List<Map<String, Object>> due = jdbi.withHandle(h -> h.createQuery(
-                "SELECT user_name, path FROM peer_deletions WHERE due <= :t ORDER BY due").bind("t", Timestamp.from(now)).mapToMap().list());
+                """
+                        SELECT d.user_name, d.path FROM peer_deletions d JOIN peer_guests g ON g.user_name = d.user_name
+                        WHERE d.due <= :t AND g.unpaired IS NULL ORDER BY d.due""").bind("t", Timestamp.from(now)).mapToMap().list());
         int done = 0;
         for (Map<String, Object> row : due) {
             String user = (String) row.get("user_name");
             String path = (String) row.get("path");
-            Path file = inside(user, path);
+            // One row that cannot be carried out (a folder that is not empty, a disk error) is logged
+            // and tried again next minute; it must not stop every other guest's deletions.
             try {
+                Path file = inside(user, path);
                 long size = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
                 if (Files.deleteIfExists(file)) {
                     usage(user).addAndGet(-size);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + file + " for guest " + user + " (its grace period has passed)", e);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Cannot remove {} for guest {} although its grace period has passed; it is tried again at the"
+                        + " next run (remove or keep it by hand if this repeats)", path, user, e);
+                continue;
             }
             jdbi.useHandle(h -> h.createUpdate("DELETE FROM peer_deletions WHERE user_name = :u AND path = :p")
                     .bind("u", user).bind("p", path).execute());
@@ -421,6 +467,10 @@ public final class Guests {
      */
     public SeedImport importSeed(String user, Path from, String actor) {
         Guest g = guest(user);
+        if (from == null || from.toString().isBlank()) {
+            throw new PeerException(Kind.BAD_REQUEST, "Give the folder on the seed disk that holds the guest's copy (config,"
+                    + " keys/, data/…), e.g. /media/usb/threefold.");
+        }
         Path source = from.toAbsolutePath().normalize();
         if (!Files.isDirectory(source)) {
             throw new PeerException(Kind.BAD_REQUEST, "There is no folder " + source + "; give the folder the guest's"
@@ -464,10 +514,7 @@ public final class Guests {
                                 throw new PeerException(Kind.DAMAGED, "Copying " + e + " gave " + " a file of another length;"
                                         + " check the seed disk, then import again.");
                             }
-                            try {
-                                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                            } catch (FileAlreadyExistsException race) {
-                                Files.delete(tmp);
+                            if (!putInPlace(user, tmp, target)) {
                                 there++;
                                 continue;
                             }
@@ -487,6 +534,27 @@ public final class Guests {
         return new SeedImport(copied, there, bytes);
     }
 
+    /**
+     * Gives {@code tmp} the name {@code target} unless that name exists, as a guest's own rename:
+     * a hard link fails atomically on an existing name, where a move would replace it (the guest
+     * may upload the same object while the seed is imported).
+     *
+     * @return false if {@code target} was there ({@code tmp} is removed)
+     */
+    private boolean putInPlace(String user, Path tmp, Path target) throws IOException {
+        ReentrantLock lock = folderLock(user);
+        lock.lock();
+        try {
+            Files.createLink(target, tmp);
+            return true;
+        } catch (FileAlreadyExistsException there) {
+            return false;
+        } finally {
+            lock.unlock();
+            Files.delete(tmp);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers of this class
 
     private static long size(Path folder) {
@@ -494,15 +562,23 @@ public final class Guests {
             return 0;
         }
         long[] total = {0};
-        try (var walk = Files.walk(folder)) {
-            walk.forEach(p -> {
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
                     if (a.isRegularFile()) {
                         total[0] += a.size();
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    // A lock file or an upload removed while the folder is walked: it no longer counts.
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
                 }
             });
         } catch (IOException e) {

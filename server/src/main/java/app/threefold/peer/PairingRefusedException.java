@@ -17,7 +17,7 @@ public final class PairingRefusedException extends ThreefoldException {
         EXPIRED(Kind.REFUSED),
         /** The code was already used once. */
         SPENT(Kind.REFUSED),
-        /** The host knows no such token (made by another appliance, or revoked). */
+        /** The host knows no such token (made by another appliance, or mistyped). */
         UNKNOWN(Kind.REFUSED),
         /** The space asked for or offered does not fit. */
         QUOTA(Kind.REFUSED),

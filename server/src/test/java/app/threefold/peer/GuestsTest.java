@@ -106,6 +106,39 @@ class GuestsTest {
     }
 
     @Test
+    void aSeedImportWithoutAPathIsRefusedRatherThanReadFromTheWorkingFolder(Catalog catalog) {
+        Guests guests = guests(catalog);
+        String token = PairingCode.parse(guests.invite("Sam's NAS", "127.0.0.1", 2222, 1_000_000, Duration.ofDays(7), "admin")
+                .code()).token();
+        String user = guests.redeem(token, new Request(KEY, "Alex's NAS", null), "127.0.0.1").user();
+        for (String empty : List.of("", " ")) {
+            assertThatThrownBy(() -> guests.importSeed(user, Path.of(empty), "admin")).isInstanceOf(PeerException.class)
+                    .hasMessageContaining("Give the folder on the seed disk");
+        }
+    }
+
+    @Test
+    void aSeedFillsOnlyWhatIsMissingAndLeavesNoTemporaryFiles(Catalog catalog) throws Exception {
+        Guests guests = guests(catalog);
+        String token = PairingCode.parse(guests.invite("Sam's NAS", "127.0.0.1", 2222, 1_000_000, Duration.ofDays(7), "admin")
+                .code()).token();
+        String user = guests.redeem(token, new Request(KEY, "Alex's NAS", null), "127.0.0.1").user();
+        Path seed = java.nio.file.Files.createDirectories(dataDir.resolve("usb/copy/data/ab"));
+        java.nio.file.Files.writeString(dataDir.resolve("usb/copy/config"), "config");
+        java.nio.file.Files.writeString(seed.resolve("ab01"), "pack");
+        java.nio.file.Files.createDirectories(guests.folder(user).resolve("data/ab"));
+        java.nio.file.Files.writeString(guests.folder(user).resolve("data/ab/ab01"), "sent");
+
+        assertThat(guests.importSeed(user, dataDir.resolve("usb/copy"), "admin")).isEqualTo(new SeedImport(1, 1, 6));
+
+        assertThat(guests.folder(user).resolve("data/ab/ab01")).hasContent("sent");
+        assertThat(guests.folder(user).resolve("config")).hasContent("config");
+        try (var files = java.nio.file.Files.walk(guests.folder(user))) {
+            assertThat(files.map(f -> guests.folder(user).relativize(f).toString())).noneMatch(f -> f.contains("tmp"));
+        }
+    }
+
+    @Test
     void aCodeIsRefusedWithWhatToDoWhenCutShortExpiredOrNotACode() {
         assertThatThrownBy(() -> PairingCode.parse("TF1-abc")).isInstanceOf(PairingRefusedException.class)
                 .hasMessageContaining("copy the whole code");

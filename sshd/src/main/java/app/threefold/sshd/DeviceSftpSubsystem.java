@@ -52,6 +52,9 @@ final class DeviceSftpSubsystem extends SftpSubsystem {
             if (guests != null) {
                 String guest = PeerAuthenticator.guest(channel.getServerSession());
                 if (guest != null) {
+                    if (!guests.paired(guest)) {
+                        return new SftpServer.Refusal(); // unpaired while this connection was open
+                    }
                     GuestSftpSubsystem g = new GuestSftpSubsystem(channel, this, guests, guest, uploads.of(guest));
                     getRegisteredListeners().forEach(g::addSftpEventListener);
                     return g;

@@ -9,11 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.server.FileHandle;
@@ -26,8 +31,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
  * of docs/peers.md step 4: new files may be created; an existing file is never overwritten,
  * truncated, appended to or renamed, except a {@code -tmp-} file this guest created, which may be
  * written and renamed once to a new name (restic's own {@code -restic-temp-} names count too); a remove is recorded as a request carried out after the
- * grace period (the file stays readable and listed), except lock files under {@code locks/} and such a
- * {@code -tmp-} file not yet renamed (a failed upload);
+ * grace period (the file stays readable and listed), except lock files under {@code locks/} and
+ * uploads never renamed (temporary names), which go at once;
  * writes stop at the guest's quota. Links, copies and removing folders are refused.
  */
 final class GuestSftpSubsystem extends SftpSubsystem {
@@ -78,8 +83,32 @@ final class GuestSftpSubsystem extends SftpSubsystem {
         return new AccessDeniedException("/" + relative, null, why);
     }
 
+    /**
+     * The attributes of a create without its modes: B's own server reads, measures and deletes what
+     * a guest stores, so a guest never chooses the modes (see {@link #setFilePermissions}).
+     */
+    private static <V> Map<String, V> withoutModes(Map<String, V> attrs) {
+        if (attrs == null || !(attrs.containsKey("permissions") || attrs.containsKey("acl"))) {
+            return attrs;
+        }
+        Map<String, V> kept = new java.util.HashMap<>(attrs);
+        kept.remove("permissions");
+        kept.remove("acl");
+        return kept;
+    }
+
     @Override
-    protected String doOpen(int id, String path, int pflags, int access, Map<String, Object> attrs) throws IOException {
+    protected String doOpen(int id, String path, int pflags, int access, Map<String, Object> requested) throws IOException {
+        ReentrantLock lock = guests.folderLock(user);
+        lock.lock();
+        try {
+            return open(id, path, pflags, access, withoutModes(requested));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String open(int id, String path, int pflags, int access, Map<String, Object> attrs) throws IOException {
         Path file = resolveFile(path);
         String rel = relative(file);
         int disposition = pflags & SftpConstants.SSH_FXF_ACCESS_DISPOSITION;
@@ -119,6 +148,16 @@ final class GuestSftpSubsystem extends SftpSubsystem {
 
     @Override
     protected void doRename(int id, String oldPath, String newPath, Collection<CopyOption> opts) throws IOException {
+        ReentrantLock lock = guests.folderLock(user);
+        lock.lock();
+        try {
+            rename(id, oldPath, newPath, opts);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rename(int id, String oldPath, String newPath, Collection<CopyOption> opts) throws IOException {
         Path from = resolveFile(oldPath);
         Path to = resolveFile(newPath);
         String rel = relative(from);
@@ -135,21 +174,28 @@ final class GuestSftpSubsystem extends SftpSubsystem {
 
     @Override
     protected void doRemoveFile(int id, String path) throws IOException {
+        ReentrantLock lock = guests.folderLock(user);
+        lock.lock();
+        try {
+            removeFile(id, path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void removeFile(int id, String path) throws IOException {
         Path file = resolveFile(path);
         String rel = relative(file);
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException("/" + rel);
         }
-        // A lock, or the guest's own upload that failed before its rename: nothing of the copy, gone at once
-        // (a failed upload's temporary file would otherwise count against the quota for the whole grace period).
-        boolean ownUpload = uploading.contains(rel);
-        if (Guests.lockFile(rel) || ownUpload) {
+        // A lock comes and goes; an upload that was never renamed (refused, cut, left by a crash)
+        // can never be an object, and waiting the grace period would only hold its space.
+        if (Guests.lockFile(rel) || temporary(rel) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             long size = Files.size(file);
             super.doRemoveFile(id, path);
             guests.usage(user).addAndGet(-size);
-            if (ownUpload) {
-                uploading.remove(rel);
-            }
+            uploading.remove(rel);
             return;
         }
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -170,6 +216,35 @@ final class GuestSftpSubsystem extends SftpSubsystem {
             throw refused(relative(file), "keeps its size: a guest may not truncate or extend a file on its host");
         }
         super.setFileAttributes(file, attributes, options);
+    }
+
+    @Override
+    protected void doMakeDirectory(int id, String path, Map<String, ?> attrs) throws IOException {
+        super.doMakeDirectory(id, path, withoutModes(attrs));
+    }
+
+    /**
+     * Whatever a guest asks (setstat, fsetstat, lsetstat), the owner — B's server — keeps read and
+     * write, and search on folders: a guest's {@code chmod 000} would otherwise make its objects
+     * unreadable to B's own checks and its folders unmeasurable and their deletions impossible.
+     * Group and others never get write.
+     */
+    @Override
+    protected void setFilePermissions(Path file, Set<PosixFilePermission> asked, LinkOption... options) throws IOException {
+        Set<PosixFilePermission> perms = asked.isEmpty() ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(asked);
+        perms.add(PosixFilePermission.OWNER_READ);
+        perms.add(PosixFilePermission.OWNER_WRITE);
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            perms.add(PosixFilePermission.OWNER_EXECUTE);
+        }
+        perms.remove(PosixFilePermission.GROUP_WRITE);
+        perms.remove(PosixFilePermission.OTHERS_WRITE);
+        super.setFilePermissions(file, perms, options);
+    }
+
+    @Override
+    protected void setFileAccessControl(Path file, List<AclEntry> acl, LinkOption... options) throws IOException {
+        throw refused(relative(file), "keeps its access control: a guest may not set ACLs on its host");
     }
 
     @Override

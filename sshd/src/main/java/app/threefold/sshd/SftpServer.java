@@ -48,14 +48,16 @@ public final class SftpServer implements AutoCloseable {
 
     private final SshServer sshd;
     private final HostKeys hostKeys;
+    private final Runnable stopWatchingUnpairs;
 
     /** Where to listen and where the data dir (host keys, quota disk) is; port 0 picks a free one. */
     public record Settings(String bindAddress, int port, Path dataDir) {
     }
 
-    private SftpServer(SshServer sshd, HostKeys hostKeys) {
+    private SftpServer(SshServer sshd, HostKeys hostKeys, Runnable stopWatchingUnpairs) {
         this.sshd = sshd;
         this.hostKeys = hostKeys;
+        this.stopWatchingUnpairs = stopWatchingUnpairs;
     }
 
     /** Starts listening; {@code throttle} is the appliance's one guard against password guessing (also for the panel and the API). */
@@ -178,7 +180,16 @@ public final class SftpServer implements AutoCloseable {
             }
         });
         sshd.start();
-        SftpServer server = new SftpServer(sshd, hostKeys);
+        // An unpaired guest's open connections end with the pairing, not at their next login.
+        Runnable stopWatchingUnpairs = guests == null ? () -> { } : guests.whenUnpaired(user -> {
+            for (Session s : sshd.getActiveSessions()) {
+                if (s instanceof ServerSession ss && user.equals(PeerAuthenticator.guest(ss))) {
+                    log.info("guest '{}' was unpaired; its connection from {} is closed", user, DeviceAuthenticator.address(ss));
+                    s.close(true);
+                }
+            }
+        });
+        SftpServer server = new SftpServer(sshd, hostKeys, stopWatchingUnpairs);
         log.info("SFTP listening on {}:{}; host keys {}", settings.bindAddress(), server.port(), hostKeys.fingerprints());
         return server;
     }
@@ -222,6 +233,7 @@ public final class SftpServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        stopWatchingUnpairs.run();
         sshd.stop(true);
     }
 

@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * a caller that retries (a mirror sync) carries on after a dropped connection.
  *
  * <p>Each upload is verified by a hash the server computes ({@code check-file-name}: SHA-256 where
- * offered, else MD5) compared with the hash of the bytes sent; servers without that extension
+ * offered, else MD5) compared with the hash of the bytes sent, under its temporary name before
+ * the rename, so an object's name is only ever given to verified bytes; servers without that extension
  * (OpenSSH's {@code sftp-server}) are not verified here, {@link #savesAreVerified()} is false and the
  * caller checks the stored length.
  */
@@ -265,6 +266,17 @@ public final class SftpBackend implements Backend {
             removeAfterFailure(c, temporary, e);
             throw e;
         }
+        // Verified under the temporary name: only checked bytes ever get the object's name. On a
+        // friend's appliance removing a named object is only a request, so a wrong one would stay.
+        if (how != Verification.NONE && length == 0) {
+            // check-file-name refuses an empty file; its length says all there is to say.
+            if (c.stat(temporary).getSize() != 0) {
+                removeAfterFailure(c, temporary, null);
+                throw new IOException(location + " holds bytes for the empty " + handle.path() + "; send it again");
+            }
+        } else if (how != Verification.NONE) {
+            verify(c, handle, temporary, sha256.digest(), md5 == null ? null : md5.digest());
+        }
         try {
             if (lock) {
                 replace(c, temporary, target);
@@ -277,15 +289,6 @@ public final class SftpBackend implements Backend {
                 throw new ObjectExistsException(handle, location);
             }
             throw failure("renaming " + temporary + " to " + target, e);
-        }
-        if (how != Verification.NONE && length == 0) {
-            // check-file-name refuses an empty file; its length says all there is to say.
-            if (c.stat(target).getSize() != 0) {
-                removeAfterFailure(c, target, null);
-                throw new IOException(location + " holds bytes for the empty " + handle.path() + "; send it again");
-            }
-        } else if (how != Verification.NONE) {
-            verify(c, handle, target, sha256.digest(), md5 == null ? null : md5.digest());
         }
     }
 
@@ -339,6 +342,7 @@ public final class SftpBackend implements Backend {
         c.rename(temporary, target);
     }
 
+    /** Checks the upload at {@code target} (its temporary name) by the hash the server computes; removes it if wrong. */
     private void verify(SftpClient c, Handle handle, String target, byte[] sha256, byte[] md5) throws IOException {
         Map.Entry<String, java.util.Collection<byte[]>> answer;
         try {

@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Friends page ({@code /friends}, admins only, docs/peers.md): on the host side, the invite
@@ -28,6 +30,7 @@ import java.util.List;
  * with a code and the friends keeping this appliance's copy.
  */
 public final class PeerRoutes {
+    private static final Logger log = LoggerFactory.getLogger(PeerRoutes.class);
     /** GB in the forms, as disks are sold. */
     private static final long GB = 1_000_000_000L;
 
@@ -82,7 +85,7 @@ public final class PeerRoutes {
         }));
         routes.post("/friends/guests/{user}/seed", ctx -> act(ctx, () -> {
             String from = ctx.formParam("path") == null ? "" : ctx.formParam("path").strip();
-            SeedImport done = peers.guests().importSeed(ctx.pathParam("user"), Path.of(from.isEmpty() ? "." : from),
+            SeedImport done = peers.guests().importSeed(ctx.pathParam("user"), Path.of(from),
                     Access.viewer(ctx).name());
             return "Seed imported: " + Format.plural(done.copied(), "file") + " copied (" + Format.bytes(done.bytes()) + "), "
                     + Format.plural(done.alreadyThere(), "file") + " already there.";
@@ -110,6 +113,12 @@ public final class PeerRoutes {
         } catch (NumberFormatException | java.nio.file.InvalidPathException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
             show(ctx, emptyInvite(), null, null, null, "That is not a number or a path: " + e.getMessage(), null);
+            return;
+        } catch (java.io.UncheckedIOException e) {
+            // A seed disk that failed mid-copy: the owner reads what broke, not an error page.
+            log.warn("a Friends action failed", e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR);
+            show(ctx, emptyInvite(), null, null, null, e.getMessage() + " (" + e.getCause().getMessage() + ")", null);
             return;
         }
         show(ctx, emptyInvite(), null, null, null, null, message);
