@@ -1,11 +1,8 @@
 -- Devices that back themselves up: how often each is expected to (its rhythm, daily by default),
 -- and where and when it last connected, so a late device can be named with a clue ("it last
--- connected from 192.168.1.23 on …"), and when a session of it last ended without error: a nightly
--- sync that changes nothing writes no snapshot but is a backup all the same. Owned by
--- device.Devices like the rest of the row.
+-- connected from 192.168.1.23 on …"). Owned by device.Devices like the rest of the row.
 
 ALTER TABLE devices
     ADD COLUMN rhythm_hours   integer NOT NULL DEFAULT 24 CHECK (rhythm_hours BETWEEN 1 AND 744),
     ADD COLUMN last_address   text,
-    ADD COLUMN last_connected timestamptz,
-    ADD COLUMN last_completed timestamptz;
+    ADD COLUMN last_connected timestamptz;
