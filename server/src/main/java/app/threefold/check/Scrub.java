@@ -8,11 +8,14 @@ import app.threefold.format.Id;
 import app.threefold.pack.PackEntry;
 import app.threefold.pack.PackHeader;
 import app.threefold.repository.Repository;
+import app.threefold.repository.RepositoryException;
+import app.threefold.repository.RepositoryLock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -81,16 +84,22 @@ public final class Scrub {
     public record Source(String name, Repository copy, Pace pace) {
     }
 
-    /** A pack put back in place, and the copy its good bytes came from. */
-    public record Repaired(Id pack, String from) {
+    /**
+     * A pack put back in place, and the copy its good bytes came from; or, {@code unneeded} (and no
+     * {@code from}), a pack no index names any more (a prune removed it after the scrub read it), which
+     * is left gone: it was no damage.
+     */
+    public record Repaired(Id pack, String from, boolean unneeded) {
     }
 
     private final Repository repository;
     private final Pace pace;
+    private final Clock clock;
 
-    public Scrub(Repository repository, Pace pace) {
+    public Scrub(Repository repository, Pace pace, Clock clock) {
         this.repository = repository;
         this.pace = pace;
+        this.clock = clock;
     }
 
     /**
@@ -206,7 +215,8 @@ public final class Scrub {
     /**
      * Fetches {@code damaged} from the first of {@code sources} that holds a good copy of it,
      * verified by the pack's own hash and blob by blob against what this repository's index says it
-     * holds, and puts it in place in {@code local} in one rename. Reads from a source go at its pace. Empty if no source had a good one; {@code attempts} collects why each one failed.
+     * holds, and puts it in place in {@code local} in one rename, under the repository's lock, unless
+     * no index names it any more (a prune removed it meanwhile: {@link Repaired#unneeded}). Reads from a source go at its pace. Empty if no source had a good one; {@code attempts} collects why each one failed.
      */
     public Optional<Repaired> repair(LocalBackend local, DamagedPack damaged, List<Source> sources, List<String> attempts)
             throws InterruptedIOException {
@@ -230,13 +240,22 @@ public final class Scrub {
                 attempts.add(source.name() + ": its copy " + fault.get());
                 continue;
             }
-            try {
+            // A prune may have removed the pack since the scrub read it (it was unused), or be removing
+            // it now: put back, it would be a pack no index names. The repository's lock (shared, as a
+            // backup takes it) waits for a running prune and keeps the next one out until the pack is
+            // in place; under it the index says whether anything still needs the pack.
+            try (RepositoryLock lock = RepositoryLock.acquire(repository, false, clock)) {
+                if (!repository.index().packs().contains(damaged.pack())) {
+                    return Optional.of(new Repaired(damaged.pack(), null, true));
+                }
                 local.replace(handle, new ByteArrayInputStream(content), content.length);
-            } catch (IOException e) {
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException | RepositoryException e) {
                 attempts.add(source.name() + ": a good copy was fetched but could not be put in place: " + e.getMessage());
                 continue;
             }
-            return Optional.of(new Repaired(damaged.pack(), source.name()));
+            return Optional.of(new Repaired(damaged.pack(), source.name(), false));
         }
         return Optional.empty();
     }

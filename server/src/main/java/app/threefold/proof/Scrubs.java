@@ -155,7 +155,7 @@ public final class Scrubs {
                 repository = e.repository().openCopy(backend, new MemoryIndex());
                 pace = pace(target);
             }
-            Scrub scrub = new Scrub(repository, pace);
+            Scrub scrub = new Scrub(repository, pace, clock);
             Scrub.Report report = scrub.run(p -> progress.report(p.bytes(), p.totalBytes(), Job.Amount.Unit.BYTES,
                     "read and checked"));
             List<Map<String, Object>> damaged = new ArrayList<>();
@@ -164,7 +164,6 @@ public final class Scrubs {
             Set<Id> badBlobs = new HashSet<>();
             List<Scrub.Source> sources = null;
             for (Scrub.DamagedPack d : report.damaged()) {
-                damaged.add(Map.of("pack", d.pack().hex(), "reason", d.reason()));
                 Optional<Scrub.Repaired> fixed = Optional.empty();
                 List<String> attempts = new ArrayList<>();
                 if (local && repository.backend() instanceof LocalBackend disk) {
@@ -174,6 +173,10 @@ public final class Scrubs {
                     progress.report(1, "repairing pack " + d.pack().shortHex());
                     fixed = scrub.repair(disk, d, sources, attempts);
                 }
+                if (fixed.isPresent() && fixed.get().unneeded()) {
+                    continue; // a prune removed it after the scrub read it: no damage
+                }
+                damaged.add(Map.of("pack", d.pack().hex(), "reason", d.reason()));
                 if (fixed.isPresent()) {
                     repaired.add(Map.of("pack", d.pack().hex(), "from", fixed.get().from()));
                 } else {

@@ -2,24 +2,37 @@ package app.threefold.proof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
+import app.threefold.backend.LocalBackend;
 import app.threefold.backend.ObjectCopy;
 import app.threefold.backend.S3Backend;
 import app.threefold.backend.S3Server;
 import app.threefold.backend.S3Settings;
 import app.threefold.catalog.Catalog;
+import app.threefold.check.Scrub;
+import app.threefold.index.MemoryIndex;
 import app.threefold.catalog.TestDatabase;
 import app.threefold.ingest.IngestSession;
 import app.threefold.jobs.Job;
 import app.threefold.jobs.RestoreProofs;
 import app.threefold.mirror.Target;
+import app.threefold.prune.Prune;
+import app.threefold.repository.Repository;
+import app.threefold.repository.RepositoryLock;
 import app.threefold.repository.ResticCli;
 import app.threefold.repository.TestTrees;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +130,63 @@ class ScrubsTest {
         assertThat(scrub.result()).containsEntry("verdict", "repaired");
         assertThat(list(scrub, "damaged").get(0).get("reason")).asString().contains("missing");
         assertThat(Files.readAllBytes(pack)).isEqualTo(before);
+        new ResticCli(appliance.repository(), ProofFixture.RECOVERY).ok("check", "--read-data");
+    }
+
+    @Test
+    void aPackAPruneRemovedWhileTheScrubRanIsNotPutBackByTheRepair() throws Exception {
+        // A second device's backup, in a pack of its own (the largest), that a forget and a prune remove.
+        Path phone = tmp.resolve("phone");
+        TestTrees.write(phone.resolve("video.mp4"), TestTrees.bytes(new Random(11), 3 << 20));
+        IngestSession.Result gone = appliance.engine.backupFolder("phone", phone);
+        Target bucket = appliance.bucket(server, "Backblaze");
+        Path damaged = TestTrees.flipByteInLargestPack(appliance.repository(), 500);
+        Repository repository = appliance.engine.repository();
+        Scrub scrub = new Scrub(repository, Scrub.Pace.NONE, appliance.clock);
+        Scrub.DamagedPack found = scrub.run(p -> { }).damaged().get(0);
+        assertThat(found.pack().hex()).isEqualTo(damaged.getFileName().toString());
+
+        // Between the scrub's read and its repair, the snapshot is forgotten and a prune removes the pack.
+        repository.backend().remove(new Handle(FileType.SNAPSHOT, gone.snapshot().id().hex()));
+        new Prune(repository, appliance.engine.catalogIndex(), appliance.engine.workers(), appliance.clock)
+                .run(Prune.Options.DEFAULT, Prune.Progress.NONE);
+        assertThat(damaged).doesNotExist();
+        Repository copy = repository.openCopy(appliance.targets.open(bucket.id()), new MemoryIndex());
+        List<String> attempts = new ArrayList<>();
+        Optional<Scrub.Repaired> repaired = scrub.repair((LocalBackend) repository.backend(), found,
+                List.of(new Scrub.Source("Backblaze", copy, Scrub.Pace.NONE)), attempts);
+
+        assertThat(damaged).as("nothing names the pack any more: put back, it would be a pack nothing uses").doesNotExist();
+        assertThat(repaired).hasValueSatisfying(r -> assertThat(r.unneeded()).isTrue());
+        assertThat(new ResticCli(appliance.repository(), ProofFixture.RECOVERY).ok("check"))
+                .contains("no errors were found").doesNotContain("additional");
+    }
+
+    @Test
+    void aRepairWaitsForARunningPruneToEnd() throws Exception {
+        Target bucket = appliance.bucket(server, "Backblaze");
+        Path damaged = TestTrees.flipByteInLargestPack(appliance.repository(), 500);
+        Repository repository = appliance.engine.repository();
+        Scrub scrub = new Scrub(repository, Scrub.Pace.NONE, appliance.clock);
+        Scrub.DamagedPack found = scrub.run(p -> { }).damaged().get(0);
+        Repository copy = repository.openCopy(appliance.targets.open(bucket.id()), new MemoryIndex());
+
+        CompletableFuture<Optional<Scrub.Repaired>> repair;
+        // A prune holds the repository alone: what a repair puts back it could be deleting right now.
+        try (RepositoryLock prune = RepositoryLock.acquireExclusive(repository, appliance.clock, Duration.ZERO, n -> { })) {
+            repair = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return scrub.repair((LocalBackend) repository.backend(), found,
+                            List.of(new Scrub.Source("Backblaze", copy, Scrub.Pace.NONE)), new ArrayList<>());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(1500);
+            assertThat(repair).as("the repair waits while the prune runs").isNotDone();
+            assertThat(Files.readAllBytes(damaged)).as("and has not touched the pack").isNotNull();
+        }
+        assertThat(repair.get(30, TimeUnit.SECONDS)).hasValueSatisfying(r -> assertThat(r.from()).isEqualTo("Backblaze"));
         new ResticCli(appliance.repository(), ProofFixture.RECOVERY).ok("check", "--read-data");
     }
 
