@@ -8,6 +8,7 @@ import app.threefold.audit.AuditLog;
 import app.threefold.backend.InvalidLocationException;
 import app.threefold.backend.Location;
 import app.threefold.device.Devices;
+import app.threefold.engine.Engine;
 import app.threefold.jobs.Jobs;
 import app.threefold.mirror.SyncProgress;
 import app.threefold.mirror.Targets;
@@ -79,7 +80,10 @@ final class RecoverCommand implements Callable<Integer> {
                 throw new CommandRefusedException(e.getMessage(), e);
             }
         }
-        refuseUnlessEmpty(dataDir);
+        refuseUnlessEmptyOrCutOff(dataDir);
+        // Before the data directory gets anything: a retry with the right password or place finds it as it was.
+        Recovery.check(location, password);
+        Recovery.begin(dataDir, location);
         Config config = ConfigLoader.load(new ConfigLoader.Flags(dataDir, null, null, null), terminal.env());
         Logging.useDataDir(config.dataDir());
         Clock clock = Clock.systemUTC();
@@ -116,9 +120,13 @@ final class RecoverCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Recovering over a running or set-up appliance would mix two appliances; only a new or empty folder will do. */
-    private static void refuseUnlessEmpty(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+    /**
+     * Recovering over a running or set-up appliance would mix two appliances; only a new or empty
+     * folder will do, or one where a recovery was cut off (its marker, no appliance key), which
+     * this run continues.
+     */
+    private static void refuseUnlessEmptyOrCutOff(Path dir) throws IOException {
+        if (!Files.exists(dir) || (Files.exists(Recovery.marker(dir)) && !Files.exists(Engine.applianceKey(dir)))) {
             return;
         }
         if (!Files.isDirectory(dir)) {
