@@ -3,8 +3,11 @@ package app.threefold.proof;
 import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
 import app.threefold.backend.Backend;
+import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
 import app.threefold.backend.LocalBackend;
 import app.threefold.check.Checker;
+import app.threefold.check.LostPacks;
 import app.threefold.check.Scrub;
 import app.threefold.engine.Engine;
 import app.threefold.format.Id;
@@ -49,6 +52,8 @@ public final class Scrubs {
     public static final Duration INTERVAL = Duration.ofDays(30);
     /** A bucket's scrub without a bandwidth limit of its own reads at most this fast (8 MiB/s: 1 TB in 36 hours). */
     public static final long DEFAULT_REMOTE_LIMIT = 8L << 20;
+    /** How long dropping lost packs waits for running backups, as a scheduled prune does. */
+    static final Duration DROP_PATIENCE = Duration.ofMinutes(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -187,6 +192,19 @@ public final class Scrubs {
                 for (Checker.Affected a : new Checker(repository, e.workers()).affectedBy(badBlobs)) {
                     affected.add(Map.of("snapshot", a.snapshot().hex(), "device", a.hostname(), "path", a.path(),
                             "reason", a.reason()));
+                }
+            }
+            if (!unrepaired.isEmpty()) {
+                Set<Id> lost = new HashSet<>();
+                unrepaired.forEach(u -> lost.add(Id.parse((String) u.get("pack"))));
+                if (local) {
+                    // Else every later backup dedups against the lost data, and backing up again mends nothing.
+                    progress.report(1, "dropping the damaged packs from the index");
+                    LostPacks.drop(repository, lost, clock, DROP_PATIENCE);
+                } else {
+                    // The NAS's own pack, if good, is sent again by the next sync.
+                    targets.removeDamaged(TargetId.parse(copy), repository.backend(),
+                            lost.stream().map(p -> new Handle(FileType.PACK, p.hex())).toList());
                 }
             }
             Instant finished = clock.instant();

@@ -150,6 +150,33 @@ class ScrubsTest {
         assertThat(list(bucketScrub, "affected")).extracting(a -> a.get("path")).containsExactly("/photos/cat.jpg");
     }
 
+    @Test
+    void damageNoCopyCouldRepairIsDroppedFromTheIndexSoTheNextBackupStoresTheFilesAgain() throws Exception {
+        Target target = appliance.bucket(server, "Backblaze");
+        Path damaged = TestTrees.flipByteInLargestPack(appliance.repository(), 500);
+        S3Settings settings = server.settings(target.s3().bucket(), target.s3().prefix());
+        ObjectCopy.flipByte(server, settings, new Handle(app.threefold.backend.FileType.PACK,
+                damaged.getFileName().toString()), 700);
+        assertThat(appliance.awaitEnd(appliance.scrubs.start(RestoreProofs.LOCAL, "admin")).result())
+                .containsEntry("verdict", "damaged");
+
+        // What the alert advises: back up again. The files are all still on the laptop.
+        IngestSession.Result again = appliance.engine.backupFolder("laptop", tmp.resolve("src"));
+
+        assertThat(again.snapshot().id()).isNotEqualTo(backup.snapshot().id());
+        assertThat(new ResticCli(appliance.repository(), ProofFixture.RECOVERY).ok("check", "--read-data"))
+                .contains("no errors were found");
+        assertThat(appliance.awaitEnd(appliance.restoreTests.start("laptop", RestoreProofs.LOCAL, "admin")).result())
+                .containsEntry("verdict", "passed");
+        // The bucket's damaged object is removed from it, so the next sync sends the pack again if the NAS has it.
+        Handle pack = new Handle(app.threefold.backend.FileType.PACK, damaged.getFileName().toString());
+        assertThat(appliance.awaitEnd(appliance.scrubs.start(target.id().toString(), "admin")).result())
+                .containsEntry("verdict", "damaged");
+        try (var bucket = appliance.targets.open(target.id())) {
+            assertThat(bucket.exists(pack)).isFalse();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> list(Job job, String key) {
         return (List<Map<String, Object>>) job.result().get(key);
