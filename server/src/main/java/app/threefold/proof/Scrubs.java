@@ -21,6 +21,7 @@ import app.threefold.mirror.Targets;
 import app.threefold.mirror.Throttle;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
+import app.threefold.repository.RepositoryLock;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -152,8 +153,14 @@ public final class Scrubs {
             if (local) {
                 repository = e.repository();
                 pace = Scrub.Pace.NONE;
+                // Shared, as a backup holds it: a prune (exclusive) waits instead of deleting packs under the
+                // reading, which would read as damage. Released before repairing, which takes it exclusively.
+                opened.add(RepositoryLock.acquire(repository, false, clock));
             } else {
                 Target target = targets.get(TargetId.parse(copy));
+                if (targets.activeJob(target.id()).isPresent()) {
+                    throw new CopySyncingException(target.name());
+                }
                 progress.report(0, "connecting to " + target.name());
                 Backend backend = targets.open(target.id());
                 opened.add(backend);
@@ -163,6 +170,9 @@ public final class Scrubs {
             Scrub scrub = new Scrub(repository, pace);
             Scrub.Report report = scrub.run(p -> progress.report(p.bytes(), p.totalBytes(), Job.Amount.Unit.BYTES,
                     "read and checked"));
+            if (local) {
+                closeAll(opened);
+            }
             List<Map<String, Object>> damaged = new ArrayList<>();
             List<Map<String, Object>> repaired = new ArrayList<>();
             List<Map<String, Object>> unrepaired = new ArrayList<>();
@@ -213,15 +223,20 @@ public final class Scrubs {
                     null, job, actor);
             return record(outcome);
         } finally {
-            for (AutoCloseable c : opened) {
-                try {
-                    c.close();
-                } catch (Exception closeFailed) {
-                    // Only connections to copies that were read: nothing was written through them.
-                    org.slf4j.LoggerFactory.getLogger(Scrubs.class).warn("closing a copy after a scrub failed", closeFailed);
-                }
+            closeAll(opened);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> opened) {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception closeFailed) {
+                // Connections to copies that were only read, or the scrub's shared lock (its file expires).
+                org.slf4j.LoggerFactory.getLogger(Scrubs.class).warn("closing a copy or lock after a scrub failed", closeFailed);
             }
         }
+        opened.clear();
     }
 
     /** The copies a damaged pack of the NAS may come from: every target that synced at least once. */
@@ -291,11 +306,14 @@ public final class Scrubs {
     }
 
     /**
-     * The latest scrub of each copy where it found damage, repaired or not: what an alert about
+     * The latest completed scrub of each copy where it found damage, repaired or not: what an alert about
      * "damage found" reports ({@link Outcome#unrepaired()} non-empty: damage nobody could repair).
      */
     public List<Outcome> damageFound() {
-        return latest().stream().filter(o -> !o.damaged().isEmpty()).toList();
+        // A scrub that broke off saw nothing go: the last one that read the copy to the end still stands.
+        return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT ON (copy) * FROM scrubs WHERE error IS NULL"
+                        + " ORDER BY copy, finished DESC, id DESC")
+                .map((rs, ctx) -> map(rs)).list()).stream().filter(o -> !o.damaged().isEmpty()).toList();
     }
 
     private static Outcome map(java.sql.ResultSet rs) throws java.sql.SQLException {
