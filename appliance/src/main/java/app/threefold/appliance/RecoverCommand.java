@@ -13,6 +13,7 @@ import app.threefold.jobs.Jobs;
 import app.threefold.mirror.SyncProgress;
 import app.threefold.mirror.Targets;
 import app.threefold.recovery.Recovery;
+import app.threefold.sshd.client.MinaSftpBackends;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +39,19 @@ final class RecoverCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--from", paramLabel = "LOCATION", required = true,
-            description = "The copy: a folder (a USB disk's copy) or s3:ENDPOINT/BUCKET/PREFIX (credentials from"
-                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, region from AWS_DEFAULT_REGION).")
+            description = "The copy: a folder (a USB disk's copy), s3:ENDPOINT/BUCKET/PREFIX (credentials from"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, region from AWS_DEFAULT_REGION) or"
+                    + " sftp://USER@HOST:PORT/PATH (a friend's NAS: with --key and --host-key).")
     String from;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "For sftp://: the private key to log in with. Servers that take a password read it from"
+                    + " THREEFOLD_SFTP_PASSWORD instead.")
+    Path keyFile;
+
+    @Option(names = "--host-key", paramLabel = "SHA256:…",
+            description = "For sftp://: the server's host key fingerprint; any other key is refused.")
+    String hostKey;
 
     @Option(names = "--password-file", paramLabel = "FILE", required = true,
             description = "File holding the repository password from the recovery kit (first line).")
@@ -62,8 +73,10 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Location location;
+        MinaSftpBackends sftp = new MinaSftpBackends();
         try {
-            location = Location.parse(from, terminal.env());
+            location = Location.parse(from, terminal.env(), new Location.SftpAccess(hostKey, keyFile,
+                    terminal.env().get("THREEFOLD_SFTP_PASSWORD"), sftp));
         } catch (InvalidLocationException e) {
             throw new CommandRefusedException("--from " + e.getMessage(), e);
         }
@@ -94,7 +107,7 @@ final class RecoverCommand implements Callable<Integer> {
             AuditLog audit = new AuditLog(database.catalog().jdbi(), clock);
             Devices devices = new Devices(database.catalog().jdbi(), PasswordHasher.standard(), clock);
             Targets targets = new Targets(database.catalog().jdbi(), jobs, Optional::empty, audit, config.dataDir(), clock,
-                    ZoneId.systemDefault(), Targets.Settings.DEFAULT);
+                    ZoneId.systemDefault(), Targets.Settings.DEFAULT, sftp);
             Recovery.Outcome outcome = new Recovery(config.dataDir(), database.catalog(), devices, targets, clock)
                     .recover(location, password, "recover", new Printer());
             outcome.engine().close();

@@ -64,6 +64,36 @@ class RecoverCommandTest {
         assertThat(snapshots.out()).contains("nas-photos");
     }
 
+    @Test
+    void aCopyAtAFriendsNasIsRecoveredOverSftpWithTheKeyAndHostKeyAndStaysATarget() throws Exception {
+        Path old = tmp.resolve("old");
+        Path passwordFile = tmp.resolve("repo-password");
+        Files.writeString(passwordFile, RECOVERY + "\n");
+        Path adminPassword = tmp.resolve("admin-password");
+        Files.writeString(adminPassword, "correct horse battery\n");
+        assertThat(main("init", "--data-dir", old.toString(), "--password-file", passwordFile.toString(),
+                "--admin-user", "admin", "--admin-password-file", adminPassword.toString()).status()).isZero();
+        Path photos = Files.createDirectories(tmp.resolve("photos"));
+        Files.writeString(photos.resolve("a.txt"), "the beach");
+        assertThat(main("backup", "--data-dir", old.toString(), "--device", "nas-photos", photos.toString()).status()).isZero();
+        try (app.threefold.sshd.client.FolderSftpServer friend = new app.threefold.sshd.client.FolderSftpServer(tmp.resolve("friend"))) {
+            copyTree(old.resolve("repository"), friend.root.resolve("copy"));
+            try (Stream<Path> all = Files.walk(old)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+            String location = "sftp://" + app.threefold.sshd.client.FolderSftpServer.USER + "@127.0.0.1:" + friend.port()
+                    + "/copy";
+
+            Run recover = main("recover", "--data-dir", old.toString(), "--from", location, "--key",
+                    friend.keyFile.toString(), "--host-key", friend.hostKey, "--password-file", passwordFile.toString());
+
+            assertThat(recover.status()).as(recover.err() + recover.out()).isZero();
+            assertThat(recover.out()).contains("1 snapshots", "Recovered copy");
+        }
+    }
+
     private static java.util.List<String> entries(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return java.util.List.of();
