@@ -8,10 +8,12 @@ import app.threefold.audit.AuditLog;
 import app.threefold.backend.InvalidLocationException;
 import app.threefold.backend.Location;
 import app.threefold.device.Devices;
+import app.threefold.engine.Engine;
 import app.threefold.jobs.Jobs;
 import app.threefold.mirror.SyncProgress;
 import app.threefold.mirror.Targets;
 import app.threefold.recovery.Recovery;
+import app.threefold.sshd.client.MinaSftpBackends;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +39,19 @@ final class RecoverCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--from", paramLabel = "LOCATION", required = true,
-            description = "The copy: a folder (a USB disk's copy) or s3:ENDPOINT/BUCKET/PREFIX (credentials from"
-                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, region from AWS_DEFAULT_REGION).")
+            description = "The copy: a folder (a USB disk's copy), s3:ENDPOINT/BUCKET/PREFIX (credentials from"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, region from AWS_DEFAULT_REGION) or"
+                    + " sftp://USER@HOST:PORT/PATH (a friend's NAS: with --key and --host-key).")
     String from;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "For sftp://: the private key to log in with. Servers that take a password read it from"
+                    + " THREEFOLD_SFTP_PASSWORD instead.")
+    Path keyFile;
+
+    @Option(names = "--host-key", paramLabel = "SHA256:…",
+            description = "For sftp://: the server's host key fingerprint; any other key is refused.")
+    String hostKey;
 
     @Option(names = "--password-file", paramLabel = "FILE", required = true,
             description = "File holding the repository password from the recovery kit (first line).")
@@ -61,8 +73,10 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Location location;
+        MinaSftpBackends sftp = new MinaSftpBackends();
         try {
-            location = Location.parse(from, terminal.env());
+            location = Location.parse(from, terminal.env(), new Location.SftpAccess(hostKey, keyFile,
+                    terminal.env().get("THREEFOLD_SFTP_PASSWORD"), sftp));
         } catch (InvalidLocationException e) {
             throw new CommandRefusedException("--from " + e.getMessage(), e);
         }
@@ -79,7 +93,10 @@ final class RecoverCommand implements Callable<Integer> {
                 throw new CommandRefusedException(e.getMessage(), e);
             }
         }
-        refuseUnlessEmpty(dataDir);
+        refuseUnlessEmptyOrCutOff(dataDir);
+        // Before the data directory gets anything: a retry with the right password or place finds it as it was.
+        Recovery.check(location, password);
+        Recovery.begin(dataDir, location);
         Config config = ConfigLoader.load(new ConfigLoader.Flags(dataDir, null, null, null), terminal.env());
         Logging.useDataDir(config.dataDir());
         Clock clock = Clock.systemUTC();
@@ -90,7 +107,7 @@ final class RecoverCommand implements Callable<Integer> {
             AuditLog audit = new AuditLog(database.catalog().jdbi(), clock);
             Devices devices = new Devices(database.catalog().jdbi(), PasswordHasher.standard(), clock);
             Targets targets = new Targets(database.catalog().jdbi(), jobs, Optional::empty, audit, config.dataDir(), clock,
-                    ZoneId.systemDefault(), Targets.Settings.DEFAULT);
+                    ZoneId.systemDefault(), Targets.Settings.DEFAULT, sftp);
             Recovery.Outcome outcome = new Recovery(config.dataDir(), database.catalog(), devices, targets, clock)
                     .recover(location, password, "recover", new Printer());
             outcome.engine().close();
@@ -116,9 +133,13 @@ final class RecoverCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Recovering over a running or set-up appliance would mix two appliances; only a new or empty folder will do. */
-    private static void refuseUnlessEmpty(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+    /**
+     * Recovering over a running or set-up appliance would mix two appliances; only a new or empty
+     * folder will do, or one where a recovery was cut off (its marker, no appliance key), which
+     * this run continues.
+     */
+    private static void refuseUnlessEmptyOrCutOff(Path dir) throws IOException {
+        if (!Files.exists(dir) || (Files.exists(Recovery.marker(dir)) && !Files.exists(Engine.applianceKey(dir)))) {
             return;
         }
         if (!Files.isDirectory(dir)) {

@@ -6,6 +6,7 @@ import app.threefold.jobs.Job;
 import app.threefold.jobs.Jobs;
 import app.threefold.jobs.RestoreProofs;
 import app.threefold.mirror.Targets;
+import app.threefold.sshd.client.MinaSftpBackends;
 import app.threefold.proof.Scrubs;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +50,7 @@ final class ScrubCommand implements Callable<Integer> {
              Jobs jobs = new Jobs(database.catalog().jdbi(), clock)) {
             AuditLog audit = new AuditLog(database.catalog().jdbi(), clock);
             Targets targets = new Targets(database.catalog().jdbi(), jobs, () -> Optional.of(engine.repository().backend()),
-                    audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT);
+                    audit, config.dataDir(), clock, ZoneId.systemDefault(), Targets.Settings.DEFAULT, new MinaSftpBackends());
             Scrubs scrubs = new Scrubs(database.catalog().jdbi(), jobs, () -> Optional.of(engine), targets, audit, clock);
             outcome = scrubs.runNow(target == null ? RestoreProofs.LOCAL : target, "cli", new Jobs.ProgressSink() {
                 @Override

@@ -19,9 +19,12 @@ import app.threefold.snapshot.Snapshot;
 import app.threefold.snapshot.SnapshotRow;
 import app.threefold.snapshot.Snapshots;
 import java.io.IOException;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -55,6 +58,8 @@ public final class Engine implements AutoCloseable {
     private final CatalogSnapshots catalogSnapshots;
     private final CatalogIndex catalogIndex;
     private final Clock clock;
+    /** The password of the key {@link #adopt} added, until {@link #writeApplianceKey} keeps it. */
+    private char[] adoptedKey;
 
     private Engine(Repository repository, Catalog catalog, Clock clock) {
         this.repository = repository;
@@ -101,16 +106,17 @@ public final class Engine implements AutoCloseable {
                 APPLIANCE_KDF, new CatalogIndex(catalog.jdbi()), random, clock);
         repo.addKey(recoveryPassword, KeyFile.Params.DEFAULT, clock);
         Files.createDirectories(dataDir);
-        Files.writeString(keyFile, new String(appliancePassword), StandardCharsets.US_ASCII,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        writeKeyFile(keyFile, appliancePassword);
         return new Engine(repo, catalog, clock);
     }
 
     /**
      * Takes over a repository copied from an off-site copy into {@code DIR/repository} (disaster
      * recovery): opens it with the recovery password, gives it a new appliance key (the old one's
-     * password died with the old NAS), and reads its index files into the catalog.
+     * password died with the old NAS), and reads its index files into the catalog. The key's
+     * password is not written to {@code DIR/appliance.key} yet: that file is what makes a data
+     * directory an appliance, so the caller writes it with {@link #writeApplianceKey} once the
+     * catalog is rebuilt; a recovery cut off before then leaves a directory a rerun resumes.
      *
      * @throws app.threefold.crypto.WrongPasswordException if {@code recoveryPassword} opens none of its keys
      */
@@ -126,12 +132,47 @@ public final class Engine implements AutoCloseable {
         random.nextBytes(secret);
         char[] appliancePassword = Base64.getEncoder().withoutPadding().encodeToString(secret).toCharArray();
         repo.addKey(appliancePassword, APPLIANCE_KDF, clock);
-        Files.writeString(keyFile, new String(appliancePassword), StandardCharsets.US_ASCII,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         repo.syncIndex();
         repo.indexUnindexedPacks(true);
-        return new Engine(repo, catalog, clock);
+        Engine engine = new Engine(repo, catalog, clock);
+        engine.adoptedKey = appliancePassword;
+        return engine;
+    }
+
+    /**
+     * Writes the password of the key {@link #adopt} added to {@code DIR/appliance.key}: the last step
+     * of a recovery, after which the data directory is an appliance {@link #open} opens.
+     */
+    public void writeApplianceKey(Path dataDir) throws IOException {
+        if (adoptedKey == null) {
+            throw new IllegalStateException("only an adopted repository has an appliance key still to write");
+        }
+        writeKeyFile(dataDir.resolve(APPLIANCE_KEY), adoptedKey);
+        adoptedKey = null;
+    }
+
+    /**
+     * Owner-only from its first byte (a temp file created 0600), on disk before it gets its name,
+     * and renamed into place: a crash leaves either no key file or a whole one, never an empty
+     * file that would make the directory look set up with a password that opens nothing.
+     */
+    private static void writeKeyFile(Path keyFile, char[] password) throws IOException {
+        Path temp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            out.write(StandardCharsets.US_ASCII.encode(CharBuffer.wrap(password)));
+            out.force(true);
+        }
+        try {
+            Files.move(temp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        try (FileChannel dir = FileChannel.open(keyFile.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        }
     }
 
     /** Opens the appliance's repository; a catalog that has no index yet is filled from the index files. */

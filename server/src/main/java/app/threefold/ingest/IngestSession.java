@@ -34,6 +34,7 @@ public final class IngestSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestSession.class);
     static final int MAX_IN_FLIGHT_MIB = 96;
 
+    private final Repository repository;
     private final BlobSaver saver;
     private final Snapshot parent;
     private final RepositoryLock lock;
@@ -48,6 +49,7 @@ public final class IngestSession implements AutoCloseable {
 
     public IngestSession(Repository repository, BlobSaver saver, Chunker chunker, ContentDigests digests,
                          ExecutorService workers, Clock clock, Snapshot parent) throws IOException {
+        this.repository = repository;
         this.saver = saver;
         this.parent = parent;
         this.content = new ContentStore(chunker, saver, digests, MAX_IN_FLIGHT_MIB);
@@ -98,7 +100,8 @@ public final class IngestSession implements AutoCloseable {
     public Outcome file(String name, Attributes attributes, ContentOpener opener) throws IOException {
         Node before = writer.previous(name);
         if (before != null && before.isFile() && before.size() == attributes.size()
-                && before.mtime() != null && before.mtime().equals(attributes.mtime()) && before.content() != null) {
+                && before.mtime() != null && before.mtime().equals(attributes.mtime()) && before.content() != null
+                && stillStored(before.content())) {
             writer.file(name, CompletableFuture.completedFuture(fileNode(name, attributes, attributes.size(), before.content())),
                     attributes.size(), 0);
             return Outcome.UNCHANGED;
@@ -116,6 +119,15 @@ public final class IngestSession implements AutoCloseable {
         writer.file(name, stored.content().thenApply(ids -> fileNode(name, attributes, stored.size(), ids)),
                 attributes.size(), stored.size());
         return before == null || !before.isFile() ? Outcome.NEW : Outcome.CHANGED;
+    }
+
+    /**
+     * Whether the index still names every blob of an unchanged file: a scrub drops packs nobody
+     * could repair, and then reading the file again is what stores its data anew (as restic does).
+     */
+    private boolean stillStored(List<app.threefold.format.Id> content) {
+        return content.isEmpty()
+                || repository.index().known(app.threefold.format.BlobType.DATA, content).size() == new java.util.HashSet<>(content).size();
     }
 
     private static Node fileNode(String name, Attributes a, long size, List<app.threefold.format.Id> content) {

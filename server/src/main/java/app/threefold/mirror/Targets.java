@@ -859,6 +859,21 @@ public final class Targets {
                 .bind("id", id.value()).mapTo(Boolean.class).one());
     }
 
+    /**
+     * Removes objects a scrub of the target found damaged, through {@code backend} (the target's,
+     * opened by the scrub), and forgets them in the catalog's record of the target: the next sync
+     * sends them again from the NAS, where a damaged copy would otherwise stay for good.
+     */
+    public void removeDamaged(TargetId id, Backend backend, List<Handle> damaged) throws IOException {
+        Ledger ledger = ledger(id);
+        for (Handle handle : damaged) {
+            backend.remove(handle);
+            ledger.forget(handle);
+            log.warn("removed {} from {}: a scrub found it damaged; the next sync sends it again", handle.path(),
+                    backend.location());
+        }
+    }
+
     /** The catalog's record of what the target holds. */
     Ledger ledger(TargetId id) {
         return new Ledger() {

@@ -3,8 +3,11 @@ package app.threefold.proof;
 import app.threefold.ThreefoldException;
 import app.threefold.audit.AuditLog;
 import app.threefold.backend.Backend;
+import app.threefold.backend.FileType;
+import app.threefold.backend.Handle;
 import app.threefold.backend.LocalBackend;
 import app.threefold.check.Checker;
+import app.threefold.check.LostPacks;
 import app.threefold.check.Scrub;
 import app.threefold.engine.Engine;
 import app.threefold.format.Id;
@@ -18,6 +21,7 @@ import app.threefold.mirror.Targets;
 import app.threefold.mirror.Throttle;
 import app.threefold.repository.Repository;
 import app.threefold.repository.RepositoryException;
+import app.threefold.repository.RepositoryLock;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -49,6 +53,8 @@ public final class Scrubs {
     public static final Duration INTERVAL = Duration.ofDays(30);
     /** A bucket's scrub without a bandwidth limit of its own reads at most this fast (8 MiB/s: 1 TB in 36 hours). */
     public static final long DEFAULT_REMOTE_LIMIT = 8L << 20;
+    /** How long dropping lost packs waits for running backups, as a scheduled prune does. */
+    static final Duration DROP_PATIENCE = Duration.ofMinutes(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -147,8 +153,14 @@ public final class Scrubs {
             if (local) {
                 repository = e.repository();
                 pace = Scrub.Pace.NONE;
+                // Shared, as a backup holds it: a prune (exclusive) waits instead of deleting packs under the
+                // reading, which would read as damage. Released before repairing, which takes it exclusively.
+                opened.add(RepositoryLock.acquire(repository, false, clock));
             } else {
                 Target target = targets.get(TargetId.parse(copy));
+                if (targets.activeJob(target.id()).isPresent()) {
+                    throw new CopySyncingException(target.name());
+                }
                 progress.report(0, "connecting to " + target.name());
                 Backend backend = targets.open(target.id());
                 opened.add(backend);
@@ -158,6 +170,9 @@ public final class Scrubs {
             Scrub scrub = new Scrub(repository, pace, clock);
             Scrub.Report report = scrub.run(p -> progress.report(p.bytes(), p.totalBytes(), Job.Amount.Unit.BYTES,
                     "read and checked"));
+            if (local) {
+                closeAll(opened);
+            }
             List<Map<String, Object>> damaged = new ArrayList<>();
             List<Map<String, Object>> repaired = new ArrayList<>();
             List<Map<String, Object>> unrepaired = new ArrayList<>();
@@ -192,21 +207,39 @@ public final class Scrubs {
                             "reason", a.reason()));
                 }
             }
+            if (!unrepaired.isEmpty()) {
+                Set<Id> lost = new HashSet<>();
+                unrepaired.forEach(u -> lost.add(Id.parse((String) u.get("pack"))));
+                if (local) {
+                    // Else every later backup dedups against the lost data, and backing up again mends nothing.
+                    progress.report(1, "dropping the damaged packs from the index");
+                    LostPacks.drop(repository, lost, clock, DROP_PATIENCE);
+                } else {
+                    // The NAS's own pack, if good, is sent again by the next sync.
+                    targets.removeDamaged(TargetId.parse(copy), repository.backend(),
+                            lost.stream().map(p -> new Handle(FileType.PACK, p.hex())).toList());
+                }
+            }
             Instant finished = clock.instant();
             Outcome outcome = new Outcome(0, copy, name, started, finished, report.packs(), report.bytes(),
                     Duration.between(started, finished).toMillis() / 1000.0, damaged, repaired, unrepaired, affected,
                     null, job, actor);
             return record(outcome);
         } finally {
-            for (AutoCloseable c : opened) {
-                try {
-                    c.close();
-                } catch (Exception closeFailed) {
-                    // Only connections to copies that were read: nothing was written through them.
-                    org.slf4j.LoggerFactory.getLogger(Scrubs.class).warn("closing a copy after a scrub failed", closeFailed);
-                }
+            closeAll(opened);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> opened) {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception closeFailed) {
+                // Connections to copies that were only read, or the scrub's shared lock (its file expires).
+                org.slf4j.LoggerFactory.getLogger(Scrubs.class).warn("closing a copy or lock after a scrub failed", closeFailed);
             }
         }
+        opened.clear();
     }
 
     /** The copies a damaged pack of the NAS may come from: every target that synced at least once. */
@@ -276,11 +309,14 @@ public final class Scrubs {
     }
 
     /**
-     * The latest scrub of each copy where it found damage, repaired or not: what an alert about
+     * The latest completed scrub of each copy where it found damage, repaired or not: what an alert about
      * "damage found" reports ({@link Outcome#unrepaired()} non-empty: damage nobody could repair).
      */
     public List<Outcome> damageFound() {
-        return latest().stream().filter(o -> !o.damaged().isEmpty()).toList();
+        // A scrub that broke off saw nothing go: the last one that read the copy to the end still stands.
+        return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT ON (copy) * FROM scrubs WHERE error IS NULL"
+                        + " ORDER BY copy, finished DESC, id DESC")
+                .map((rs, ctx) -> map(rs)).list()).stream().filter(o -> !o.damaged().isEmpty()).toList();
     }
 
     private static Outcome map(java.sql.ResultSet rs) throws java.sql.SQLException {

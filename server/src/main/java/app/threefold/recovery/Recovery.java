@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Recovery {
 
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+    static final String MARKER = "recovering";
 
     /** Told how far the recovery is; called from the recovering thread (copy progress from the copy's). */
     public interface Listener {
@@ -95,32 +96,26 @@ public final class Recovery {
      */
     public Outcome recover(Location from, char[] password, String actor, Listener listener) throws IOException {
         long started = System.nanoTime();
-        refuseUnlessFresh();
+        boolean resuming = refuseUnlessFresh();
         listener.phase("Opening the copy at " + from.display());
         String repositoryId;
         SyncResult copied;
         try (Backend copy = open(from)) {
-            try {
-                repositoryId = Repository.open(copy, password, new MemoryIndex(), new SecureRandom()).id().hex();
-            } catch (WrongPasswordException e) {
-                throw new RecoveryException(Kind.REFUSED, "The password does not open the repository at " + from.display()
-                        + ". Use the repository password from the recovery kit (the one chosen when the appliance was set"
-                        + " up); nothing was copied.", e);
-            } catch (RepositoryException e) {
-                if (e.kind() == Kind.NOT_FOUND) {
-                    throw notARepository(from, e.getMessage(), e);
-                }
-                throw e;
-            }
+            repositoryId = openWith(copy, from, password);
             listener.phase("Copying repository " + repositoryId.substring(0, 8) + " from " + from.display() + " to "
                     + Engine.repositoryDir(dataDir));
-            Files.createDirectories(dataDir);
+            if (!resuming) {
+                begin(dataDir, from);
+            }
             copied = Seed.copy(copy, localRepository(), listener::copying);
         }
         listener.phase("Opening the copied repository and reading its index into the catalog");
         Engine engine = Engine.adopt(dataDir, password, catalog, clock);
         try {
             Summary summary = rebuild(engine, from, repositoryId, copied, actor, listener, started);
+            // Last: the key file is what makes the directory an appliance; before it, a rerun resumes.
+            engine.writeApplianceKey(dataDir);
+            Files.deleteIfExists(marker(dataDir));
             log.info("Recovered {} snapshots ({} devices, {} folders) of repository {} from {} in {} s",
                     summary.snapshots(), summary.devices().size(), summary.folders().size(), repositoryId, from.display(),
                     summary.took().toSeconds());
@@ -128,6 +123,53 @@ public final class Recovery {
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens the copy with the password and returns its repository id, creating nothing anywhere:
+     * what a command checks before it makes the data directory, so a wrong password or a mistyped
+     * place leaves nothing to clear away before the retry.
+     *
+     * @throws RecoveryException for a password that opens no key of the copy, or a place with no repository
+     */
+    public static String check(Location from, char[] password) throws IOException {
+        try (Backend copy = open(from)) {
+            return openWith(copy, from, password);
+        }
+    }
+
+    private static String openWith(Backend copy, Location from, char[] password) throws IOException {
+        try {
+            return Repository.open(copy, password, new MemoryIndex(), new SecureRandom()).id().hex();
+        } catch (WrongPasswordException e) {
+            throw new RecoveryException(Kind.REFUSED, "The password does not open the repository at " + from.display()
+                    + ". Use the repository password from the recovery kit (the one chosen when the appliance was set"
+                    + " up); nothing was copied.", e);
+        } catch (RepositoryException e) {
+            if (e.kind() == Kind.NOT_FOUND) {
+                throw notARepository(from, e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Written before the first object is fetched and removed after {@code appliance.key}: a data
+     * directory holding it is a recovery cut off, which a rerun continues.
+     */
+    public static Path marker(Path dataDir) {
+        return dataDir.resolve(MARKER);
+    }
+
+    /**
+     * Marks {@code dataDir} (made if need be) as the place of a recovery from {@code from}: a command
+     * calls it before it creates anything else there, so a run killed at any point can be rerun.
+     */
+    public static void begin(Path dataDir, Location from) throws IOException {
+        Files.createDirectories(dataDir);
+        if (!Files.exists(marker(dataDir))) {
+            Files.writeString(marker(dataDir), "a recovery from " + from.display() + " started here\n");
         }
     }
 
@@ -170,19 +212,31 @@ public final class Recovery {
         folders.removeAll(sftp);
         List<String> recovered = new ArrayList<>();
         for (String device : sftp) {
-            if (devices.recover(device, actor)) {
+            // A run cut off may have made the account already; it came back all the same.
+            if (devices.recover(device, actor) || devices.names().contains(device)) {
                 recovered.add(device);
             }
         }
         listener.phase("Registering " + from.display() + " as a copy, so mirroring carries on");
-        Target target = switch (from) {
+        Target target = registered(from, actor);
+        return new Summary(repositoryId, copied.objectsSent() + copied.alreadyThere(), copied.bytesSent(), all.size(),
+                List.copyOf(recovered), List.copyOf(folders), target, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** The copy as a target: the one a recovery cut off registered already, or a new one. */
+    private Target registered(Location from, String actor) {
+        String place = from instanceof Location.Folder folder ? folder.path().toAbsolutePath().toString() : from.display();
+        for (Target t : targets.list()) {
+            if (t.location().equals(place)) {
+                return t;
+            }
+        }
+        return switch (from) {
             case Location.S3 s3 -> targets.addS3(copyName(), s3.settings(), Target.NIGHTLY, 0, actor);
             case Location.Folder folder -> targets.addFolder(copyName(), folder.path().toAbsolutePath(), Target.NIGHTLY, 0, actor);
             // A friend's NAS or another SFTP server: off-site like a bucket.
             case Location.Sftp server -> targets.addSftp(copyName(), server.settings(), true, Target.NIGHTLY, 0, actor);
         };
-        return new Summary(repositoryId, copied.objectsSent() + copied.alreadyThere(), copied.bytesSent(), all.size(),
-                List.copyOf(recovered), List.copyOf(folders), target, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** The copy's name among the targets: what it was called is not in the repository. */
@@ -196,7 +250,7 @@ public final class Recovery {
         return name;
     }
 
-    private Backend open(Location from) throws IOException {
+    private static Backend open(Location from) throws IOException {
         try {
             return from.open();
         } catch (NotARepositoryException e) {
@@ -217,15 +271,23 @@ public final class Recovery {
     }
 
     /**
-     * An appliance that has a repository, snapshots or devices is not recovered over. A repository
-     * folder without the appliance key is a recovery cut off before (its objects are kept, the rest
-     * fetched), or another repository, which the copy's full listing then refuses.
+     * An appliance that has a repository, snapshots or devices is not recovered over. A data
+     * directory with the {@link #marker} and no appliance key is a recovery cut off: what it fetched
+     * and rebuilt stays (rebuilding is idempotent) and the rest is done. A repository folder without
+     * either is another repository, which the copy's full listing then refuses.
+     *
+     * @return whether this run resumes a recovery cut off
      */
-    private void refuseUnlessFresh() {
-        if (Files.exists(Engine.applianceKey(dataDir)) || !devices.names().isEmpty()
+    private boolean refuseUnlessFresh() {
+        boolean applianceKey = Files.exists(Engine.applianceKey(dataDir));
+        if (!applianceKey && Files.exists(marker(dataDir))) {
+            return true;
+        }
+        if (applianceKey || !devices.names().isEmpty()
                 || !new CatalogSnapshots(catalog.jdbi()).latestPerDevice().isEmpty()) {
             throw new RecoveryException(Kind.CONFLICT, dataDir + " already holds an appliance (a repository, devices or"
                     + " snapshots); recovering into it would mix two appliances. Recover into a new, empty data directory.");
         }
+        return false;
     }
 }

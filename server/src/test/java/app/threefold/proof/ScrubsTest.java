@@ -220,6 +220,106 @@ class ScrubsTest {
         assertThat(list(bucketScrub, "affected")).extracting(a -> a.get("path")).containsExactly("/photos/cat.jpg");
     }
 
+    @Test
+    void damageNoCopyCouldRepairIsDroppedFromTheIndexSoTheNextBackupStoresTheFilesAgain() throws Exception {
+        Target target = appliance.bucket(server, "Backblaze");
+        Path damaged = TestTrees.flipByteInLargestPack(appliance.repository(), 500);
+        S3Settings settings = server.settings(target.s3().bucket(), target.s3().prefix());
+        ObjectCopy.flipByte(server, settings, new Handle(app.threefold.backend.FileType.PACK,
+                damaged.getFileName().toString()), 700);
+        assertThat(appliance.awaitEnd(appliance.scrubs.start(RestoreProofs.LOCAL, "admin")).result())
+                .containsEntry("verdict", "damaged");
+
+        // What the alert advises: back up again. The files are all still on the laptop.
+        IngestSession.Result again = appliance.engine.backupFolder("laptop", tmp.resolve("src"));
+
+        assertThat(again.snapshot().id()).isNotEqualTo(backup.snapshot().id());
+        assertThat(new ResticCli(appliance.repository(), ProofFixture.RECOVERY).ok("check", "--read-data"))
+                .contains("no errors were found");
+        assertThat(appliance.awaitEnd(appliance.restoreTests.start("laptop", RestoreProofs.LOCAL, "admin")).result())
+                .containsEntry("verdict", "passed");
+        // The bucket's damaged object is removed from it, so the next sync sends the pack again if the NAS has it.
+        Handle pack = new Handle(app.threefold.backend.FileType.PACK, damaged.getFileName().toString());
+        assertThat(appliance.awaitEnd(appliance.scrubs.start(target.id().toString(), "admin")).result())
+                .containsEntry("verdict", "damaged");
+        try (var bucket = appliance.targets.open(target.id())) {
+            assertThat(bucket.exists(pack)).isFalse();
+        }
+    }
+
+    @Test
+    void aPruneWaitsForTheScrubOfTheNasInsteadOfDeletingPacksUnderIt() throws Exception {
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        app.threefold.jobs.Jobs.ProgressSink slow = new app.threefold.jobs.Jobs.ProgressSink() {
+            @Override
+            public void report(double fraction, String message) {
+            }
+
+            @Override
+            public void report(long done, long total, Job.Amount.Unit unit, String verb) {
+                reading.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        var scrub = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return appliance.scrubs.runNow(RestoreProofs.LOCAL, "admin", slow);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        // What a prune takes first: it must wait for the scrub (here it gives up after 300 ms).
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.threefold.repository.RepositoryLock.acquireExclusive(
+                        appliance.engine.repository(), java.time.Clock.systemUTC(), java.time.Duration.ofMillis(300), n -> { })
+                .close()).isInstanceOf(app.threefold.repository.RepositoryException.class);
+        release.countDown();
+        assertThat(scrub.get(60, java.util.concurrent.TimeUnit.SECONDS).verdict()).isEqualTo("clean");
+        app.threefold.repository.RepositoryLock.acquireExclusive(appliance.engine.repository(), java.time.Clock.systemUTC(),
+                java.time.Duration.ofSeconds(5), n -> { }).close();
+    }
+
+    @Test
+    void aScrubThatEndsInAnErrorDoesNotClearTheDamageTheLastCompleteScrubFound() throws Exception {
+        appliance.bucket(server, "Backblaze");
+        Target target = appliance.targets.list().getFirst();
+        S3Settings settings = server.settings(target.s3().bucket(), target.s3().prefix());
+        Path largest;
+        try (var packs = Files.walk(appliance.repository().resolve("data"))) {
+            largest = packs.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length()))
+                    .orElseThrow();
+        }
+        ObjectCopy.flipByte(server, settings, new Handle(app.threefold.backend.FileType.PACK,
+                largest.getFileName().toString()), 700);
+        assertThat(appliance.awaitEnd(appliance.scrubs.start(target.id().toString(), "admin")).result())
+                .containsEntry("verdict", "damaged");
+        assertThat(appliance.scrubs.damageFound()).hasSize(1);
+
+        // The next scrub of the bucket breaks off (the connection drops half-way).
+        app.threefold.jobs.Jobs.ProgressSink dropping = new app.threefold.jobs.Jobs.ProgressSink() {
+            @Override
+            public void report(double fraction, String message) {
+            }
+
+            @Override
+            public void report(long done, long total, Job.Amount.Unit unit, String verb) {
+                throw new IllegalStateException("connection reset");
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> appliance.scrubs.runNow(target.id().toString(), "admin", dropping))
+                .hasMessageContaining("connection reset");
+
+        assertThat(appliance.scrubs.latest()).singleElement().satisfies(o -> assertThat(o.verdict()).isEqualTo("error"));
+        assertThat(appliance.scrubs.damageFound()).as("the damage is still there, nobody saw it go")
+                .singleElement().satisfies(o -> assertThat(o.unrepaired()).hasSize(1));
+    }
+
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> list(Job job, String key) {
         return (List<Map<String, Object>>) job.result().get(key);

@@ -189,4 +189,33 @@ class RecoveryTest {
                 .isInstanceOf(RecoveryException.class)
                 .hasMessageContaining("already holds an appliance");
     }
+
+    @Test
+    void aRecoveryCutOffAfterTheCatalogWasRebuiltLeavesNoAppliance_andARerunFinishesIt() throws IOException {
+        Path fresh = tmp.resolve("new");
+        Recovery.Listener dies = text -> {
+            if (text.startsWith("Registering")) {
+                throw new IllegalStateException("the power went off");
+            }
+        };
+        assertThatThrownBy(() -> recovery(fresh).recover(new Location.Folder(usb), PASSWORD.toCharArray(), "admin", dies))
+                .hasMessage("the power went off");
+
+        // Nothing may take the half-done directory for a set-up appliance: no snapshot list without its copy target.
+        assertThat(Engine.initialised(fresh)).isFalse();
+        Recovery.Outcome outcome = recovery(fresh).recover(new Location.Folder(usb), PASSWORD.toCharArray(), "admin",
+                Recovery.Listener.NONE);
+        outcome.engine().close();
+
+        assertThat(outcome.summary().devices()).containsExactly("laptop");
+        assertThat(outcome.summary().copy().location()).isEqualTo(usb.toAbsolutePath().toString());
+        try (Engine reopened = Engine.open(fresh, newCatalog, clock)) {
+            assertThat(reopened.catalogSnapshots().list("laptop")).hasSize(2);
+            assertThat(reopened.catalogSnapshots().list("photos")).hasSize(1);
+        }
+        assertThat(Files.getPosixFilePermissions(Engine.applianceKey(fresh)))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.exists(Recovery.marker(fresh))).isFalse();
+    }
 }
