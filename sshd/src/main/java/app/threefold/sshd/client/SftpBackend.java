@@ -275,7 +275,14 @@ public final class SftpBackend implements Backend {
                 throw new IOException(location + " holds bytes for the empty " + handle.path() + "; send it again");
             }
         } else if (how != Verification.NONE) {
-            verify(c, handle, temporary, sha256.digest(), md5 == null ? null : md5.digest());
+            try {
+                verify(c, handle, temporary, sha256.digest(), md5 == null ? null : md5.digest());
+            } catch (IOException | RuntimeException e) {
+                // Cut while hashing: the temporary file stays behind unless it is removed now or, with
+                // the connection gone, once connected again (removing a missing file is no error).
+                removeAfterFailure(c, temporary, e);
+                throw e;
+            }
         }
         try {
             if (lock) {
