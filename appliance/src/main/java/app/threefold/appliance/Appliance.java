@@ -202,14 +202,15 @@ public final class Appliance implements AutoCloseable {
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, guests, clock, sftpSteps)));
+            PeerServices peers = new PeerServices(guests, pairings, () -> sftp.get() == null ? -1 : sftp.get().port());
             WebServer web = WebServer.start(config.bindAddress(), config.httpPort(),
                     new WebServices(version, clock, clock.instant(), health, accounts, apiTokens, config.dataDir(), devices,
                             () -> sftp.get() == null ? Map.of() : sftp.get().hostKeyFingerprints(), panel, loginThrottle,
                             () -> sftp.get() == null ? List.of() : sftp.get().hostKeyLines()),
-                    new PeerServices(guests, pairings, () -> sftp.get() == null ? -1 : sftp.get().port()));
+                    peers);
             started.push(new Step("web server", web));
             Appliance appliance = new Appliance(config, catalog, web, engine, sftp, started);
-            appliance.peers = new PeerServices(guests, pairings, () -> sftp.get() == null ? -1 : sftp.get().port());
+            appliance.peers = peers;
             return appliance;
         } catch (RuntimeException e) {
             stopAll(started);
