@@ -165,7 +165,7 @@ public final class Appliance implements AutoCloseable {
                     Conditions.restoreTestFailed(jobs),
                     Conditions.deviceSilent(new CatalogSnapshots(catalog.jdbi()), devices, new ArchivedDevices(catalog.jdbi()), settings),
                     Conditions.copyBehind(targets, settings),
-                    Conditions.diskFull(config.dataDir()),
+                    Conditions.diskFull(config.dataDir(), incidents),
                     Conditions.scrubDamage(now -> scrubDamage(scrubs, false)),
                     Conditions.damageUnrepaired(now -> scrubDamage(scrubs, true)),
                     Conditions.peerUnreachable(now -> unreachablePeers(targets, now))),

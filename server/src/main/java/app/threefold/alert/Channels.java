@@ -65,8 +65,9 @@ public final class Channels {
         this.audit = Objects.requireNonNull(audit);
         this.clock = Objects.requireNonNull(clock);
         this.mailExtra = mailExtra;
+        // Never: a redirect would carry the bearer token to wherever it points (WebhookChannel says so instead).
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /**
@@ -79,6 +80,11 @@ public final class Channels {
     public View addEmail(String name, String host, int port, String security, String user, String password, String from,
                          String to, String actor) {
         MailChannel.Security sec = security(security);
+        if (sec == MailChannel.Security.NONE && user != null && !user.isBlank()) {
+            throw new AlertException(Kind.BAD_REQUEST, "Security \"none\" would send the SMTP login and password in"
+                    + " clear over the network: choose starttls (port 587) or tls (port 465), or use \"none\" only with"
+                    + " a server on your own network that takes mail without a login (leave user and password empty).");
+        }
         require(host, "the SMTP server's host name");
         if (port < 1 || port > 65535) {
             throw new AlertException(Kind.BAD_REQUEST, "The SMTP port must be 1 to 65535 (587 for STARTTLS, 465 for TLS).");

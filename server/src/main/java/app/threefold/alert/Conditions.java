@@ -51,6 +51,8 @@ public final class Conditions {
     public static final int DEFAULT_COPY_DAYS = 3;
     /** Share of the data directory's file system in use above which the disk is reported. */
     public static final double DISK_LIMIT = 0.90;
+    /** Share below which a disk reported full is no longer reported. */
+    public static final double DISK_CLEAR = 0.88;
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm");
 
@@ -177,17 +179,22 @@ public final class Conditions {
         });
     }
 
-    /** The file system of the data directory (repository and catalog) above {@value #DISK_LIMIT} full. */
-    public static Condition diskFull(Path dataDir) {
-        return diskFull(() -> store(dataDir, true), () -> store(dataDir, false), dataDir.toString());
+    /**
+     * The file system of the data directory (repository and catalog) above {@value #DISK_LIMIT} full;
+     * once reported, it stays reported until below {@value #DISK_CLEAR}, so a disk that hovers around
+     * the limit does not send a message and a "Resolved" every hour.
+     */
+    public static Condition diskFull(Path dataDir, Incidents incidents) {
+        return diskFull(() -> store(dataDir, true), () -> store(dataDir, false), dataDir.toString(), incidents);
     }
 
-    /** As {@link #diskFull(Path)} with the sizes given (tests fill no real disk). */
-    static Condition diskFull(LongSupplier totalBytes, LongSupplier freeBytes, String where) {
+    /** As {@link #diskFull(Path, Incidents)} with the sizes given (tests fill no real disk). */
+    static Condition diskFull(LongSupplier totalBytes, LongSupplier freeBytes, String where, Incidents incidents) {
         return Condition.of(DISK_FULL, now -> {
             long total = totalBytes.getAsLong();
             long free = freeBytes.getAsLong();
-            if (total <= 0 || (double) (total - free) / total <= DISK_LIMIT) {
+            boolean reported = incidents.open().stream().anyMatch(i -> i.condition().equals(DISK_FULL));
+            if (total <= 0 || (double) (total - free) / total <= (reported ? DISK_CLEAR : DISK_LIMIT)) {
                 return List.of();
             }
             long percent = Math.round(100.0 * (total - free) / total);

@@ -91,6 +91,11 @@ final class WebhookChannel implements Channel {
             throw new IOException("webhook '" + name + "' at " + settings.url() + " did not answer: " + e
                     + "; check the URL in Settings → Alerts", e);
         }
+        if (response.statusCode() / 100 == 3) {
+            throw new IOException("webhook '" + name + "' at " + settings.url() + " answered HTTP " + response.statusCode()
+                    + ", a redirect to " + response.headers().firstValue("Location").orElse("elsewhere")
+                    + ", which is not followed (the token would go along); put the final URL in Settings → Alerts");
+        }
         if (response.statusCode() / 100 != 2) {
             String answer = response.body() == null ? "" : response.body().strip();
             throw new IOException("webhook '" + name + "' at " + settings.url() + " answered HTTP " + response.statusCode()

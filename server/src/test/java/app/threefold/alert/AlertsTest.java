@@ -172,7 +172,7 @@ class AlertsTest {
 
     @Test
     void aChannelThatWasDownGetsTheMessageLaterAndTheWorkingOneGetsItOnlyOnce() throws Exception {
-        channels.addEmail("mail", "127.0.0.1", smtp.getSmtp().getPort(), "none", "alerts", "mail password",
+        channels.addEmail("mail", "127.0.0.1", smtp.getSmtp().getPort(), "none", "", "",
                 "threefold@nas.home", "anna@example.org", "admin");
         channels.addWebhook("hook", webhookUrl("/hook"), "", "admin");
         httpStatus.set(503);
@@ -355,7 +355,7 @@ class AlertsTest {
     @Test
     void theDiskAbove90PercentIsReported() {
         long[] free = {20};
-        Alerts alerts = alerts(Conditions.diskFull(() -> 100, () -> free[0], "/srv/threefold"));
+        Alerts alerts = alerts(Conditions.diskFull(() -> 100, () -> free[0], "/srv/threefold", new Incidents(catalog.jdbi())));
         channels.addWebhook("hook", webhookUrl("/hook"), "", "admin");
         alerts.evaluate();
         assertThat(posts).isEmpty();
@@ -363,6 +363,53 @@ class AlertsTest {
         alerts.evaluate();
         assertThat(posts).hasSize(1);
         assertThat(posts.get(0).body()).contains("The NAS disk is 93 % full").contains("/srv/threefold");
+    }
+
+    @Test
+    void aMailLoginWithoutEncryptionIsRefusedBeforeThePasswordCrossesTheNetworkInClear() {
+        assertThatThrownBy(() -> channels.addEmail("m", "smtp.example.org", 25, "none", "alerts", "mail password",
+                "a@b.c", "d@e.f", "admin"))
+                .isInstanceOf(AlertException.class)
+                .hasMessageContaining("starttls").hasMessageContaining("without a login");
+    }
+
+    @Test
+    void aWebhookRedirectedToAnotherHostDoesNotCarryItsTokenThere() {
+        int port = http.getAddress().getPort();
+        http.createContext("/moved", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            // Another host name for the same loopback server: what a redirect to a stranger looks like.
+            exchange.getResponseHeaders().add("Location", "http://localhost:" + port + "/hook");
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+        });
+        Channels.View hook = channels.addWebhook("hook", "http://127.0.0.1:" + port + "/moved", "secret-token", "admin");
+
+        try {
+            channels.sendTest(hook.id(), "admin");
+        } catch (AlertException refused) {
+            assertThat(refused).hasMessageContaining("307");
+        }
+
+        assertThat(posts).noneMatch(p -> p.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization")));
+    }
+
+    @Test
+    void aDiskHoveringAround90PercentIsReportedOnceAndClearsOnlyBelow88() {
+        long[] free = {7};
+        Alerts alerts = alerts(Conditions.diskFull(() -> 100, () -> free[0], "/srv/threefold",
+                new Incidents(catalog.jdbi())));
+        channels.addWebhook("hook", webhookUrl("/hook"), "", "admin");
+        alerts.evaluate();
+        for (long f : new long[] {11, 9, 11, 10, 11}) {
+            free[0] = f;
+            alerts.evaluate();
+        }
+        assertThat(posts).as("89-91 %% full, back and forth").hasSize(1);
+        free[0] = 13;
+        alerts.evaluate();
+        assertThat(posts).hasSize(2);
+        assertThat(posts.get(1).body()).contains("\"cleared\"");
     }
 
     @Test
