@@ -198,7 +198,7 @@ public final class Appliance implements AutoCloseable {
                     new Restores(jobs, engine, audit, new RestoreFolders(catalog.jdbi(), audit,
                             () -> sources.list().stream().map(LocalSource::path).toList(), config.dataDir(), clock)), audit, new People(catalog.jdbi(), accounts),
                     () -> sftp.get() == null ? -1 : sftp.get().port(), sources, targets, alertChannels, incidents,
-                    restoreTestLog, scrubs);
+                    restoreTestLog, scrubs, retention, prunes);
             Deque<Step> sftpSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
             started.push(new Step("SFTP", () -> stopAll(sftpSteps)));
             engine.whenInstalled(e -> sftp.set(startSftp(config, e, catalog, devices, loginThrottle, guests, clock, sftpSteps)));

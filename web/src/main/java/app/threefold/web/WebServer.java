@@ -101,11 +101,14 @@ public final class WebServer implements AutoCloseable {
         RestoreTestRoutes restoreTests = new RestoreTestRoutes(panel.restoreTests(), panel.jobs(), dashboard::cardTests,
                 pages);
         ArchivedDevices archivedDevices = new ArchivedDevices(panel.catalog().jdbi());
-        Retention retention = new Retention(panel.catalog().jdbi(), panel.engine(), archivedDevices, () -> {
-            List<String> names = new java.util.ArrayList<>(services.devices() == null ? List.of() : services.devices().names());
-            panel.sources().list().forEach(s -> names.add(s.name()));
-            return names;
-        }, panel.audit(), services.clock());
+        Retention retention = panel.retention() != null ? panel.retention()
+                : new Retention(panel.catalog().jdbi(), panel.engine(), archivedDevices, () -> {
+                    List<String> names = new java.util.ArrayList<>(services.devices() == null ? List.of() : services.devices().names());
+                    panel.sources().list().forEach(s -> names.add(s.name()));
+                    return names;
+                }, panel.audit(), services.clock());
+        Prunes prunes = panel.prunes() != null ? panel.prunes()
+                : new Prunes(panel.engine(), panel.jobs(), new Settings(panel.catalog().jdbi()), panel.audit(), services.clock());
         Space space = new Space(panel.catalog().jdbi(), panel.engine(), services.dataDir(), services.clock());
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -138,9 +141,8 @@ public final class WebServer implements AutoCloseable {
             if (peers != null) {
                 new PeerApiRoutes(peers).addTo(cfg.routes);
             }
-            // The on-demand prune; the weekly one, with the retention policies before it, is the appliance's scheduler's.
-            new PruneRoutes(new Prunes(panel.engine(), panel.jobs(), new Settings(panel.catalog().jdbi()), panel.audit(),
-                    services.clock())).addTo(cfg.routes);
+            // The on-demand prune; the same Prunes runs the weekly one, with the retention policies before it, from the scheduler.
+            new PruneRoutes(prunes).addTo(cfg.routes);
             new Guard(sessions, setup, panel.people()).addTo(cfg.routes);
             new SetupRoutes(services.accounts(), setup, sessions, panel.engine(), panel.catalog(), snapshots, services.dataDir(),
                     panel.audit(), services.clock(), random, pages).addTo(cfg.routes);
