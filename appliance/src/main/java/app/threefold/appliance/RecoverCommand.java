@@ -5,7 +5,6 @@ import app.threefold.account.AccountException;
 import app.threefold.account.Accounts;
 import app.threefold.account.PasswordHasher;
 import app.threefold.audit.AuditLog;
-import app.threefold.backend.InvalidLocationException;
 import app.threefold.backend.Location;
 import app.threefold.device.Devices;
 import app.threefold.engine.Engine;
@@ -24,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,14 +44,8 @@ final class RecoverCommand implements Callable<Integer> {
                     + " sftp://USER@HOST:PORT/PATH (a friend's NAS: with --key and --host-key).")
     String from;
 
-    @Option(names = "--key", paramLabel = "FILE",
-            description = "For sftp://: the private key to log in with. Servers that take a password read it from"
-                    + " THREEFOLD_SFTP_PASSWORD instead.")
-    Path keyFile;
-
-    @Option(names = "--host-key", paramLabel = "SHA256:…",
-            description = "For sftp://: the server's host key fingerprint; any other key is refused.")
-    String hostKey;
+    @Mixin
+    SftpLoginOptions login;
 
     @Option(names = "--password-file", paramLabel = "FILE", required = true,
             description = "File holding the repository password from the recovery kit (first line).")
@@ -72,14 +66,8 @@ final class RecoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Location location;
         MinaSftpBackends sftp = new MinaSftpBackends();
-        try {
-            location = Location.parse(from, terminal.env(), new Location.SftpAccess(hostKey, keyFile,
-                    terminal.env().get("THREEFOLD_SFTP_PASSWORD"), sftp));
-        } catch (InvalidLocationException e) {
-            throw new CommandRefusedException("--from " + e.getMessage(), e);
-        }
+        Location location = login.parse("--from", from, terminal.env(), sftp);
         char[] password = Secrets.read(passwordFile, "--password-file");
         char[] adminPassword = null;
         if ((adminUser == null) != (adminPasswordFile == null)) {

@@ -1,7 +1,6 @@
 package app.threefold.appliance;
 
 import app.threefold.backend.Backend;
-import app.threefold.backend.InvalidLocationException;
 import app.threefold.backend.Location;
 import app.threefold.index.MemoryIndex;
 import app.threefold.repository.Repository;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,14 +27,8 @@ final class RepositoryOptions {
                     + " and --host-key; PATH empty for the login folder).")
     String location;
 
-    @Option(names = "--key", paramLabel = "FILE",
-            description = "For sftp://: the private key to log in with (the pairing key, DATADIR/peers/…/id_ed25519)."
-                    + " Servers that take a password read it from THREEFOLD_SFTP_PASSWORD instead.")
-    Path keyFile;
-
-    @Option(names = "--host-key", paramLabel = "SHA256:…",
-            description = "For sftp://: the server's host key fingerprint; any other key is refused.")
-    String hostKey;
+    @Mixin
+    SftpLoginOptions sftp;
 
     @Option(names = "--password-file", paramLabel = "FILE", required = true,
             description = "File holding a repository password (first line): the recovery password.")
@@ -49,20 +43,10 @@ final class RepositoryOptions {
 
     /** Opens the copy with only what its index files say, as check must see it. */
     Repository openIndexed(Map<String, String> env) throws IOException {
-        Location where;
-        try {
-            where = Location.parse(location, env, new Location.SftpAccess(hostKey, keyFile,
-                    env.get("THREEFOLD_SFTP_PASSWORD"), new MinaSftpBackends()));
-        } catch (InvalidLocationException e) {
-            throw new CommandRefusedException("--repo " + e.getMessage(), e);
-        }
+        Location where = sftp.parse("--repo", location, env, new MinaSftpBackends());
         if (where instanceof Location.Folder folder && !Files.isDirectory(folder.path())) {
             throw new CommandRefusedException("--repo " + location + " is not a folder; give the repository's folder"
                     + " (an appliance's DIR/repository or a copy of it) or s3:ENDPOINT/BUCKET/PREFIX");
-        }
-        if (keyFile != null && !Files.isRegularFile(keyFile)) {
-            throw new CommandRefusedException("--key " + keyFile + " is not a file; give the private key file (the"
-                    + " pairing key, DATADIR/peers/…/id_ed25519)");
         }
         char[] password = Secrets.read(passwordFile, "--password-file");
         Backend backend = where.open();
