@@ -4,6 +4,7 @@ import app.threefold.backend.Backend;
 import app.threefold.backend.CredentialsRefusedException;
 import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
+import app.threefold.backend.HashedInput;
 import app.threefold.backend.HostKeyMismatchException;
 import app.threefold.backend.NoSuchBucketException;
 import app.threefold.backend.NoSuchObjectException;
@@ -495,12 +496,12 @@ final class Sync {
      * An object on its way to the target: paced by the shared throttle, counted for progress,
      * and hashed, so that at its end a wrong hash fails the read and the target stores nothing.
      */
-    private final class OutgoingStream extends FilterInputStream {
+    private final class OutgoingStream extends FilterInputStream implements HashedInput {
         private final Handle handle;
         private final boolean named;
         private final AtomicLong counted;
         private final MessageDigest digest = newSha256();
-        private Boolean matches;
+        private byte[] sha256;
 
         OutgoingStream(InputStream in, Handle handle, boolean named, AtomicLong counted) {
             super(in);
@@ -563,10 +564,15 @@ final class Sync {
         }
 
         boolean matchesName() {
-            if (matches == null) {
-                matches = HEX.formatHex(digest.digest()).equals(handle.name());
+            return HEX.formatHex(sha256()).equals(handle.name());
+        }
+
+        @Override
+        public byte[] sha256() {
+            if (sha256 == null) {
+                sha256 = digest.digest();
             }
-            return matches;
+            return sha256.clone();
         }
     }
 }

@@ -19,6 +19,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.digest.Digest;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.server.FileHandle;
@@ -95,6 +98,13 @@ final class GuestSftpSubsystem extends SftpSubsystem {
         kept.remove("permissions");
         kept.remove("acl");
         return kept;
+    }
+
+    @Override
+    protected void doCheckFileHash(int id, Path file, NamedFactory<? extends Digest> factory, long startOffset, long length,
+            int blockSize, Buffer buffer) throws Exception {
+        // Every upload of a friend's sync is hashed here before its rename: the JDK's SHA-256, not BouncyCastle's.
+        super.doCheckFileHash(id, file, JdkDigest.of(factory), startOffset, length, blockSize, buffer);
     }
 
     @Override

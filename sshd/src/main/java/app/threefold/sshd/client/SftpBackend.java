@@ -5,6 +5,7 @@ import app.threefold.backend.BackendUnreachableException;
 import app.threefold.backend.CredentialsRefusedException;
 import app.threefold.backend.FileType;
 import app.threefold.backend.Handle;
+import app.threefold.backend.HashedInput;
 import app.threefold.backend.HostKeyMismatchException;
 import app.threefold.backend.NoSuchObjectException;
 import app.threefold.backend.NotARepositoryException;
@@ -258,7 +259,9 @@ public final class SftpBackend implements Backend {
         }
         String temporary = target + TEMPORARY_INFIX + HEX.formatHex(randomBytes());
         Verification how = verification();
-        MessageDigest sha256 = digest("SHA-256");
+        // A sync's stream hashes what it hands over already (to check the object against its name).
+        HashedInput hashed = data instanceof HashedInput h ? h : null;
+        MessageDigest sha256 = hashed != null ? null : digest("SHA-256");
         MessageDigest md5 = how == Verification.SHA256 ? null : digest("MD5");
         try {
             write(c, handle, temporary, data, length, sha256, md5);
@@ -276,7 +279,7 @@ public final class SftpBackend implements Backend {
             }
         } else if (how != Verification.NONE) {
             try {
-                verify(c, handle, temporary, sha256.digest(), md5 == null ? null : md5.digest());
+                verify(c, handle, temporary, hashed != null ? hashed.sha256() : sha256.digest(), md5 == null ? null : md5.digest());
             } catch (IOException | RuntimeException e) {
                 // Cut while hashing: the temporary file stays behind unless it is removed now or, with
                 // the connection gone, once connected again (removing a missing file is no error).
@@ -310,7 +313,9 @@ public final class SftpBackend implements Backend {
                     throw new EOFException("the data for " + handle.path() + " ended after " + (length - left) + " of "
                             + length + " bytes");
                 }
-                sha256.update(buffer, 0, n);
+                if (sha256 != null) {
+                    sha256.update(buffer, 0, n);
+                }
                 if (md5 != null) {
                     md5.update(buffer, 0, n);
                 }

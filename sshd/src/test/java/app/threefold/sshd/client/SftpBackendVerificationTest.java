@@ -72,4 +72,44 @@ class SftpBackendVerificationTest {
             }
         }
     }
+
+    /**
+     * A sync's stream that hashes what it hands over spares the backend a second pass over every
+     * byte; the server's hash is then held against the stream's, so the stream must be right.
+     */
+    @Test
+    void theHashOfAStreamThatHashesItselfIsTheOneTheServersHashIsHeldTo() throws Exception {
+        byte[] content = "an object's ciphertext".getBytes(StandardCharsets.UTF_8);
+        byte[] other = "other bytes of one size".getBytes(StandardCharsets.UTF_8);
+        try (FolderSftpServer server = new FolderSftpServer(tmp);
+             SftpBackend backend = SftpBackend.create(server.settings("repository"), SftpBackend.Options.DEFAULT)) {
+            Handle wrong = new Handle(FileType.PACK, "cd".repeat(32));
+            assertThatThrownBy(() -> backend.save(wrong, new SelfHashing(content, sha256(other)), content.length))
+                    .isInstanceOf(IOException.class).hasMessageContaining("other bytes");
+            assertThat(backend.exists(wrong)).isFalse();
+
+            Handle right = new Handle(FileType.PACK, "ef".repeat(32));
+            backend.save(right, new SelfHashing(content, sha256(content)), content.length);
+            assertThat(backend.readAll(right)).isEqualTo(content);
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
+        return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    }
+
+    /** Bytes with the hash their producer claims for them. */
+    private static final class SelfHashing extends java.io.ByteArrayInputStream implements app.threefold.backend.HashedInput {
+        private final byte[] claimed;
+
+        SelfHashing(byte[] bytes, byte[] claimed) {
+            super(bytes);
+            this.claimed = claimed;
+        }
+
+        @Override
+        public byte[] sha256() {
+            return claimed.clone();
+        }
+    }
 }
