@@ -70,8 +70,12 @@ class PruneKillIT {
         Map<String, Path> expected = new TreeMap<>();
         int backups = 0;
         int lines = 8;
-        long millis = 1000;
+        // The longest a prune in its own process ran from its first progress line, finished or not:
+        // random kills land within it (the CLI prune in this JVM is no guide: it starts PostgreSQL
+        // first). It grows as kills land later, up to a whole run.
+        long longest = 0;
         int killedMidway = 0;
+        List<String> kills = new ArrayList<>();
         for (int k = 0; killedMidway < MIDWAY && k < MAX_KILLS; k++) {
             // New work for a prune: backups of a changing folder, and the oldest snapshots forgotten.
             for (int b = 0; b < (k == 0 ? 6 : 2); b++) {
@@ -100,21 +104,23 @@ class PruneKillIT {
             }
 
             // Even: after the Nth progress line, N going round the whole run; odd: at a random moment of it.
-            Output out = k % 2 == 0 ? runPrune(data, 1 + (k / 2) % lines, 0)
-                    : runPrune(data, Integer.MAX_VALUE, 1 + random.nextInt((int) Math.max(2, millis * 2 / 3)));
-            if (!out.finished() && out.progressLines() > 0) {
+            long moment = 1 + random.nextInt((int) Math.max(1, longest));
+            Output out = k % 2 == 0 ? runPrune(data, 1 + (k / 2) % lines, 0) : runPrune(data, Integer.MAX_VALUE, moment);
+            longest = Math.max(longest, out.millis());
+            if (out.killedMidway()) {
                 killedMidway++;
             }
+            kills.add(String.format("%d: %s, exit %d, %d progress line(s), %d ms after the first", k,
+                    k % 2 == 0 ? "after line " + (1 + (k / 2) % lines) : moment + " ms after line 1", out.exit(), out.progressLines(), out.millis()));
+            System.out.println("prune kill " + kills.getLast());
             // The killed prune's lock names a process that is gone: restic unlock removes it, as a person would.
             restic.ok("unlock");
             ResticCli.Run check = restic.run("check");
             assertThat(check.exitCode()).as("kill %d after:\n%s\nrestic check:\n%s", k, String.join("\n", out.lines()), check.output())
                     .isZero();
 
-            long started = System.nanoTime();
             Run finish = main("prune", "--data-dir", data.toString());
             assertThat(finish.status()).as("kill %d: %s", k, finish.err()).isZero();
-            millis = (System.nanoTime() - started) / 1_000_000;
             lines = Math.max(4, (int) finish.out().lines().filter(l -> l.startsWith("[")).count());
             Run again = main("prune", "--data-dir", data.toString(), "--dry-run");
             assertThat(again.out()).as("kill %d: the prune after the kill finished the job", k)
@@ -128,13 +134,14 @@ class PruneKillIT {
                 }
             }
         }
-        assertThat(killedMidway).as("prunes killed before they finished").isEqualTo(MIDWAY);
+        assertThat(killedMidway).as("prunes killed before they finished:\n%s", String.join("\n", kills)).isEqualTo(MIDWAY);
     }
 
-    /** A prune's output, and how long it ran from its first progress line to its end. */
-    private record Output(List<String> lines, long millis) {
-        boolean finished() {
-            return lines.stream().anyMatch(l -> l.startsWith("Pruned"));
+    /** A prune's output, its exit status, and how long it ran from its first progress line to its end. */
+    private record Output(List<String> lines, int exit, long millis) {
+        /** SIGKILL (128 + 9) after the prune had started its work. */
+        boolean killedMidway() {
+            return exit == 137 && progressLines() > 0;
         }
 
         long progressLines() {
@@ -178,7 +185,7 @@ class PruneKillIT {
             }
         }
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        return new Output(List.copyOf(lines), (System.nanoTime() - first) / 1_000_000);
+        return new Output(List.copyOf(lines), p.exitValue(), (System.nanoTime() - first) / 1_000_000);
     }
 
     /** SIGKILL by pid: Process.destroyForcibly would also close the streams this test still reads. */
