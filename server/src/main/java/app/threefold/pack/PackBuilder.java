@@ -47,10 +47,15 @@ public final class PackBuilder {
      * the (possibly compressed) plaintext; {@code uncompressedLength} is 0 if not compressed.
      */
     public void add(Id id, byte[] sealed, int uncompressedLength) {
-        ensure(sealed.length);
-        System.arraycopy(sealed, 0, buffer, size, sealed.length);
-        entries.add(new PackEntry(id, type, size, sealed.length, uncompressedLength));
-        size += sealed.length;
+        add(id, sealed, 0, sealed.length, uncompressedLength);
+    }
+
+    /** Appends one sealed blob held at {@code off}, {@code len} in {@code buf}, e.g. a pack read whole. */
+    public void add(Id id, byte[] buf, int off, int len, int uncompressedLength) {
+        ensure(len);
+        System.arraycopy(buf, off, buffer, size, len);
+        entries.add(new PackEntry(id, type, size, len, uncompressedLength));
+        size += len;
     }
 
     /** Seals the header and returns the finished pack; the builder must not be used again. */

@@ -282,6 +282,51 @@ class PruneTest {
         }
     }
 
+    @Test
+    void aDamagedBlobInAPackBeingRepackedStopsThePruneBeforeAnythingIsRemoved(Catalog catalog) throws Exception {
+        Path data = tmp.resolve("data");
+        try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            Path src = tmp.resolve("src");
+            TestTrees.write(src.resolve("a.bin"), TestTrees.bytes(new Random(5), 300_000));
+            TestTrees.write(src.resolve("b.bin"), TestTrees.bytes(new Random(4), 300_000));
+            Snapshot first = engine.backupFolder("laptop", src).snapshot();
+            Files.delete(src.resolve("a.bin"));
+            engine.backupFolder("laptop", src);
+            engine.repository().backend().remove(new Handle(FileType.SNAPSHOT, first.id().hex()));
+            // b.bin's blobs share a pack with a.bin's, which nothing needs now: the pack is repacked.
+            Repository repo = engine.repository();
+            Set<Id> used = usedBlobs(repo);
+            IndexFile.PackRecord holder = null;
+            PackEntry entry = null;
+            for (Id file : repo.list(FileType.INDEX)) {
+                for (IndexFile.PackRecord r : IndexFile.decode(repo.loadUnpacked(FileType.INDEX, file))) {
+                    for (PackEntry e : r.blobs()) {
+                        if (e.type() == BlobType.DATA && used.contains(e.id())) {
+                            holder = r;
+                            entry = e;
+                        }
+                    }
+                }
+            }
+            assertThat(holder).as("the pack holding b.bin").isNotNull();
+            assertThat(holder.blobs()).anyMatch(e -> !used.contains(e.id()));
+            String damaged = "blob " + entry.id().shortHex() + " in pack " + holder.pack().shortHex();
+            Path pack = Engine.repositoryDir(data).resolve("data").resolve(holder.pack().hex().substring(0, 2)).resolve(holder.pack().hex());
+            byte[] bytes = Files.readAllBytes(pack);
+            bytes[entry.offset() + entry.length() / 2] ^= 1;
+            Files.write(pack, bytes);
+            Map<String, String> before = listing(Engine.repositoryDir(data));
+            List<String> catalogBefore = catalogRows(catalog);
+
+            assertThatThrownBy(() -> prune(engine, 0.25))
+                    .isInstanceOf(DamagedRepositoryException.class)
+                    .hasMessageContaining(damaged)
+                    .hasMessageContaining("stopped before removing anything");
+            assertThat(listing(Engine.repositoryDir(data))).isEqualTo(before);
+            assertThat(catalogRows(catalog)).isEqualTo(catalogBefore);
+        }
+    }
+
     private static PruneResult prune(Engine engine, double threshold) throws IOException {
         return new Prune(engine.repository(), engine.catalogIndex(), engine.workers(), Clock.systemUTC())
                 .run(new Prune.Options(false, threshold, Duration.ofSeconds(5)), Prune.Progress.NONE);
