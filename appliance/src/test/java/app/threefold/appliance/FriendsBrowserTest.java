@@ -152,6 +152,20 @@ class FriendsBrowserTest {
         sam.locator("tr[data-guest]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pair back")).click();
         assertThat(sam.locator("#add-friend")).containsText("Pairing back with Alex's NAS");
         shot(sam, "4-sam-pair-back");
+
+        // A code made and not wanted after all (sent to the wrong person): withdrawn from the list of unused ones.
+        sam.navigate("http://sam-nas.local:" + hostB.appliance().httpPort() + "/friends");
+        invite = sam.locator("#invite");
+        invite.getByLabel("This NAS's name").fill("Sam's NAS");
+        invite.getByLabel("Address").fill("127.0.0.1");
+        invite.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Make a pairing code")).click();
+        Locator unused = sam.locator("#open-invites li");
+        assertThat(unused).hasCount(1);
+        assertThat(unused).containsText("127.0.0.1:" + hostB.sftpPort());
+        shot(sam, "5-sam-unused-code");
+        unused.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Withdraw")).click();
+        assertThat(sam.getByRole(AriaRole.STATUS)).containsText("Withdrawn");
+        assertThat(sam.locator("#open-invites")).hasCount(0);
         // The refused second pairing answers 422, which Chromium logs; nothing else may fail.
         assertThat(consoleErrors).allMatch(e -> e.contains("status of 422"));
     }

@@ -194,6 +194,31 @@ class PairingApplianceTest {
     }
 
     @Test
+    void aWithdrawnCodeIsRefusedWithThatReasonAndNothingChanges() throws Exception {
+        String code = invite(1_000_000, 7);
+        JsonNode open = peers(hostB).get("invites");
+        assertThat(open).isNotEmpty();
+        JsonNode mine = open.get(open.size() - 1);
+        assertThat(mine.get("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(mine.get("quota").asLong()).isEqualTo(1_000_000);
+        long id = mine.get("id").asLong();
+
+        HttpResponse<String> withdrawn = hostB.send("DELETE", "/api/v1/peers/invites/" + id, null);
+        assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(204);
+        assertThat(peers(hostB).get("invites").findValues("id")).extracting(JsonNode::asLong).doesNotContain(id);
+
+        State before = state();
+        HttpResponse<String> r = accept(code);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        assertThat(r.body()).contains("withdrew this pairing code", "ask them for a new one");
+        assertThat(state()).isEqualTo(before);
+
+        HttpResponse<String> again = hostB.send("DELETE", "/api/v1/peers/invites/" + id, null);
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(again.body()).contains("No open invite " + id);
+    }
+
+    @Test
     void aMalformedCodeIsRefusedWithWhatToDo() throws Exception {
         HttpResponse<String> r = accept("TF1-bm90IGpzb24");
         assertThat(r.statusCode()).isEqualTo(400);

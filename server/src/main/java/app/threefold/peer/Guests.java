@@ -143,6 +143,33 @@ public final class Guests {
         return new Invite(code, expires);
     }
 
+    /** The invites whose codes still work (not used, withdrawn or expired), oldest first. */
+    public List<Invite.Open> openInvites() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT id, created, expires, host, port, quota FROM peer_invites
+                        WHERE spent IS NULL AND withdrawn IS NULL AND expires > :now ORDER BY created, id""")
+                .bind("now", Timestamp.from(clock.instant()))
+                .map((rs, ctx) -> new Invite.Open(rs.getLong("id"), rs.getTimestamp("created").toInstant(),
+                        rs.getTimestamp("expires").toInstant(), rs.getString("host"), rs.getInt("port"), rs.getLong("quota")))
+                .list());
+    }
+
+    /**
+     * Withdraws an open invite (its code sent to the wrong person, or no longer wanted): from now on
+     * the code is refused, and says so. A code already used made a guest; unpair that instead.
+     */
+    public void withdrawInvite(long id, String actor) {
+        int changed = jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE peer_invites SET withdrawn = :now
+                        WHERE id = :id AND spent IS NULL AND withdrawn IS NULL AND expires > :now""")
+                .bind("id", id).bind("now", Timestamp.from(clock.instant())).execute());
+        if (changed == 0) {
+            throw new PeerException(Kind.NOT_FOUND, "No open invite " + id + ": it was used, withdrawn or expired already."
+                    + " The Friends page lists the open ones; a used code made a guest, which you can unpair.");
+        }
+        audit.record(actor, "peer.invite.withdrawn", Map.of("invite", id));
+    }
+
     /** Whether some invite, spent or not, has this token: the {@code pair} login proves only that much. */
     public boolean knownToken(String token) {
         Optional<byte[]> hash = tokenHash(token);
@@ -170,7 +197,7 @@ public final class Guests {
         Instant now = clock.instant();
         int grace = graceDays();
         Welcome welcome = jdbi.inTransaction(h -> {
-            var invite = h.createQuery("SELECT token_hash, quota, expires, spent FROM peer_invites WHERE token_hash = :h FOR UPDATE")
+            var invite = h.createQuery("SELECT token_hash, quota, expires, spent, withdrawn FROM peer_invites WHERE token_hash = :h FOR UPDATE")
                     .bind("h", hash).mapToMap().findOne().orElseThrow(Guests::unknown);
             if (!MessageDigest.isEqual((byte[]) invite.get("token_hash"), hash)) {
                 throw unknown();
@@ -178,6 +205,10 @@ public final class Guests {
             if (invite.get("spent") != null) {
                 throw new PairingRefusedException(Reason.SPENT, "This pairing code was already used; a code works once."
                         + " Ask your friend for a new one.");
+            }
+            if (invite.get("withdrawn") != null) {
+                throw new PairingRefusedException(Reason.WITHDRAWN, "Your friend withdrew this pairing code on "
+                        + ((Timestamp) invite.get("withdrawn")).toInstant() + "; ask them for a new one.");
             }
             Instant expires = ((Timestamp) invite.get("expires")).toInstant();
             if (!now.isBefore(expires)) {

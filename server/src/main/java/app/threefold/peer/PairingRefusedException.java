@@ -17,6 +17,8 @@ public final class PairingRefusedException extends ThreefoldException {
         EXPIRED(Kind.REFUSED),
         /** The code was already used once. */
         SPENT(Kind.REFUSED),
+        /** The host's owner withdrew the code before it was used. */
+        WITHDRAWN(Kind.REFUSED),
         /** The host knows no such token (made by another appliance, or mistyped). */
         UNKNOWN(Kind.REFUSED),
         /** The space asked for or offered does not fit. */

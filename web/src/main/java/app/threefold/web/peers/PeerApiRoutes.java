@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * The pairing slice of the API (docs/peers.md), in the style of {@code /api/v1/targets}:
- * {@code GET /api/v1/peers} (guests, pairings, settings); on the host, {@code POST
- * /api/v1/peers/invites} → the code, once; {@code GET/PATCH/DELETE /api/v1/peers/guests/{user}}
+ * {@code GET /api/v1/peers} (guests, pairings, open invites, settings); on the host, {@code POST
+ * /api/v1/peers/invites} → the code, once, {@code DELETE /api/v1/peers/invites/{id}} withdraws it; {@code GET/PATCH/DELETE /api/v1/peers/guests/{user}}
  * (quota; unpair), {@code POST …/guests/{user}/cancel-deletion} and {@code POST
  * …/guests/{user}/seed}; on the guest, {@code POST /api/v1/peers/pairings} with a friend's code and
  * {@code DELETE /api/v1/peers/pairings/{id}}; {@code PUT /api/v1/peers/settings} (grace days).
@@ -44,14 +44,19 @@ public final class PeerApiRoutes {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("guests", peers.guests().list().stream().map(PeerApiRoutes::view).toList());
             m.put("pairings", peers.pairings().list().stream().map(PeerApiRoutes::view).toList());
+            m.put("invites", peers.guests().openInvites().stream().map(PeerApiRoutes::view).toList());
             m.put("graceDays", peers.guests().graceDays());
             m.put("warnDays", peers.guests().warnDays());
             ctx.json(m);
         });
         routes.post("/api/v1/peers/invites", this::invite);
+        routes.delete("/api/v1/peers/invites/{id}", ctx -> {
+            peers.guests().withdrawInvite(id(ctx, "An invite"), ApiAuthentication.admin(ctx).name());
+            ctx.status(HttpStatus.NO_CONTENT);
+        });
         routes.post("/api/v1/peers/pairings", this::pair);
         routes.delete("/api/v1/peers/pairings/{id}", ctx -> {
-            peers.pairings().unpair(pairingId(ctx), ApiAuthentication.admin(ctx).name());
+            peers.pairings().unpair(id(ctx, "A pairing"), ApiAuthentication.admin(ctx).name());
             ctx.status(HttpStatus.NO_CONTENT);
         });
         routes.get("/api/v1/peers/guests/{user}", ctx -> ctx.json(view(peers.guests().guest(ctx.pathParam("user")))));
@@ -98,12 +103,23 @@ public final class PeerApiRoutes {
         ctx.status(HttpStatus.CREATED).header("Location", "/api/v1/peers/pairings/" + p.id()).json(view(p));
     }
 
-    private static long pairingId(Context ctx) {
+    private static long id(Context ctx, String what) {
         try {
             return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw new BadRequestResponse("A pairing id is a number; see GET /api/v1/peers.");
+            throw new BadRequestResponse(what + "'s id is a number; see GET /api/v1/peers.");
         }
+    }
+
+    static Map<String, Object> view(Invite.Open i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", i.id());
+        m.put("created", i.created().toString());
+        m.put("expires", i.expires().toString());
+        m.put("host", i.host());
+        m.put("port", i.port());
+        m.put("quota", i.quota());
+        return m;
     }
 
     static Map<String, Object> view(Guest g) {

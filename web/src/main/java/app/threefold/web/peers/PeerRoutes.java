@@ -45,11 +45,13 @@ public final class PeerRoutes {
     /**
      * The page's model.
      *
+     * @param invites     the invites whose codes still work
      * @param code        the code just made (shown once), or null
      * @param pairBack    the guest whose appliance this one is about to pair back with, or null
      * @param message     what just happened (paired, imported…), or null
      */
-    public record FriendsPage(Layout layout, List<GuestRow> guests, List<Pairing> pairings, InviteForm invite, String code,
+    public record FriendsPage(Layout layout, List<GuestRow> guests, List<Pairing> pairings, List<Invite.Open> invites,
+            InviteForm invite, String code,
             Instant codeExpires, Guest pairBack, String error, String message, int graceDays, int warnDays) {
     }
 
@@ -70,6 +72,10 @@ public final class PeerRoutes {
             show(ctx, emptyInvite(), null, null, back, null, ctx.queryParam("done"));
         });
         routes.post("/friends/invite", this::invite);
+        routes.post("/friends/invites/{id}/withdraw", ctx -> act(ctx, () -> {
+            peers.guests().withdrawInvite(Long.parseLong(ctx.pathParam("id")), Access.viewer(ctx).name());
+            return "Withdrawn: that code no longer pairs; whoever tries it is told you withdrew it.";
+        }));
         routes.post("/friends/pair", this::pair);
         routes.post("/friends/pairings/{id}/unpair", ctx -> act(ctx, () -> {
             peers.pairings().unpair(Long.parseLong(ctx.pathParam("id")), Access.viewer(ctx).name());
@@ -170,7 +176,7 @@ public final class PeerRoutes {
                 g.paired() && (g.lastContact() == null || g.lastContact().isBefore(now.minus(Duration.ofDays(warn)))),
                 Format.bytes(g.usage()) + " of " + Format.bytes(g.quota()))).toList();
         pages.render(ctx, "friends.jte", new FriendsPage(Access.layout(ctx, "Friends", "friends"), rows, peers.pairings().list(),
-                form, code, expires, pairBack, error, message, peers.guests().graceDays(), warn));
+                peers.guests().openInvites(), form, code, expires, pairBack, error, message, peers.guests().graceDays(), warn));
         ctx.status(status);
     }
 
