@@ -17,5 +17,5 @@ exec java \
     -XX:-UsePerfData \
     --enable-native-access=ALL-UNNAMED \
     -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 \
-    ${THREEFOLD_JAVA_OPTS:--Xmx1g} \
+    ${THREEFOLD_JAVA_OPTS:--Xms64m -Xmx1g} \
     -jar /opt/threefold/threefold.jar "$@"
