@@ -50,7 +50,7 @@ public final class PackBuilder {
         add(id, sealed, 0, sealed.length, uncompressedLength);
     }
 
-    /** Appends one sealed blob held at {@code off}, {@code len} in {@code buf}, e.g. a pack read whole. */
+    /** Appends one sealed blob held at {@code off}, {@code len} in {@code buf}, e.g. a run read from an old pack. */
     public void add(Id id, byte[] buf, int off, int len, int uncompressedLength) {
         ensure(len);
         System.arraycopy(buf, off, buffer, size, len);

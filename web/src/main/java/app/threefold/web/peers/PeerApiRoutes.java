@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * The pairing slice of the API (docs/peers.md), in the style of {@code /api/v1/targets}:
  * {@code GET /api/v1/peers} (guests, pairings, open invites, settings); on the host, {@code POST
- * /api/v1/peers/invites} → the code, once, {@code DELETE /api/v1/peers/invites/{id}} withdraws it; {@code GET/PATCH/DELETE /api/v1/peers/guests/{user}}
- * (quota; unpair), {@code POST …/guests/{user}/cancel-deletion} and {@code POST
+ * /api/v1/peers/invites} → the code, once, and {@code DELETE /api/v1/peers/invites/{id}} withdraws
+ * it; {@code GET/PATCH/DELETE /api/v1/peers/guests/{user}} (quota; unpair), {@code POST …/guests/{user}/cancel-deletion} and {@code POST
  * …/guests/{user}/seed}; on the guest, {@code POST /api/v1/peers/pairings} with a friend's code and
  * {@code DELETE /api/v1/peers/pairings/{id}}; {@code PUT /api/v1/peers/settings} (grace days).
  */
