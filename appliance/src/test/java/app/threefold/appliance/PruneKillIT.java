@@ -70,10 +70,10 @@ class PruneKillIT {
         Map<String, Path> expected = new TreeMap<>();
         int backups = 0;
         int lines = 8;
-        // The longest a prune in its own process ran from its first progress line, finished or not:
-        // random kills land within it (the CLI prune in this JVM is no guide: it starts PostgreSQL
-        // first). It grows as kills land later, up to a whole run.
-        long longest = 0;
+        // The longest a prune's work in a process of its own was seen to run (first progress line to
+        // last, finished or not): random kills land within it (the CLI prune in this JVM is no guide:
+        // it starts PostgreSQL first). It grows as kills land later, up to a whole run.
+        long longest = 200;
         int killedMidway = 0;
         List<String> kills = new ArrayList<>();
         for (int k = 0; killedMidway < MIDWAY && k < MAX_KILLS; k++) {
@@ -104,13 +104,13 @@ class PruneKillIT {
             }
 
             // Even: after the Nth progress line, N going round the whole run; odd: at a random moment of it.
-            long moment = 1 + random.nextInt((int) Math.max(1, longest));
+            long moment = 1 + random.nextInt((int) Math.min(longest, 60_000));
             Output out = k % 2 == 0 ? runPrune(data, 1 + (k / 2) % lines, 0) : runPrune(data, Integer.MAX_VALUE, moment);
             longest = Math.max(longest, out.millis());
             if (out.killedMidway()) {
                 killedMidway++;
             }
-            kills.add(String.format("%d: %s, exit %d, %d progress line(s), %d ms after the first", k,
+            kills.add(String.format("%d: %s, exit %d, %d progress line(s) over %d ms", k,
                     k % 2 == 0 ? "after line " + (1 + (k / 2) % lines) : moment + " ms after line 1", out.exit(), out.progressLines(), out.millis()));
             System.out.println("prune kill " + kills.getLast());
             // The killed prune's lock names a process that is gone: restic unlock removes it, as a person would.
@@ -137,11 +137,12 @@ class PruneKillIT {
         assertThat(killedMidway).as("prunes killed before they finished:\n%s", String.join("\n", kills)).isEqualTo(MIDWAY);
     }
 
-    /** A prune's output, its exit status, and how long it ran from its first progress line to its end. */
+    /** A prune's output, its exit status, and how long its work ran: from its first progress line to its last. */
     private record Output(List<String> lines, int exit, long millis) {
-        /** SIGKILL (128 + 9) after the prune had started its work. */
+        /** Killed (SIGKILL: 128 + 9) after it had started its work and before it said it was done. */
         boolean killedMidway() {
-            return exit == 137 && progressLines() > 0;
+            return exit == 137 && progressLines() > 0
+                    && lines.stream().noneMatch(l -> l.startsWith("Pruned") || l.startsWith("Nothing to prune"));
         }
 
         long progressLines() {
@@ -159,16 +160,20 @@ class PruneKillIT {
         List<String> lines = new ArrayList<>();
         int progress = 0;
         long first = 0;
+        long last = 0;
+        Thread timer = null;
+        // Read to the end, past the kill: what it printed before the kill landed says how far it got.
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lines.add(line);
                 if (!line.startsWith("[")) {
                     continue;
                 }
+                last = System.nanoTime();
                 if (++progress == 1) {
-                    first = System.nanoTime();
+                    first = last;
                     if (afterMillis > 0) {
-                        Thread.ofPlatform().daemon().start(() -> {
+                        timer = Thread.ofPlatform().daemon().start(() -> {
                             try {
                                 Thread.sleep(afterMillis);
                             } catch (InterruptedException e) {
@@ -178,23 +183,24 @@ class PruneKillIT {
                         });
                     }
                 }
-                if (progress >= afterLines) {
+                if (progress == afterLines) {
                     sigkill(p);
-                    break;
                 }
             }
         }
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        return new Output(List.copyOf(lines), p.exitValue(), (System.nanoTime() - first) / 1_000_000);
+        if (timer != null) {
+            timer.interrupt();
+        }
+        return new Output(List.copyOf(lines), p.exitValue(), (last - first) / 1_000_000);
     }
 
-    /** SIGKILL by pid: Process.destroyForcibly would also close the streams this test still reads. */
+    /**
+     * SIGKILL through the process's handle, which makes sure the pid is still that process's;
+     * Process.destroyForcibly would also close the streams this test still reads.
+     */
     private static void sigkill(Process p) {
-        try {
-            new ProcessBuilder("kill", "-KILL", Long.toString(p.pid())).start().waitFor();
-        } catch (IOException | InterruptedException e) {
-            p.destroyForcibly();
-        }
+        p.toHandle().destroyForcibly();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -182,7 +182,8 @@ public final class Guests {
      * Turns an invite into a guest account, spending its token in the same transaction: the
      * account, its key and the spent mark exist together or not at all.
      *
-     * @throws PairingRefusedException {@code unknown}, {@code spent}, {@code expired} or {@code malformed} (the key)
+     * @throws PairingRefusedException {@code unknown}, {@code spent}, {@code withdrawn}, {@code expired} or
+     *         {@code malformed} (the key)
      */
     public Welcome redeem(String token, Request request, String address) {
         byte[] hash = tokenHash(token).orElseThrow(() -> unknown());
@@ -208,7 +209,8 @@ public final class Guests {
             }
             if (invite.get("withdrawn") != null) {
                 throw new PairingRefusedException(Reason.WITHDRAWN, "Your friend withdrew this pairing code on "
-                        + ((Timestamp) invite.get("withdrawn")).toInstant() + "; ask them for a new one.");
+                        + ((Timestamp) invite.get("withdrawn")).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + "; ask them for a new one.");
             }
             Instant expires = ((Timestamp) invite.get("expires")).toInstant();
             if (!now.isBefore(expires)) {

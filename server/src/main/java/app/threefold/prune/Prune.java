@@ -65,7 +65,7 @@ public final class Prune {
     /** restic's limit of entries per index file. */
     static final int BLOBS_PER_INDEX_FILE = 50_000;
     private static final int PACK_SIZE = BlobSaver.DEFAULT_PACK_SIZE;
-    /** Files removed at once at the end of a prune. */
+    /** Files removed at once at the end of a prune (of the appliance's own repository, on its disk). */
     private static final int REMOVERS = 16;
 
     /** How a prune runs. */
@@ -350,7 +350,7 @@ public final class Prune {
 
         phase.accept("catalog");
         // 7. Old index files, then the packs they named.
-        // Each group is removed in parallel on the workers (one unlink at a time was a fifth of a
+        // Each group is removed in parallel, 16 at a time (one unlink at a time was a fifth of a
         // prune); every index file is gone before the first pack goes.
         removeAll(FileType.INDEX, oldIndexFiles, (k, of) -> progress.report(0.77 + 0.05 * k / of, "removed old index file " + k + " of " + of));
         List<Id> deletions = new ArrayList<>(doomed);
@@ -502,6 +502,11 @@ public final class Prune {
             while (j < sorted.size() && sorted.get(j).offset() - to <= READ_GAP) {
                 to = Math.max(to, sorted.get(j).offset() + sorted.get(j).length());
                 j++;
+            }
+            if (to <= from) {
+                // An entry of no length would ask the backend for the rest of the pack.
+                throw new DamagedRepositoryException("pack " + pack.shortHex() + " has an index entry of no length at offset " + from
+                        + "; the prune stopped before removing anything. Run `threefold check` and repair the repository from a copy");
             }
             byte[] run;
             try (InputStream in = repository.backend().open(new Handle(FileType.PACK, pack.hex()), from, to - from)) {

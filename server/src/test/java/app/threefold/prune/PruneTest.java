@@ -283,6 +283,48 @@ class PruneTest {
     }
 
     @Test
+    void keptBlobsFarApartInARepackedPackAreCopiedFromRunsReadApartAndRestoreByteForByte(Catalog catalog) throws Exception {
+        Path data = tmp.resolve("data");
+        Path src = tmp.resolve("src");
+        Random random = new Random(6);
+        TestTrees.write(src.resolve("a.bin"), TestTrees.bytes(random, 300_000));
+        TestTrees.write(src.resolve("b.bin"), TestTrees.bytes(random, 3_000_000));
+        TestTrees.write(src.resolve("c.bin"), TestTrees.bytes(random, 300_000));
+        Snapshot kept;
+        try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
+            Snapshot first = engine.backupFolder("laptop", src).snapshot();
+            Files.delete(src.resolve("b.bin"));
+            kept = engine.backupFolder("laptop", src).snapshot();
+            engine.repository().backend().remove(new Handle(FileType.SNAPSHOT, first.id().hex()));
+            // b.bin's 3 MB, which nothing needs now, lie between the blobs of a.bin and c.bin: the
+            // repack reads the kept blobs as runs apart, skipping more than a megabyte between them.
+            Repository repo = engine.repository();
+            Set<Id> used = usedBlobs(repo);
+            long widestGap = 0;
+            for (Id file : repo.list(FileType.INDEX)) {
+                for (IndexFile.PackRecord r : IndexFile.decode(repo.loadUnpacked(FileType.INDEX, file))) {
+                    List<PackEntry> keptHere = r.blobs().stream().filter(e -> used.contains(e.id()))
+                            .sorted(java.util.Comparator.comparingInt(PackEntry::offset)).toList();
+                    for (int i = 1; i < keptHere.size(); i++) {
+                        PackEntry before = keptHere.get(i - 1);
+                        widestGap = Math.max(widestGap, keptHere.get(i).offset() - (before.offset() + before.length()));
+                    }
+                }
+            }
+            assertThat(widestGap).as("unused bytes between two kept blobs of one pack").isGreaterThan(1 << 20);
+
+            PruneResult result = prune(engine, Prune.DEFAULT_REPACK_THRESHOLD);
+            assertThat(result.packsRepacked()).isPositive();
+            assertCompletedPrune(engine, Prune.DEFAULT_REPACK_THRESHOLD);
+        }
+        ResticCli restic = new ResticCli(Engine.repositoryDir(data), RECOVERY);
+        assertThat(restic.ok("check", "--read-data")).contains("no errors were found");
+        Path target = tmp.resolve("restored");
+        restic.ok("restore", kept.id().hex(), "--target", target.toString());
+        TestTrees.assertSameTree(src, target);
+    }
+
+    @Test
     void aDamagedBlobInAPackBeingRepackedStopsThePruneBeforeAnythingIsRemoved(Catalog catalog) throws Exception {
         Path data = tmp.resolve("data");
         try (Engine engine = Engine.create(data, RECOVERY.toCharArray(), catalog, Clock.systemUTC())) {
