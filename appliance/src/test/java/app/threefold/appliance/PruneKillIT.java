@@ -104,14 +104,16 @@ class PruneKillIT {
             }
 
             // Even: after the Nth progress line, N going round the whole run; odd: at a random moment of it.
-            long moment = 1 + random.nextInt((int) Math.min(longest, 60_000));
-            Output out = k % 2 == 0 ? runPrune(data, 1 + (k / 2) % lines, 0) : runPrune(data, Integer.MAX_VALUE, moment);
+            boolean byLine = k % 2 == 0;
+            int afterLine = 1 + (k / 2) % lines;
+            long moment = byLine ? 0 : 1 + random.nextInt((int) Math.min(longest, 60_000));
+            Output out = byLine ? runPrune(data, afterLine, 0) : runPrune(data, Integer.MAX_VALUE, moment);
             longest = Math.max(longest, out.millis());
             if (out.killedMidway()) {
                 killedMidway++;
             }
             kills.add(String.format("%d: %s, exit %d, %d progress line(s) over %d ms", k,
-                    k % 2 == 0 ? "after line " + (1 + (k / 2) % lines) : moment + " ms after line 1", out.exit(), out.progressLines(), out.millis()));
+                    byLine ? "after line " + afterLine : moment + " ms after line 1", out.exit(), out.progressLines(), out.millis()));
             System.out.println("prune kill " + kills.getLast());
             // The killed prune's lock names a process that is gone: restic unlock removes it, as a person would.
             restic.ok("unlock");

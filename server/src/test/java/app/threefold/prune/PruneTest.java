@@ -301,14 +301,12 @@ class PruneTest {
             Repository repo = engine.repository();
             Set<Id> used = usedBlobs(repo);
             long widestGap = 0;
-            for (Id file : repo.list(FileType.INDEX)) {
-                for (IndexFile.PackRecord r : IndexFile.decode(repo.loadUnpacked(FileType.INDEX, file))) {
-                    List<PackEntry> keptHere = r.blobs().stream().filter(e -> used.contains(e.id()))
-                            .sorted(java.util.Comparator.comparingInt(PackEntry::offset)).toList();
-                    for (int i = 1; i < keptHere.size(); i++) {
-                        PackEntry before = keptHere.get(i - 1);
-                        widestGap = Math.max(widestGap, keptHere.get(i).offset() - (before.offset() + before.length()));
-                    }
+            for (IndexFile.PackRecord r : packRecords(repo)) {
+                List<PackEntry> keptHere = r.blobs().stream().filter(e -> used.contains(e.id()))
+                        .sorted(java.util.Comparator.comparingInt(PackEntry::offset)).toList();
+                for (int i = 1; i < keptHere.size(); i++) {
+                    PackEntry before = keptHere.get(i - 1);
+                    widestGap = Math.max(widestGap, keptHere.get(i).offset() - (before.offset() + before.length()));
                 }
             }
             assertThat(widestGap).as("unused bytes between two kept blobs of one pack").isGreaterThan(1 << 20);
@@ -340,13 +338,11 @@ class PruneTest {
             Set<Id> used = usedBlobs(repo);
             IndexFile.PackRecord holder = null;
             PackEntry entry = null;
-            for (Id file : repo.list(FileType.INDEX)) {
-                for (IndexFile.PackRecord r : IndexFile.decode(repo.loadUnpacked(FileType.INDEX, file))) {
-                    for (PackEntry e : r.blobs()) {
-                        if (e.type() == BlobType.DATA && used.contains(e.id())) {
-                            holder = r;
-                            entry = e;
-                        }
+            for (IndexFile.PackRecord r : packRecords(repo)) {
+                for (PackEntry e : r.blobs()) {
+                    if (e.type() == BlobType.DATA && used.contains(e.id())) {
+                        holder = r;
+                        entry = e;
                     }
                 }
             }
@@ -379,20 +375,18 @@ class PruneTest {
         Repository repo = engine.repository();
         Set<Id> used = usedBlobs(repo);
         Set<Id> indexed = new HashSet<>();
-        for (Id file : repo.list(FileType.INDEX)) {
-            for (IndexFile.PackRecord r : IndexFile.decode(repo.loadUnpacked(FileType.INDEX, file))) {
-                indexed.add(r.pack());
-                long usedBytes = 0;
-                long all = 0;
-                for (PackEntry e : r.blobs()) {
-                    all += e.length();
-                    if (used.contains(e.id())) {
-                        usedBytes += e.length();
-                    }
+        for (IndexFile.PackRecord r : packRecords(repo)) {
+            indexed.add(r.pack());
+            long usedBytes = 0;
+            long all = 0;
+            for (PackEntry e : r.blobs()) {
+                all += e.length();
+                if (used.contains(e.id())) {
+                    usedBytes += e.length();
                 }
-                assertThat(usedBytes).as("pack %s holds something in use", r.pack().shortHex()).isPositive();
-                assertThat((double) (all - usedBytes) / all).as("unused share of pack %s", r.pack().shortHex()).isLessThanOrEqualTo(threshold);
             }
+            assertThat(usedBytes).as("pack %s holds something in use", r.pack().shortHex()).isPositive();
+            assertThat((double) (all - usedBytes) / all).as("unused share of pack %s", r.pack().shortHex()).isLessThanOrEqualTo(threshold);
         }
         assertThat(new HashSet<>(repo.list(FileType.PACK))).isEqualTo(indexed);
         assertThat(engine.catalogIndex().packs()).isSubsetOf(indexed);
@@ -408,13 +402,20 @@ class PruneTest {
     private static void assertNothingUnused(Repository repo) throws IOException {
         Set<Id> used = usedBlobs(repo);
         List<Id> stored = new ArrayList<>();
-        for (Id file : repo.list(FileType.INDEX)) {
-            for (IndexFile.PackRecord r : IndexFile.decode(repo.loadUnpacked(FileType.INDEX, file))) {
-                r.blobs().forEach(e -> stored.add(e.id()));
-            }
+        for (IndexFile.PackRecord r : packRecords(repo)) {
+            r.blobs().forEach(e -> stored.add(e.id()));
         }
         assertThat(new HashSet<>(stored)).isEqualTo(used);
         assertThat(stored).doesNotHaveDuplicates();
+    }
+
+    /** Every pack record of every index file, as the repository holds them now. */
+    private static List<IndexFile.PackRecord> packRecords(Repository repo) throws IOException {
+        List<IndexFile.PackRecord> records = new ArrayList<>();
+        for (Id file : repo.list(FileType.INDEX)) {
+            records.addAll(IndexFile.decode(repo.loadUnpacked(FileType.INDEX, file)));
+        }
+        return records;
     }
 
     private static Set<Id> usedBlobs(Repository repo) throws IOException {
